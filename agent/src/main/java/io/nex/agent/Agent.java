@@ -1,0 +1,125 @@
+package io.nex.agent;
+
+import io.nats.client.Connection;
+import io.nats.client.Dispatcher;
+import io.nats.client.ErrorListener;
+import io.nats.client.Message;
+import io.nats.client.Nats;
+import io.nats.client.Options;
+import io.nex.api.Json;
+import io.nex.api.Subjects;
+import io.nex.api.agent.AgentMetadata;
+import io.nex.api.agent.HandshakeRequest;
+import io.nex.agent.workload.WorkloadHost;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The agent inside one sandbox: connects to the node's internal server with its own credentials,
+ * handshakes, then serves {@code agentint.{id}.*} for the one workload it will ever run.
+ */
+final class Agent implements AutoCloseable {
+  private static final Duration CONNECT_PATIENCE = Duration.ofSeconds(30);
+  private static final Duration HANDSHAKE_TIMEOUT = Duration.ofMillis(500);
+  private static final Duration HANDSHAKE_PATIENCE = Duration.ofSeconds(60);
+
+  private final AgentMetadata metadata;
+  private final Instant startedAt = Instant.now();
+  private Connection connection;
+  private WorkloadHost workload;
+
+  Agent(AgentMetadata metadata) {
+    this.metadata = metadata;
+  }
+
+  void start() throws IOException, InterruptedException {
+    connectAndListen();
+    handshake();
+  }
+
+  /** Connects and subscribes to our agentint subjects, so that we are ready before we say so. */
+  private void connectAndListen() throws IOException, InterruptedException {
+    connection = connect();
+    workload = new WorkloadHost(connection, metadata.vmid(), Path.of("").toAbsolutePath());
+    Dispatcher dispatcher = connection.createDispatcher();
+    dispatcher.subscribe(Subjects.agentPing(metadata.vmid()), this::ping);
+    dispatcher.subscribe(Subjects.agentUndeploy(metadata.vmid()), workload::handleUndeploy);
+    // a deploy fetches the artifact and starts a process: keep it off the dispatcher that answers pings
+    connection.createDispatcher().subscribe(Subjects.agentDeploy(metadata.vmid()), workload::handleDeploy);
+    try {
+      connection.flush(Duration.ofSeconds(5));
+    } catch (TimeoutException e) {
+      throw new IOException("the internal server did not confirm our subscriptions", e);
+    }
+  }
+
+  /**
+   * The node adds our account just before starting us; a reload that has not landed yet shows up
+   * as an authorization error, so keep trying for a while.
+   */
+  private Connection connect() throws IOException, InterruptedException {
+    Options options = new Options.Builder()
+        .server("nats://" + metadata.nodeNatsHost() + ":" + metadata.nodeNatsPort())
+        .connectionName("nex-agent-" + metadata.vmid())
+        .authHandler(Nats.staticCredentials(null, metadata.nodeNatsNkey().toCharArray()))
+        .connectionTimeout(Duration.ofSeconds(2))
+        .maxReconnects(-1)
+        // connection trouble during the first attempts is expected (see connect()); stay quiet
+        .errorListener(new ErrorListener() {})
+        .build();
+    long deadline = System.nanoTime() + CONNECT_PATIENCE.toNanos();
+    while (true) {
+      try {
+        return Nats.connect(options);
+      } catch (IOException e) {
+        if (System.nanoTime() > deadline) {
+          throw new IOException("cannot connect to the internal server at " + metadata.nodeNatsHost() + ":"
+              + metadata.nodeNatsPort() + ": " + e.getMessage(), e);
+        }
+        Thread.sleep(20);
+      }
+    }
+  }
+
+  /** Asks the node to count us in, retrying until the node's listener answers or the deadline passes. */
+  private void handshake() throws IOException, InterruptedException {
+    byte[] body = Json.write(new HandshakeRequest(metadata.vmid(), startedAt.toString(), metadata.message()));
+    long deadline = System.nanoTime() + HANDSHAKE_PATIENCE.toNanos();
+    long backoffMillis = 10;
+    String lastProblem = "no reply";
+    while (System.nanoTime() < deadline) {
+      try {
+        Message reply = connection.request(Subjects.handshake(metadata.vmid()), body, HANDSHAKE_TIMEOUT);
+        if (reply != null) {
+          return;
+        }
+        lastProblem = "no reply within " + HANDSHAKE_TIMEOUT.toMillis() + " ms";
+      } catch (RuntimeException e) {
+        lastProblem = e.getMessage();
+      }
+      Thread.sleep(backoffMillis);
+      backoffMillis = Math.min(backoffMillis * 2, 250);
+    }
+    throw new IOException("the node did not answer the handshake: " + lastProblem);
+  }
+
+  private void ping(Message message) {
+    if (message.getReplyTo() != null) {
+      connection.publish(message.getReplyTo(), "OK".getBytes(StandardCharsets.UTF_8));
+    }
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    if (workload != null) {
+      workload.shutdown();
+    }
+    if (connection != null) {
+      connection.close();
+    }
+  }
+}

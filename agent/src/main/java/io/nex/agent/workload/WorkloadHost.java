@@ -1,0 +1,119 @@
+package io.nex.agent.workload;
+
+import io.nats.client.Connection;
+import io.nats.client.Message;
+import io.nex.api.Json;
+import io.nex.api.Subjects;
+import io.nex.api.WorkloadType;
+import io.nex.api.agent.AgentDeployRequest;
+import io.nex.api.agent.AgentLogLine;
+import io.nex.api.agent.DeployAck;
+import io.nex.api.agent.WorkloadEvent;
+import io.nex.api.events.EventTypes;
+import io.nex.api.events.LogLine;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The agent's one workload: takes the deploy, fetches and checks the artifact, starts it, and
+ * reports its output and its end to the node. One deploy per agent, ever: a second is refused.
+ */
+public final class WorkloadHost {
+  private static final long STOP_GRACE_MILLIS = 5000;
+
+  private final Connection connection;
+  private final String sandboxId;
+  private final Path workDir;
+  private final AtomicReference<AgentDeployRequest> deployed = new AtomicReference<>();
+  private volatile WorkloadProcess process;
+
+  public WorkloadHost(Connection connection, String sandboxId, Path workDir) {
+    this.connection = connection;
+    this.sandboxId = sandboxId;
+    this.workDir = workDir;
+  }
+
+  public void handleDeploy(Message message) {
+    AgentDeployRequest request;
+    try {
+      request = Json.read(message.getData(), AgentDeployRequest.class);
+    } catch (Json.MalformedJsonException e) {
+      reply(message, new DeployAck(false, e.getMessage()));
+      return;
+    }
+    if (!deployed.compareAndSet(null, request)) {
+      reply(message, new DeployAck(false, "this agent already ran a workload; sandboxes are never reused"));
+      return;
+    }
+    Optional<String> refusal = start(request);
+    if (refusal.isPresent()) {
+      reply(message, new DeployAck(false, refusal.get()));
+      event(EventTypes.WORKLOAD_UNDEPLOYED, new WorkloadEvent(request.workloadName(), -1, refusal.get()));
+      return;
+    }
+    reply(message, new DeployAck(true, "Workload deployed"));
+    event(EventTypes.WORKLOAD_DEPLOYED, new WorkloadEvent(request.workloadName(), 0, null));
+  }
+
+  private Optional<String> start(AgentDeployRequest request) {
+    Optional<WorkloadType> type = WorkloadType.parse(request.workloadType());
+    if (type.isEmpty() || type.get().isFunction()) {
+      return Optional.of("unsupported workload type \"" + request.workloadType() + "\"");
+    }
+    if (request.hash() == null || request.workloadName() == null) {
+      return Optional.of("deploy request lacks a hash or a workload name");
+    }
+    Path artifact;
+    try {
+      artifact = ArtifactDownloader.download(connection, request.hash(), workDir.resolve("workload"));
+    } catch (ArtifactDownloader.ArtifactException e) {
+      return Optional.of(e.getMessage());
+    }
+    ProcessBuilder builder = WorkloadCommand.forService(type.get(), artifact, request.argv(), request.environment(),
+        request.memsizeMib(), workDir);
+    try {
+      WorkloadProcess started = WorkloadProcess.start(builder, this::log);
+      process = started;
+      started.onExit().thenAccept(code -> event(EventTypes.WORKLOAD_UNDEPLOYED,
+          new WorkloadEvent(request.workloadName(), code, "Workload exited with code " + code)));
+      return Optional.empty();
+    } catch (java.io.IOException e) {
+      return Optional.of("cannot start the workload: " + e.getMessage());
+    }
+  }
+
+  public void handleUndeploy(Message message) {
+    WorkloadProcess running = process;
+    if (running != null) {
+      running.stop(STOP_GRACE_MILLIS);
+    }
+    if (message.getReplyTo() != null) {
+      connection.publish(message.getReplyTo(), "{}".getBytes(StandardCharsets.UTF_8));
+    }
+  }
+
+  /** Stops the workload if one runs; the agent is going away. */
+  public void shutdown() {
+    WorkloadProcess running = process;
+    if (running != null) {
+      running.stop(STOP_GRACE_MILLIS);
+    }
+  }
+
+  private void log(String line, boolean isStderr) {
+    connection.publish(Subjects.agentLogs(sandboxId),
+        Json.write(new AgentLogLine("workload", isStderr ? LogLine.ERROR : LogLine.INFO, line)));
+  }
+
+  private void event(String type, WorkloadEvent event) {
+    connection.publish(Subjects.agentEvents(sandboxId, type), Json.write(event));
+  }
+
+  private void reply(Message message, DeployAck ack) {
+    if (message.getReplyTo() != null) {
+      connection.publish(message.getReplyTo(), Json.write(ack));
+    }
+  }
+}

@@ -1,0 +1,69 @@
+package io.nex.agent.workload;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+
+/**
+ * A service workload running as a child of the agent: its output goes line by line to
+ * {@code onLine(text, isStderr)}, and stopping it takes the whole process tree (Nex #520: a
+ * shell's children must not outlive the workload).
+ */
+final class WorkloadProcess {
+  private final Process process;
+  private final CompletableFuture<Integer> exit;
+
+  private WorkloadProcess(Process process) {
+    this.process = process;
+    this.exit = process.onExit().thenApply(Process::exitValue);
+  }
+
+  static WorkloadProcess start(ProcessBuilder builder, BiConsumer<String, Boolean> onLine) throws IOException {
+    WorkloadProcess workload = new WorkloadProcess(builder.redirectInput(ProcessBuilder.Redirect.PIPE).start());
+    workload.relay(workload.process.getInputStream(), false, onLine);
+    workload.relay(workload.process.getErrorStream(), true, onLine);
+    return workload;
+  }
+
+  private void relay(InputStream stream, boolean isStderr, BiConsumer<String, Boolean> onLine) {
+    Thread thread = new Thread(() -> {
+      try (BufferedReader reader = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
+        String line;
+        while ((line = reader.readLine()) != null) {
+          onLine.accept(line, isStderr);
+        }
+      } catch (IOException ignored) {
+        // the workload closed its output; its exit is reported through onExit()
+      }
+    }, isStderr ? "workload-stderr" : "workload-stdout");
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  CompletableFuture<Integer> onExit() {
+    return exit;
+  }
+
+  /** SIGTERM to the workload and its children; SIGKILL to whatever is left after {@code graceMillis}. */
+  void stop(long graceMillis) {
+    List<ProcessHandle> tree = process.descendants().toList();
+    process.destroy();
+    tree.forEach(ProcessHandle::destroy);
+    try {
+      if (!process.waitFor(graceMillis, TimeUnit.MILLISECONDS)) {
+        process.destroyForcibly();
+        process.waitFor(graceMillis, TimeUnit.MILLISECONDS);
+      }
+    } catch (InterruptedException e) {
+      process.destroyForcibly();
+      Thread.currentThread().interrupt();
+    }
+    tree.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+  }
+}

@@ -1,0 +1,36 @@
+package io.nex.api.agent;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Node → agent on {@code agentint.{id}.deploy}: the control-plane request with its environment
+ * opened, plus what the node learned fetching the artifact (its sha256 and size). The artifact
+ * itself waits in the sandbox's own {@code NEXCACHE} object store under {@link #ARTIFACT_KEY}.
+ */
+public record AgentDeployRequest(
+    List<String> argv,
+    String description,
+    Map<String, String> environment,
+    boolean essential,
+    String hash,
+    String namespace,
+    String retriedAt,
+    int retryCount,
+    long totalBytes,
+    List<String> triggerSubjects,
+    String workloadName,
+    String workloadType,
+    int memsizeMib) {
+
+  public static final String ARTIFACT_BUCKET = "NEXCACHE";
+  public static final String ARTIFACT_KEY = "workload";
+
+  @Override
+  public String toString() {
+    // the environment holds the user's secrets: never let it into a log line
+    return "AgentDeployRequest[workloadName=" + workloadName + ", workloadType=" + workloadType + ", namespace="
+        + namespace + ", hash=" + hash + ", totalBytes=" + totalBytes + ", environment=<" + (environment == null
+        ? 0 : environment.size()) + " values hidden>]";
+  }
+}

@@ -1,0 +1,3 @@
+package io.nex.api.control;
+
+public record LameDuckResponse(String nodeId, boolean success) {}
