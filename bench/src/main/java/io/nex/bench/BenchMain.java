@@ -1,0 +1,23 @@
+package io.nex.bench;
+
+import java.util.List;
+
+/** Runs the benchmarks named on the command line (all of them by default) and prints their figures. */
+public final class BenchMain {
+  private BenchMain() {}
+
+  public static void main(String[] args) throws Exception {
+    List<String> wanted = args.length == 0 ? List.of("startup") : List.of(args);
+    System.out.printf("machine: %d cores, %s %s, Java %s%n", Runtime.getRuntime().availableProcessors(),
+        System.getProperty("os.name"), System.getProperty("os.arch"), System.getProperty("java.version"));
+    for (String name : wanted) {
+      switch (name) {
+        case "startup" -> StartupBench.run();
+        default -> {
+          System.err.println("unknown benchmark: " + name + " (known: startup)");
+          System.exit(2);
+        }
+      }
+    }
+  }
+}

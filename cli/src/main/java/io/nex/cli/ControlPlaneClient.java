@@ -1,0 +1,105 @@
+package io.nex.cli;
+
+import io.nats.client.Connection;
+import io.nats.client.ErrorListener;
+import io.nats.client.Message;
+import io.nats.client.Nats;
+import io.nats.client.Options;
+import io.nats.client.Subscription;
+import io.nex.api.Envelope;
+import io.nex.api.Json;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The CLI's side of the control plane: request/reply with envelopes, and scatter-gather. */
+public final class ControlPlaneClient implements AutoCloseable {
+  private final Connection connection;
+  private final Duration timeout;
+
+  private ControlPlaneClient(Connection connection, Duration timeout) {
+    this.connection = connection;
+    this.timeout = timeout;
+  }
+
+  public static ControlPlaneClient connect(GlobalOptions global) {
+    Options.Builder builder = new Options.Builder()
+        .server(global.server)
+        .connectionName("nex-cli")
+        .connectionTimeout(Duration.ofSeconds(2))
+        .noReconnect()
+        // failures reach the user as one line from connect(); jnats need not print them too
+        .errorListener(new ErrorListener() {});
+    if (global.creds != null && !global.creds.isBlank()) {
+      builder.authHandler(Nats.credentials(global.creds));
+    }
+    try {
+      return new ControlPlaneClient(Nats.connect(builder.build()), global.timeout);
+    } catch (IOException | IllegalArgumentException e) {
+      throw new CliException("cannot connect to NATS at " + global.server + ": " + e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CliException("interrupted");
+    }
+  }
+
+  public Connection connection() {
+    return connection;
+  }
+
+  /** One request, one envelope; no answer in time is a failure naming the subject. */
+  public Envelope request(String subject, byte[] body) {
+    try {
+      Message reply = connection.request(subject, body, timeout);
+      if (reply == null) {
+        throw new CliException("no reply on " + subject + " within " + timeout.toMillis() + " ms");
+      }
+      return Json.read(reply.getData(), Envelope.class);
+    } catch (Json.MalformedJsonException e) {
+      throw new CliException("unreadable reply on " + subject + ": " + e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CliException("interrupted");
+    } catch (IllegalStateException e) {
+      throw new CliException("no node answered on " + subject + " (" + e.getMessage() + ")");
+    }
+  }
+
+  /** Publishes once and gathers every envelope that arrives within the timeout. */
+  public List<Envelope> gather(String subject, byte[] body) {
+    String inbox = connection.createInbox();
+    Subscription sub = connection.subscribe(inbox);
+    List<Envelope> replies = new ArrayList<>();
+    try {
+      connection.publish(subject, inbox, body);
+      long deadline = System.nanoTime() + timeout.toNanos();
+      long left;
+      while ((left = deadline - System.nanoTime()) > 0) {
+        Message msg = sub.nextMessage(Duration.ofNanos(left));
+        if (msg == null) {
+          break;
+        }
+        try {
+          replies.add(Json.read(msg.getData(), Envelope.class));
+        } catch (Json.MalformedJsonException ignored) {
+          // a reply we cannot read is left out rather than failing the whole listing
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      sub.unsubscribe();
+    }
+    return replies;
+  }
+
+  @Override
+  public void close() {
+    try {
+      connection.close();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,35 @@
+package io.nex.cli;
+
+import io.nex.api.NexVersion;
+import io.nex.cli.node.NodeCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code nex}: the command line of Nex for Java. */
+@Command(name = "nex", mixinStandardHelpOptions = true, version = "nex " + NexVersion.VERSION,
+    description = "NATS execution engine", subcommands = {NodeCommand.class})
+public final class NexMain {
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  static int run(String... args) {
+    CommandLine cli = new CommandLine(new NexMain());
+    cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+      if (e instanceof CliException) {
+        System.err.println("nex: " + e.getMessage());
+      } else {
+        System.err.println("nex: unexpected error: " + e);
+      }
+      return 1;
+    });
+    cli.setParameterExceptionHandler((e, args1) -> {
+      CommandLine command = e.getCommandLine();
+      System.err.println("nex: " + e.getMessage());
+      System.err.println("usage: " + command.getHelp().synopsis(0).trim());
+      return 2;
+    });
+    return cli.execute(args);
+  }
+}

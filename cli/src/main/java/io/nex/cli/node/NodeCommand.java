@@ -1,0 +1,7 @@
+package io.nex.cli.node;
+
+import picocli.CommandLine.Command;
+
+@Command(name = "node", aliases = "nodes", mixinStandardHelpOptions = true, description = "Run and inspect nodes",
+    subcommands = {NodeUpCommand.class, NodeLsCommand.class, NodeInfoCommand.class})
+public final class NodeCommand {}

@@ -1,0 +1,47 @@
+package io.nex.cli.node;
+
+import io.nex.cli.CliException;
+import io.nex.cli.GlobalOptions;
+import io.nex.node.Node;
+import io.nex.node.NodeOptions;
+import io.nex.node.NodeStartException;
+import io.nex.node.config.ConfigException;
+import io.nex.node.config.NodeConfig;
+import io.nex.node.config.NodeConfigLoader;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import sun.misc.Signal;
+
+@Command(name = "up", mixinStandardHelpOptions = true, description = "Start a node and keep it running until SIGTERM or SIGINT")
+public final class NodeUpCommand implements Callable<Integer> {
+  @Mixin GlobalOptions global;
+
+  @Option(names = "--config", description = "node configuration file (JSON); defaults apply without one")
+  Path config;
+
+  @Option(names = "--nexus", defaultValue = "nexus", description = "name of the cluster of nodes (default ${DEFAULT-VALUE})")
+  String nexus;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    NodeConfig nodeConfig;
+    try {
+      nodeConfig = config == null ? NodeConfigLoader.defaults() : NodeConfigLoader.load(config);
+    } catch (ConfigException e) {
+      throw new CliException(e.getMessage());
+    }
+    Node node;
+    try {
+      node = Node.start(new NodeOptions(nodeConfig, config, global.server, nexus));
+    } catch (NodeStartException e) {
+      throw new CliException(e.getMessage());
+    }
+    // Handle the signals ourselves: a JVM shutdown hook would exit 143/130, and we owe an orderly 0.
+    Signal.handle(new Signal("TERM"), s -> node.stop(0));
+    Signal.handle(new Signal("INT"), s -> node.stop(0));
+    return node.awaitExit();
+  }
+}

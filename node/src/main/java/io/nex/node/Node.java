@@ -1,0 +1,262 @@
+package io.nex.node;
+
+import io.nats.client.Connection;
+import io.nex.api.NexVersion;
+import io.nex.api.control.InfoResponse.MachineSummary;
+import io.nex.api.Uptime;
+import io.nex.api.control.InfoResponse.PooledAgent;
+import io.nex.api.control.InfoResponse.WorkloadSummary;
+import io.nex.api.events.EventTypes;
+import io.nex.node.config.NodeConfig;
+import io.nex.node.control.ControlApi;
+import io.nex.node.control.NodeView;
+import io.nex.node.controlplane.ControlPlane;
+import io.nex.node.controlplane.ControlPlaneException;
+import io.nex.node.fs.DirectoryTree;
+import io.nex.node.internal.InternalServer;
+import io.nex.node.natsserver.NatsServerBinary;
+import io.nex.node.pool.HandshakeListener;
+import io.nex.node.pool.WarmPool;
+import io.nex.node.sandbox.SandboxFactory;
+import io.nex.node.telemetry.AgentRelay;
+import io.nex.node.telemetry.EventPublisher;
+import io.nex.node.workload.ArtifactCache;
+import io.nex.node.workload.ArtifactStaging;
+import io.nex.node.workload.Deployer;
+import io.nex.node.workload.Deployments;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running node. It starts in the order of the seed page's log (control plane, config, sandbox
+ * manager, internal server, xkey, awaiting commands, warm pool) and stops in the reverse order,
+ * so nothing it started outlives it.
+ */
+public final class Node {
+  private static final Logger LOG = LoggerFactory.getLogger(Node.class);
+  private static final Duration HEARTBEAT_INTERVAL = Duration.ofSeconds(30);
+
+  private final NodeOptions options;
+  private final NodeIdentity identity = NodeIdentity.generate();
+  private final Instant startedAt = Instant.now();
+  private final CompletableFuture<Integer> exitCode = new CompletableFuture<>();
+  /** What to undo on stop, most recent first. */
+  private final Deque<Runnable> teardown = new ConcurrentLinkedDeque<>();
+  private final ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "heartbeat");
+    t.setDaemon(true);
+    return t;
+  });
+  private Map<String, String> tags;
+  private String sandboxKind;
+  private WarmPool pool;
+  private final Deployments deployments = new Deployments();
+  private EventPublisher events;
+  private boolean stopping;
+
+  private Node(NodeOptions options) {
+    this.options = options;
+  }
+
+  /** Starts a node; on failure everything already started is stopped again. */
+  public static Node start(NodeOptions options) throws NodeStartException {
+    Node node = new Node(options);
+    try {
+      node.startUp();
+    } catch (NodeStartException e) {
+      node.tearDown();
+      throw e;
+    } catch (IOException | RuntimeException | TimeoutException e) {
+      node.tearDown();
+      throw new NodeStartException("node failed to start: " + e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      node.tearDown();
+      throw new NodeStartException("interrupted while starting");
+    }
+    return node;
+  }
+
+  private void startUp() throws NodeStartException, IOException, InterruptedException, TimeoutException {
+    NodeConfig config = options.config();
+    Path workDir = config.resourceDir().resolve("nodes").resolve(identity.id()).toAbsolutePath();
+
+    PidFile pidFile = PidFile.claim(Path.of(config.pidFilepath()));
+    teardown.push(pidFile::release);
+
+    ControlPlane controlPlane;
+    try {
+      controlPlane = ControlPlane.connect(options.controlPlaneUrl(), config.resourceDir(), config.binPath(),
+          "nex-node-" + identity.id());
+    } catch (ControlPlaneException e) {
+      throw new NodeStartException(e.getMessage());
+    }
+    teardown.push(controlPlane::close);
+    controlPlane.localServer().ifPresent(s -> LOG.info(
+        "No NATS server was listening at {}; started a local nats-server (JetStream on, data in {}) pid={}",
+        ControlPlane.DEFAULT_URL, config.resourceDir().resolve("control-plane").toAbsolutePath(), s.pid()));
+    LOG.info("Established node NATS connection to: {}", controlPlane.url());
+    if (options.configFile() == null) {
+      LOG.info("No --config given; using the default node configuration");
+    } else {
+      LOG.info("Loaded node configuration from '{}'", options.configFile());
+    }
+
+    SandboxDrivers.Choice choice = SandboxDrivers.choose(config);
+    sandboxKind = choice.driver().kind();
+    tags = NodeTags.of(config.tags(), choice.driver().isolated());
+    LOG.info("Sandbox manager starting sandbox={} reason=\"{}\"", sandboxKind, choice.reason());
+
+    teardown.push(() -> deleteQuietly(workDir));
+    InternalServer internal = InternalServer.start(NatsServerBinary.require(config.binPath()),
+        workDir.resolve("internal"), config.internalNodeHost(), config.internalNodePort());
+    teardown.push(internal::close);
+    LOG.info("Internal NATS server started client_url=\"{}\"", internal.clientUrl());
+    Connection internalConnection = internal.connectAsNode("nex-node-internal");
+    teardown.push(() -> closeQuietly(internalConnection));
+
+    LOG.info("Use this key as the recipient for encrypted run requests public_xkey={}", identity.publicXkey());
+
+    events = new EventPublisher(controlPlane.connection(), identity.id());
+    SandboxFactory factory = new SandboxFactory(choice.driver(), internal, config.machineTemplate(),
+        workDir.resolve("sandboxes"));
+    pool = new WarmPool(config.machinePoolSize(), factory,
+        Duration.ofMillis(config.agentHandshakeTimeoutMs()), this::fatal);
+    teardown.push(pool::close);
+    Deployer deployer = new Deployer(config, identity.xkey(),
+        new ArtifactCache(controlPlane.connection(), config.resourceDir().resolve("cache").toAbsolutePath()),
+        new ArtifactStaging(internal), pool, factory, internalConnection, events, deployments);
+    teardown.push(deployer::stopAll);
+    AgentRelay relay = new AgentRelay(internalConnection, controlPlane.connection(), identity.id(), deployments,
+        events, deployer::workloadEnded);
+    relay.start();
+    teardown.push(relay::close);
+
+    ControlApi controlApi = new ControlApi(controlPlane.connection(), new View(), deployer);
+    controlApi.start();
+    teardown.push(controlApi::close);
+    LOG.info("NATS execution engine awaiting commands id={} version={}", identity.id(), NexVersion.VERSION);
+
+    HandshakeListener handshakes = new HandshakeListener(internalConnection, pool);
+    handshakes.start();
+    teardown.push(handshakes::close);
+    pool.fill();
+
+    events.publishSystem(EventTypes.NODE_STARTED, Map.of("version", NexVersion.VERSION, "id", identity.id(),
+        "tags", tags));
+    teardown.push(() -> events.publishSystem(EventTypes.NODE_STOPPED, Map.of("id", identity.id(), "graceful",
+        !exitCode.isDone() || exitCode.getNow(0) == 0)));
+    heartbeat.scheduleAtFixedRate(this::publishHeartbeat, HEARTBEAT_INTERVAL.toMillis(),
+        HEARTBEAT_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+    teardown.push(heartbeat::shutdownNow);
+  }
+
+  private void publishHeartbeat() {
+    events.publishSystem(EventTypes.HEARTBEAT, Map.of("version", NexVersion.VERSION, "node_id", identity.id(),
+        "nexus", options.nexus(), "uptime", Uptime.format(uptime()), "tags", tags,
+        "running_machines", deployments.count()));
+  }
+
+  private void fatal(String reason) {
+    LOG.error(reason);
+    stop(1);
+  }
+
+  /** Stops the node (once) with the given exit code; returns at once, {@link #awaitExit()} waits. */
+  public void stop(int code) {
+    synchronized (exitCode) {
+      if (exitCode.isDone() || stopping) {
+        return;
+      }
+      stopping = true;
+    }
+    Thread stopper = new Thread(() -> {
+      LOG.info("Node stopping id={}", identity.id());
+      tearDown();
+      exitCode.complete(code);
+    }, "node-stop");
+    stopper.start();
+  }
+
+  /** Blocks until the node has stopped; returns its exit code (0 after a requested stop). */
+  public int awaitExit() throws InterruptedException {
+    try {
+      return exitCode.get();
+    } catch (java.util.concurrent.ExecutionException e) {
+      return 1;
+    }
+  }
+
+  private void tearDown() {
+    Runnable step;
+    while ((step = teardown.poll()) != null) {
+      try {
+        step.run();
+      } catch (RuntimeException e) {
+        LOG.warn("Error while stopping: {}", e.getMessage());
+      }
+    }
+  }
+
+  public String id() {
+    return identity.id();
+  }
+
+  public String publicXkey() {
+    return identity.publicXkey();
+  }
+
+  public Duration uptime() {
+    return Duration.between(startedAt, Instant.now());
+  }
+
+  private static void closeQuietly(Connection connection) {
+    try {
+      connection.close();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static void deleteQuietly(Path dir) {
+    try {
+      DirectoryTree.delete(dir);
+    } catch (IOException e) {
+      LOG.warn("Could not remove {}: {}", dir, e.getMessage());
+    }
+  }
+
+  /** The read-only face the control handlers see. */
+  private final class View implements NodeView {
+    @Override public String id() { return identity.id(); }
+    @Override public String nexus() { return options.nexus(); }
+    @Override public String publicXkey() { return identity.publicXkey(); }
+    @Override public Map<String, String> tags() { return tags; }
+    @Override public Duration uptime() { return Node.this.uptime(); }
+    @Override public int runningWorkloads() { return deployments.count(); }
+    @Override public List<MachineSummary> machines(String namespace) {
+      return deployments.inNamespace(namespace).stream()
+          .map(d -> new MachineSummary(d.id(), d.sandbox().isAlive(),
+              Uptime.format(Duration.between(d.deployedAt(), Instant.now())), d.namespace(),
+              new WorkloadSummary(d.name(), d.description(), Uptime.format(Duration.between(d.deployedAt(), Instant.now())),
+                  d.type(), d.hash())))
+          .toList();
+    }
+    @Override public String sandboxKind() { return sandboxKind; }
+    @Override public List<PooledAgent> pool() { return pool == null ? List.of() : pool.snapshot(); }
+    @Override public List<String> supportedWorkloadTypes() { return options.config().workloadTypes(); }
+  }
+}

@@ -1,0 +1,63 @@
+package io.nex.node.config;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The node's configuration (SPEC §3), already merged over the defaults in
+ * {@code default-node-config.json} and validated by {@link NodeConfigLoader}.
+ */
+public record NodeConfig(
+    int machinePoolSize,
+    MachineTemplate machineTemplate,
+    String defaultResourceDir,
+    String kernelFilepath,
+    String rootfsFilepath,
+    Cni cni,
+    String internalNodeHost,
+    int internalNodePort,
+    List<String> binPath,
+    Map<String, String> tags,
+    List<String> validIssuers,
+    List<String> workloadTypes,
+    boolean noSandbox,
+    String sandbox,
+    int agentHandshakeTimeoutMs,
+    int agentPingTimeoutMs,
+    RateLimiters rateLimiters,
+    HostServices hostServices,
+    List<String> denyTriggerSubjects,
+    NodeLimits nodeLimits,
+    Autostart autostart,
+    String pidFilepath,
+    int httpPort,
+    String agentPath) {
+
+  public record MachineTemplate(int vcpuCount, int memsizeMib) {}
+
+  public record Cni(String networkName, String interfaceName, String subnet, List<String> binPath) {}
+
+  public record TokenBucket(long oneTimeBurst, long refillTime, long size) {}
+
+  public record RateLimiters(TokenBucket bandwidth, TokenBucket iops) {}
+
+  public record ServiceToggle(boolean enabled, Map<String, Object> config) {}
+
+  public record Services(ServiceToggle kv, ServiceToggle objectstore, ServiceToggle messaging, ServiceToggle http) {}
+
+  public record HostServices(String natsUrl, String natsUserJwt, String natsUserSeed, Services services) {}
+
+  public record NodeLimits(long maxWorkloads, long maxTotalBytes, long maxWorkloadBytes) {}
+
+  public record AutostartWorkload(
+      String name, String namespace, List<String> argv, String description, boolean essential,
+      String type, String location, String jsdomain, Map<String, String> environment,
+      List<String> triggerSubjects) {}
+
+  public record Autostart(List<AutostartWorkload> workloads) {}
+
+  public Path resourceDir() {
+    return Path.of(defaultResourceDir);
+  }
+}

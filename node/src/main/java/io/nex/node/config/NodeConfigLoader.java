@@ -1,0 +1,233 @@
+package io.nex.node.config;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import io.nex.api.WorkloadType;
+import io.nex.keys.KeyException;
+import io.nex.keys.KeyType;
+import io.nex.keys.NKeys;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Reads a node config file over the defaults and validates it. Strict on purpose: an unknown
+ * field is most often a typo that would otherwise silently fall back to a default.
+ */
+public final class NodeConfigLoader {
+  public static final Set<String> SANDBOXES = Set.of("auto", "process", "namespace", "qemu", "firecracker");
+  private static final String DEFAULTS_RESOURCE = "/default-node-config.json";
+
+  private static final ObjectMapper STRICT = JsonMapper.builder()
+      .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+      .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+      .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+      .build();
+
+  private NodeConfigLoader() {}
+
+  /** The defaults alone: what a node runs with when given no file. */
+  public static NodeConfig defaults() {
+    try {
+      return fromTree(defaultsTree());
+    } catch (ConfigException e) {
+      throw new IllegalStateException("built-in defaults are invalid: " + e.getMessage(), e);
+    }
+  }
+
+  /** The defaults as JSON text, e.g. for {@code preflight --init}. */
+  public static String defaultsJson() {
+    try {
+      return STRICT.writerWithDefaultPrettyPrinter().writeValueAsString(defaultsTree());
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public static NodeConfig load(Path file) throws ConfigException {
+    byte[] bytes;
+    try {
+      bytes = Files.readAllBytes(file);
+    } catch (NoSuchFileException e) {
+      throw new ConfigException("config file " + file + " does not exist");
+    } catch (IOException e) {
+      throw new ConfigException("cannot read config file " + file + ": " + e.getMessage());
+    }
+    return parse(bytes);
+  }
+
+  public static NodeConfig parse(byte[] json) throws ConfigException {
+    JsonNode user;
+    try {
+      user = STRICT.readTree(json);
+    } catch (IOException e) {
+      throw new ConfigException("config is not valid JSON: " + firstLine(e.getMessage()));
+    }
+    if (user == null || user.isMissingNode()) {
+      return defaults();
+    }
+    if (!user.isObject()) {
+      throw new ConfigException("config must be a JSON object");
+    }
+    ObjectNode merged = defaultsTree();
+    merge(merged, (ObjectNode) user);
+    return fromTree(merged);
+  }
+
+  private static NodeConfig fromTree(ObjectNode tree) throws ConfigException {
+    NodeConfig config;
+    try {
+      config = STRICT.treeToValue(tree, NodeConfig.class);
+    } catch (UnrecognizedPropertyException e) {
+      throw new ConfigException("unknown config field \"" + path(e) + "\"");
+    } catch (MismatchedInputException e) {
+      String expected = e.getTargetType() == null ? "another type" : describe(e.getTargetType());
+      throw new ConfigException("bad value for config field \"" + path(e) + "\": expected " + expected);
+    } catch (JsonProcessingException e) {
+      throw new ConfigException("bad config: " + firstLine(e.getOriginalMessage()));
+    }
+    validate(config);
+    return withDerivedPaths(config);
+  }
+
+  private static void validate(NodeConfig c) throws ConfigException {
+    atLeast("machine_pool_size", c.machinePoolSize(), 1);
+    if (c.machineTemplate() == null) {
+      throw new ConfigException("config field \"machine_template\" must be an object");
+    }
+    atLeast("machine_template.vcpu_count", c.machineTemplate().vcpuCount(), 1);
+    atLeast("machine_template.memsize_mib", c.machineTemplate().memsizeMib(), 32);
+    atLeast("agent_handshake_timeout_ms", c.agentHandshakeTimeoutMs(), 1);
+    atLeast("agent_ping_timeout_ms", c.agentPingTimeoutMs(), 1);
+    inRange("internal_node_port", c.internalNodePort(), 0, 65535);
+    inRange("http_port", c.httpPort(), 0, 65535);
+    if (c.defaultResourceDir() == null || c.defaultResourceDir().isBlank()) {
+      throw new ConfigException("config field \"default_resource_dir\" must not be empty");
+    }
+    if (c.sandbox() != null && !SANDBOXES.contains(c.sandbox())) {
+      throw new ConfigException("bad value for config field \"sandbox\": \"" + c.sandbox()
+          + "\" (expected one of " + String.join(", ", SANDBOXES.stream().sorted().toList()) + ")");
+    }
+    if (c.noSandbox() && c.sandbox() != null && !c.sandbox().equals("process") && !c.sandbox().equals("auto")) {
+      throw new ConfigException("config fields \"no_sandbox\" and \"sandbox\": \"" + c.sandbox()
+          + "\" contradict each other");
+    }
+    for (int i = 0; i < c.workloadTypes().size(); i++) {
+      String type = c.workloadTypes().get(i);
+      if (WorkloadType.parse(type).isEmpty()) {
+        throw new ConfigException("bad value for config field \"workload_types[" + i + "]\": unknown workload type \""
+            + type + "\"");
+      }
+    }
+    for (int i = 0; i < c.validIssuers().size(); i++) {
+      try {
+        NKeys.requirePublicKey(c.validIssuers().get(i), KeyType.ACCOUNT);
+      } catch (KeyException e) {
+        throw new ConfigException("bad value for config field \"valid_issuers[" + i + "]\": " + e.getMessage());
+      }
+    }
+  }
+
+  private static NodeConfig withDerivedPaths(NodeConfig c) {
+    String kernel = blank(c.kernelFilepath()) ? Path.of(c.defaultResourceDir(), "vmlinux").toString() : c.kernelFilepath();
+    String rootfs = blank(c.rootfsFilepath()) ? Path.of(c.defaultResourceDir(), "rootfs.ext4").toString() : c.rootfsFilepath();
+    String pid = blank(c.pidFilepath()) ? Path.of(c.defaultResourceDir(), "nex.pid").toString() : c.pidFilepath();
+    return new NodeConfig(c.machinePoolSize(), c.machineTemplate(), c.defaultResourceDir(), kernel, rootfs, c.cni(),
+        c.internalNodeHost(), c.internalNodePort(), c.binPath(), c.tags(), c.validIssuers(), c.workloadTypes(),
+        c.noSandbox(), c.sandbox(), c.agentHandshakeTimeoutMs(), c.agentPingTimeoutMs(), c.rateLimiters(),
+        c.hostServices(), c.denyTriggerSubjects(), c.nodeLimits(), c.autostart(), pid, c.httpPort(), c.agentPath());
+  }
+
+  private static boolean blank(String s) {
+    return s == null || s.isBlank();
+  }
+
+  private static void atLeast(String field, long value, long min) throws ConfigException {
+    if (value < min) {
+      throw new ConfigException("bad value for config field \"" + field + "\": must be at least " + min + " (got " + value + ")");
+    }
+  }
+
+  private static void inRange(String field, long value, long min, long max) throws ConfigException {
+    if (value < min || value > max) {
+      throw new ConfigException("bad value for config field \"" + field + "\": must be between " + min + " and "
+          + max + " (got " + value + ")");
+    }
+  }
+
+  /** Deep merge: objects merge key by key, anything else in {@code over} replaces the default. */
+  private static void merge(ObjectNode base, ObjectNode over) {
+    Iterator<Map.Entry<String, JsonNode>> fields = over.fields();
+    while (fields.hasNext()) {
+      Map.Entry<String, JsonNode> field = fields.next();
+      JsonNode existing = base.get(field.getKey());
+      if (existing instanceof ObjectNode existingObject && field.getValue() instanceof ObjectNode overObject) {
+        merge(existingObject, overObject);
+      } else {
+        base.set(field.getKey(), field.getValue());
+      }
+    }
+  }
+
+  private static ObjectNode defaultsTree() {
+    try (InputStream in = NodeConfigLoader.class.getResourceAsStream(DEFAULTS_RESOURCE)) {
+      if (in == null) {
+        throw new IllegalStateException(DEFAULTS_RESOURCE + " is missing from the class path");
+      }
+      return (ObjectNode) STRICT.readTree(in);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static String path(JsonMappingException e) {
+    return e.getPath().stream()
+        .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
+        .collect(Collectors.joining("."))
+        .replace(".[", "[");
+  }
+
+  private static String describe(Class<?> type) {
+    if (type == int.class || type == Integer.class || type == long.class || type == Long.class) {
+      return "an integer";
+    }
+    if (type == boolean.class || type == Boolean.class) {
+      return "true or false";
+    }
+    if (type == String.class) {
+      return "a string";
+    }
+    if (java.util.Collection.class.isAssignableFrom(type)) {
+      return "a list";
+    }
+    if (Map.class.isAssignableFrom(type) || type.isRecord()) {
+      return "an object";
+    }
+    return type.getSimpleName();
+  }
+
+  private static String firstLine(String message) {
+    if (message == null) {
+      return "unreadable";
+    }
+    int nl = message.indexOf('\n');
+    return nl < 0 ? message : message.substring(0, nl);
+  }
+}

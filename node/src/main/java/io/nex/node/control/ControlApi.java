@@ -1,0 +1,96 @@
+package io.nex.node.control;
+
+import io.nats.client.Connection;
+import io.nats.client.Dispatcher;
+import io.nats.client.Message;
+import io.nex.api.Envelope;
+import io.nex.api.Json;
+import io.nex.api.ResponseTypes;
+import io.nex.api.Subjects;
+import io.nex.node.workload.Deployer;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The node's {@code $NEX} subscriptions on the control plane. Every request is answered with an
+ * envelope; a handler's refusal becomes its {@code error}, and no request can take the node down.
+ */
+public final class ControlApi implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ControlApi.class);
+
+  /** Requests larger than this are refused before being parsed. */
+  static final int MAX_REQUEST_BYTES = 256 * 1024;
+
+  private final Connection connection;
+  private final NodeView node;
+  private final Deployer deployer;
+  private Dispatcher dispatcher;
+  private final ExecutorService workers = Executors.newCachedThreadPool(r -> {
+    Thread thread = new Thread(r, "control-request");
+    thread.setDaemon(true);
+    return thread;
+  });
+
+  public ControlApi(Connection connection, NodeView node, Deployer deployer) {
+    this.connection = connection;
+    this.node = node;
+    this.deployer = deployer;
+  }
+
+  public void start() throws InterruptedException, TimeoutException {
+    dispatcher = connection.createDispatcher();
+    RequestHandler ping = new PingHandler(node);
+    serve(Subjects.ping(), ResponseTypes.PING, ping);
+    serve(Subjects.ping(node.id()), ResponseTypes.PING, ping);
+    serve(Subjects.info("*", node.id()), ResponseTypes.INFO, new InfoHandler(node));
+    serve(Subjects.auction(), ResponseTypes.AUCTION, new AuctionHandler(node));
+    serve(Subjects.deploy("*", node.id()), ResponseTypes.RUN, new DeployHandler(deployer));
+    serve(Subjects.stop("*", node.id()), ResponseTypes.STOP, new StopHandler(deployer));
+    // make sure the server has our interest before we announce ourselves
+    connection.flush(Duration.ofSeconds(2));
+  }
+
+  /**
+   * Answers each request on {@code subject} on a worker thread, so that a slow deploy never holds
+   * up a ping. A handler returning {@code null} sends no reply (an auction this node does not
+   * bid in).
+   */
+  private void serve(String subject, String type, RequestHandler handler) {
+    dispatcher.subscribe(subject, msg -> workers.execute(() -> answer(msg, type, handler)));
+  }
+
+  private void answer(Message msg, String type, RequestHandler handler) {
+    Envelope reply;
+    try {
+      if (msg.getData() != null && msg.getData().length > MAX_REQUEST_BYTES) {
+        throw new RequestRefusedException("request is " + msg.getData().length + " bytes, over the limit of "
+            + MAX_REQUEST_BYTES);
+      }
+      Object data = handler.handle(msg);
+      if (data == null) {
+        return;
+      }
+      reply = Envelope.ok(type, data);
+    } catch (RequestRefusedException e) {
+      reply = Envelope.failure(type, e.getMessage());
+    } catch (RuntimeException e) {
+      LOG.error("Request on {} failed", msg.getSubject(), e);
+      reply = Envelope.failure(type, "internal error: " + e.getClass().getSimpleName());
+    }
+    if (msg.getReplyTo() != null) {
+      connection.publish(msg.getReplyTo(), Json.write(reply));
+    }
+  }
+
+  @Override
+  public void close() {
+    if (dispatcher != null) {
+      connection.closeDispatcher(dispatcher);
+    }
+    workers.shutdown();
+  }
+}

@@ -1,0 +1,31 @@
+package io.nex.node.control;
+
+import io.nex.api.control.InfoResponse.MachineSummary;
+import io.nex.api.control.InfoResponse.PooledAgent;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/** What the control handlers may read of the node. */
+public interface NodeView {
+  String id();
+
+  String nexus();
+
+  String publicXkey();
+
+  Map<String, String> tags();
+
+  Duration uptime();
+
+  /** Deployed workloads; warm sandboxes do not count (Nex bug #129). */
+  int runningWorkloads();
+
+  List<MachineSummary> machines(String namespace);
+
+  String sandboxKind();
+
+  List<PooledAgent> pool();
+
+  List<String> supportedWorkloadTypes();
+}

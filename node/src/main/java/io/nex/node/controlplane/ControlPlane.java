@@ -1,0 +1,116 @@
+package io.nex.node.controlplane;
+
+import io.nats.client.Connection;
+import io.nats.client.Nats;
+import io.nats.client.Options;
+import io.nex.node.natsserver.NatsErrorLog;
+import io.nex.node.natsserver.NatsServerBinary;
+import io.nex.node.natsserver.NatsServerProcess;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The node's connection to the control plane, the NATS system users and the CLI talk to. With
+ * the default URL and nothing listening there, the node starts a local nats-server (JetStream
+ * on) so that one command gets a newcomer a working node; any other URL must already answer.
+ */
+public final class ControlPlane implements AutoCloseable {
+  public static final String DEFAULT_URL = "nats://127.0.0.1:4222";
+
+  private final Connection connection;
+  private final String url;
+  private final NatsServerProcess localServer;
+
+  private ControlPlane(Connection connection, String url, NatsServerProcess localServer) {
+    this.connection = connection;
+    this.url = url;
+    this.localServer = localServer;
+  }
+
+  public static ControlPlane connect(String url, Path resourceDir, List<String> binPath, String connectionName)
+      throws ControlPlaneException {
+    NatsServerProcess local = null;
+    if (DEFAULT_URL.equals(url) && !NatsServerProcess.isListening("127.0.0.1", 4222)) {
+      local = startLocalServer(resourceDir, binPath);
+    }
+    try {
+      Options options = new Options.Builder()
+          .server(url)
+          .connectionName(connectionName)
+          .connectionTimeout(Duration.ofSeconds(2))
+          .maxReconnects(-1)
+          .reconnectWait(Duration.ofMillis(250))
+          .errorListener(new NatsErrorLog("control plane"))
+          .build();
+      return new ControlPlane(Nats.connect(options), url, local);
+    } catch (IOException | IllegalArgumentException e) {
+      if (local != null) {
+        local.close();
+      }
+      throw new ControlPlaneException("cannot connect to the control plane at " + url + ": " + reason(e));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ControlPlaneException("interrupted while connecting to " + url);
+    }
+  }
+
+  private static NatsServerProcess startLocalServer(Path resourceDir, List<String> binPath)
+      throws ControlPlaneException {
+    Path dir = resourceDir.resolve("control-plane").toAbsolutePath();
+    String config = "listen: \"127.0.0.1:4222\"\n"
+        + "max_payload: 8MB\n"
+        + "jetstream { store_dir: \"" + dir.resolve("jetstream") + "\" }\n";
+    try {
+      Files.createDirectories(dir);
+      return NatsServerProcess.start(NatsServerBinary.require(binPath), dir.resolve("nats.conf"), config,
+          "127.0.0.1", 4222, dir.resolve("nats.log"));
+    } catch (IOException | IllegalStateException e) {
+      throw new ControlPlaneException("no NATS server at " + DEFAULT_URL + " and could not start one: " + e.getMessage());
+    }
+  }
+
+  private static String reason(Exception e) {
+    String message = e.getMessage();
+    return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
+  }
+
+  public Connection connection() {
+    return connection;
+  }
+
+  public String url() {
+    return url;
+  }
+
+  /** The local server this node started, if it started one. */
+  public Optional<NatsServerProcess> localServer() {
+    return Optional.ofNullable(localServer);
+  }
+
+  /** Host of the control plane, as workloads on this machine reach it. */
+  public String host() {
+    return URI.create(url.replace("nats://", "http://")).getHost();
+  }
+
+  @Override
+  public void close() {
+    try {
+      connection.drain(Duration.ofSeconds(2)).get();
+    } catch (Exception e) {
+      // a drain that cannot finish is followed by a close either way
+    }
+    try {
+      connection.close();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (localServer != null) {
+      localServer.close();
+    }
+  }
+}

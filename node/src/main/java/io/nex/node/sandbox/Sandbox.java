@@ -1,0 +1,19 @@
+package io.nex.node.sandbox;
+
+import java.util.concurrent.CompletableFuture;
+
+/** One running sandbox with its agent. It is destroyed after use, never reused. */
+public interface Sandbox {
+  String id();
+
+  /** Something a person can use to find it: a pid, a VM id. */
+  String describe();
+
+  boolean isAlive();
+
+  /** Completes with the agent's exit code when the sandbox goes away for any reason. */
+  CompletableFuture<Integer> onExit();
+
+  /** Stops the agent and everything it started, then removes the sandbox's files. */
+  void destroy();
+}

@@ -1,0 +1,104 @@
+package io.nex.node.sandbox.process;
+
+import io.nex.node.fs.DirectoryTree;
+import io.nex.node.sandbox.Sandbox;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An agent child process. Its stdin stays open for as long as the node lives: the agent exits
+ * when it reads end-of-file, so even a node killed with SIGKILL leaves no agent behind.
+ */
+final class ProcessSandbox implements Sandbox {
+  private static final Logger LOG = LoggerFactory.getLogger("agent");
+  private static final long GRACE_MILLIS = 2000;
+
+  private final String id;
+  private final Process process;
+  private final Path workDir;
+  private final CompletableFuture<Integer> exit;
+
+  ProcessSandbox(String id, Process process, Path workDir) {
+    this.id = id;
+    this.process = process;
+    this.workDir = workDir;
+    this.exit = process.onExit().thenApply(Process::exitValue);
+    relay(process.getInputStream(), false);
+    relay(process.getErrorStream(), true);
+  }
+
+  private void relay(InputStream stream, boolean isStderr) {
+    Thread thread = new Thread(() -> {
+      try (BufferedReader reader = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
+        String line;
+        while ((line = reader.readLine()) != null) {
+          if (isStderr) {
+            LOG.warn("{} vmid={}", line, id);
+          } else {
+            LOG.info("{} vmid={}", line, id);
+          }
+        }
+      } catch (IOException ignored) {
+        // the agent is gone; its exit is reported through onExit()
+      }
+    }, "agent-output-" + id);
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  @Override
+  public String id() {
+    return id;
+  }
+
+  @Override
+  public String describe() {
+    return "pid=" + process.pid();
+  }
+
+  @Override
+  public boolean isAlive() {
+    return process.isAlive();
+  }
+
+  @Override
+  public CompletableFuture<Integer> onExit() {
+    return exit;
+  }
+
+  @Override
+  public void destroy() {
+    List<ProcessHandle> tree = process.descendants().toList();
+    try {
+      process.getOutputStream().close();
+    } catch (IOException ignored) {
+      // closing stdin is only a courtesy; the signals below do the work
+    }
+    process.destroy();
+    tree.forEach(ProcessHandle::destroy);
+    try {
+      if (!process.waitFor(GRACE_MILLIS, TimeUnit.MILLISECONDS)) {
+        process.destroyForcibly();
+        process.waitFor(GRACE_MILLIS, TimeUnit.MILLISECONDS);
+      }
+    } catch (InterruptedException e) {
+      process.destroyForcibly();
+      Thread.currentThread().interrupt();
+    }
+    tree.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+    try {
+      DirectoryTree.delete(workDir);
+    } catch (IOException e) {
+      LOG.warn("Could not remove sandbox directory {}: {}", workDir, e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,53 @@
+package io.nex.node.sandbox.process;
+
+import io.nex.api.agent.AgentMetadata;
+import io.nex.node.sandbox.Sandbox;
+import io.nex.node.sandbox.SandboxDriver;
+import io.nex.node.sandbox.SandboxSpec;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.Map;
+
+/**
+ * The {@code process} sandbox (Nex's {@code no_sandbox}): each agent is a child process with a
+ * working directory of its own and a clean environment. No isolation: workloads run with the
+ * node's privileges, and the node says so with the {@code nex.unsafe} tag.
+ */
+public final class ProcessSandboxDriver implements SandboxDriver {
+  private final String agentPath;
+
+  public ProcessSandboxDriver(String agentPath) {
+    this.agentPath = agentPath;
+  }
+
+  @Override
+  public String kind() {
+    return "process";
+  }
+
+  @Override
+  public boolean isolated() {
+    return false;
+  }
+
+  @Override
+  public Sandbox launch(SandboxSpec spec) throws IOException {
+    Files.createDirectories(spec.workDir());
+    ProcessBuilder builder = new ProcessBuilder(AgentCommand.of(agentPath))
+        .directory(spec.workDir().toFile())
+        .redirectInput(ProcessBuilder.Redirect.PIPE);
+    Map<String, String> env = builder.environment();
+    // Only what an agent needs: never the node's own environment, which may hold its credentials.
+    String path = env.getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin");
+    env.clear();
+    env.put("PATH", path);
+    env.put("HOME", spec.workDir().toString());
+    AgentMetadata m = spec.metadata();
+    env.put(AgentMetadata.ENV_SANDBOX, "false");
+    env.put(AgentMetadata.ENV_WORKLOAD_ID, m.vmid());
+    env.put(AgentMetadata.ENV_NATS_HOST, m.nodeNatsHost());
+    env.put(AgentMetadata.ENV_NATS_PORT, Integer.toString(m.nodeNatsPort()));
+    env.put(AgentMetadata.ENV_NKEY_SEED, m.nodeNatsNkey());
+    return new ProcessSandbox(spec.id(), builder.start(), spec.workDir());
+  }
+}

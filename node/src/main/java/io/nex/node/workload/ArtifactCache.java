@@ -1,0 +1,108 @@
+package io.nex.node.workload;
+
+import io.nats.client.Connection;
+import io.nats.client.JetStreamApiException;
+import io.nats.client.ObjectStore;
+import io.nats.client.api.ObjectInfo;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
+import java.util.HexFormat;
+
+/**
+ * Artifacts fetched from the control plane's object store, kept on disk by sha256 so that
+ * deploying the same artifact again costs one metadata lookup instead of a download.
+ */
+public final class ArtifactCache {
+  private final Connection controlPlane;
+  private final Path dir;
+
+  public ArtifactCache(Connection controlPlane, Path dir) {
+    this.controlPlane = controlPlane;
+    this.dir = dir;
+  }
+
+  /**
+   * Fetches {@code location} (or finds it cached), refusing anything over {@code maxBytes}
+   * (0 = no limit).
+   */
+  public Artifact fetch(ArtifactLocation location, String jsDomain, long maxBytes) throws ArtifactException {
+    try {
+      ObjectStore store = jsDomain == null || jsDomain.isBlank()
+          ? controlPlane.objectStore(location.bucket())
+          : controlPlane.objectStore(location.bucket(),
+              io.nats.client.ObjectStoreOptions.builder().jsDomain(jsDomain).build());
+      ObjectInfo info = store.getInfo(location.key());
+      if (info == null || info.isDeleted()) {
+        throw new ArtifactException("artifact " + location + " does not exist");
+      }
+      if (maxBytes > 0 && info.getSize() > maxBytes) {
+        throw new ArtifactException("artifact " + location + " is " + info.getSize()
+            + " bytes, over this node's limit of " + maxBytes);
+      }
+      String digestHex = digestHex(info.getDigest());
+      if (digestHex != null) {
+        Path cached = dir.resolve(digestHex);
+        if (Files.exists(cached)) {
+          return new Artifact(cached, digestHex, Files.size(cached));
+        }
+      }
+      return download(store, location);
+    } catch (IOException | JetStreamApiException e) {
+      throw new ArtifactException("cannot fetch artifact " + location + ": " + reason(e));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ArtifactException("interrupted while fetching " + location);
+    }
+  }
+
+  private Artifact download(ObjectStore store, ArtifactLocation location)
+      throws IOException, JetStreamApiException, InterruptedException, ArtifactException {
+    Files.createDirectories(dir);
+    Path partial = Files.createTempFile(dir, "download-", ".part");
+    MessageDigest sha256 = sha256();
+    try {
+      try (OutputStream out = new DigestOutputStream(Files.newOutputStream(partial), sha256)) {
+        store.get(location.key(), out);
+      } catch (NoSuchAlgorithmException e) {
+        throw new IllegalStateException(e);
+      }
+      String hex = HexFormat.of().formatHex(sha256.digest());
+      Path cached = dir.resolve(hex);
+      Files.move(partial, cached, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      return new Artifact(cached, hex, Files.size(cached));
+    } finally {
+      Files.deleteIfExists(partial);
+    }
+  }
+
+  /** jnats reports digests as {@code SHA-256=<base64url>}. */
+  private static String digestHex(String digest) {
+    if (digest == null || !digest.startsWith("SHA-256=")) {
+      return null;
+    }
+    try {
+      return HexFormat.of().formatHex(Base64.getUrlDecoder().decode(digest.substring("SHA-256=".length())));
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static String reason(Exception e) {
+    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+  }
+}

@@ -1,0 +1,207 @@
+package io.nex.node.workload;
+
+import io.nats.client.Connection;
+import io.nats.client.Message;
+import io.nex.api.Json;
+import io.nex.api.Subjects;
+import io.nex.api.WorkloadType;
+import io.nex.api.agent.AgentDeployRequest;
+import io.nex.api.agent.DeployAck;
+import io.nex.api.control.DeployRequest;
+import io.nex.api.control.RunResponse;
+import io.nex.api.control.StopRequest;
+import io.nex.api.control.StopResponse;
+import io.nex.api.events.EventTypes;
+import io.nex.keys.WorkloadJwt;
+import io.nex.keys.XKeyPair;
+import io.nex.node.config.NodeConfig;
+import io.nex.node.pool.WarmPool;
+import io.nex.node.sandbox.Sandbox;
+import io.nex.node.sandbox.SandboxFactory;
+import io.nex.node.telemetry.EventPublisher;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs deploys and stops: checks the request (type, signature, issuer, sealed environment,
+ * artifact hash, limits), hands the workload to a warm agent, and destroys the sandbox when the
+ * workload ends for any reason. A sandbox is used for one workload and never again.
+ */
+public final class Deployer {
+  private static final Logger LOG = LoggerFactory.getLogger(Deployer.class);
+  private static final Duration AGENT_DEPLOY_TIMEOUT = Duration.ofSeconds(10);
+  private static final Duration AGENT_UNDEPLOY_TIMEOUT = Duration.ofSeconds(8);
+  private static final Duration WARM_SANDBOX_WAIT = Duration.ofSeconds(5);
+
+  private final NodeConfig config;
+  private final XKeyPair nodeXkey;
+  private final IssuerCheck issuers;
+  private final ArtifactCache artifacts;
+  private final ArtifactStaging staging;
+  private final WarmPool pool;
+  private final SandboxFactory sandboxes;
+  private final Connection internal;
+  private final EventPublisher events;
+  private final Deployments deployments;
+
+  public Deployer(NodeConfig config, XKeyPair nodeXkey, ArtifactCache artifacts, ArtifactStaging staging,
+      WarmPool pool, SandboxFactory sandboxes, Connection internal, EventPublisher events, Deployments deployments) {
+    this.config = config;
+    this.nodeXkey = nodeXkey;
+    this.issuers = new IssuerCheck(config.validIssuers());
+    this.artifacts = artifacts;
+    this.staging = staging;
+    this.pool = pool;
+    this.sandboxes = sandboxes;
+    this.internal = internal;
+    this.events = events;
+    this.deployments = deployments;
+  }
+
+  public RunResponse deploy(String namespace, DeployRequest request) throws RefusedException, InterruptedException {
+    WorkloadType type = checkType(request);
+    long maxWorkloads = config.nodeLimits().maxWorkloads();
+    if (maxWorkloads > 0 && deployments.count() >= maxWorkloads) {
+      throw new RefusedException("node is at its limit of " + maxWorkloads + " workloads");
+    }
+    WorkloadJwt.Claims claims = issuers.verifyDeploy(request.workloadJwt());
+    Map<String, String> environment = SealedEnvironment.open(request.environment(), request.senderPublicKey(), nodeXkey);
+    Artifact artifact = fetchArtifact(request, claims);
+
+    Sandbox sandbox = pool.take(WARM_SANDBOX_WAIT)
+        .orElseThrow(() -> new RefusedException("no warm sandbox became ready within " + WARM_SANDBOX_WAIT.toMillis() + " ms"));
+    Deployment deployment = new Deployment(sandbox.id(), namespace, claims.name(), request.description(),
+        type.wireName(), claims.issuer(), artifact.sha256(), artifact.size(),
+        request.triggerSubjects() == null ? List.of() : request.triggerSubjects(), Instant.now(), sandbox);
+    // registered before the agent hears of it, so its first log line and event find their workload
+    deployments.add(deployment);
+    try {
+      staging.stage(sandboxes.credentials(sandbox.id()), artifact);
+      DeployAck ack = sendToAgent(sandbox.id(), new AgentDeployRequest(request.argv(), request.description(),
+          environment, request.essential(), artifact.sha256(), namespace, request.retriedAt(), request.retryCount(),
+          artifact.size(), deployment.triggerSubjects(), claims.name(), type.wireName(),
+          config.machineTemplate().memsizeMib()));
+      if (!ack.accepted()) {
+        throw new RefusedException("workload rejected by agent: " + ack.message());
+      }
+    } catch (RefusedException | ArtifactException | RuntimeException e) {
+      deployments.remove(sandbox.id());
+      sandboxes.destroy(sandbox);
+      throw e instanceof RefusedException r ? r : new RefusedException(e.getMessage());
+    }
+    sandbox.onExit().thenAccept(code -> workloadEnded(sandbox.id(), code, "agent exited with code " + code));
+    LOG.info("Workload deployed name={} type={} namespace={} id={}", claims.name(), type.wireName(), namespace,
+        sandbox.id());
+    return new RunResponse(true, sandbox.id(), claims.issuer(), claims.name());
+  }
+
+  private WorkloadType checkType(DeployRequest request) throws RefusedException {
+    WorkloadType type = WorkloadType.parse(request.type())
+        .orElseThrow(() -> new RefusedException("unknown workload type \"" + request.type() + "\""));
+    boolean enabled = config.workloadTypes().stream()
+        .map(WorkloadType::parse)
+        .anyMatch(t -> t.equals(Optional.of(type)));
+    if (!enabled) {
+      throw new RefusedException("workload type \"" + type.wireName() + "\" is not enabled on this node (enabled: "
+          + String.join(", ", config.workloadTypes()) + ")");
+    }
+    boolean hasTriggers = request.triggerSubjects() != null && !request.triggerSubjects().isEmpty();
+    if (hasTriggers && !type.isFunction()) {
+      throw new RefusedException("trigger_subjects are only for function types, not \"" + type.wireName() + "\"");
+    }
+    return type;
+  }
+
+  private Artifact fetchArtifact(DeployRequest request, WorkloadJwt.Claims claims) throws RefusedException {
+    if (claims.hash() == null || claims.hash().isBlank()) {
+      throw new RefusedException("workload_jwt has no artifact hash (nats.hash); it must name the artifact's sha256");
+    }
+    Artifact artifact;
+    try {
+      artifact = artifacts.fetch(ArtifactLocation.parse(request.location()), request.jsdomain(),
+          config.nodeLimits().maxWorkloadBytes());
+    } catch (ArtifactException e) {
+      throw new RefusedException(e.getMessage());
+    }
+    if (!artifact.sha256().equalsIgnoreCase(claims.hash())) {
+      throw new RefusedException("artifact hash mismatch: workload_jwt names sha256 " + claims.hash() + " but "
+          + request.location() + " is " + artifact.sha256());
+    }
+    long maxTotal = config.nodeLimits().maxTotalBytes();
+    if (maxTotal > 0 && deployments.totalBytes() + artifact.size() > maxTotal) {
+      throw new RefusedException("deploying " + artifact.size() + " more bytes would pass this node's max_total_bytes of "
+          + maxTotal);
+    }
+    return artifact;
+  }
+
+  private DeployAck sendToAgent(String sandboxId, AgentDeployRequest request) throws RefusedException, InterruptedException {
+    Message reply;
+    try {
+      reply = internal.request(Subjects.agentDeploy(sandboxId), Json.write(request), AGENT_DEPLOY_TIMEOUT);
+    } catch (IllegalStateException e) {
+      throw new RefusedException("agent of sandbox " + sandboxId + " is not listening: " + e.getMessage());
+    }
+    if (reply == null) {
+      throw new RefusedException("agent of sandbox " + sandboxId + " did not answer the deploy within "
+          + AGENT_DEPLOY_TIMEOUT.toMillis() + " ms");
+    }
+    try {
+      return Json.read(reply.getData(), DeployAck.class);
+    } catch (Json.MalformedJsonException e) {
+      throw new RefusedException("agent of sandbox " + sandboxId + " answered nonsense: " + e.getMessage());
+    }
+  }
+
+  public StopResponse stop(String namespace, StopRequest request) throws RefusedException, InterruptedException {
+    if (request.workloadId() == null || request.workloadId().isBlank()) {
+      throw new RefusedException("missing workload_id");
+    }
+    // a workload of another namespace answers like an unknown one: existence is not revealed
+    Deployment deployment = deployments.get(request.workloadId())
+        .filter(d -> d.namespace().equals(namespace))
+        .orElseThrow(() -> new RefusedException("no such workload: " + request.workloadId()));
+    issuers.verifyStop(request.workloadJwt(), deployment);
+    if (deployments.remove(deployment.id()).isEmpty()) {
+      throw new RefusedException("no such workload: " + request.workloadId());
+    }
+    try {
+      internal.request(Subjects.agentUndeploy(deployment.id()), new byte[0], AGENT_UNDEPLOY_TIMEOUT);
+    } catch (IllegalStateException e) {
+      LOG.warn("Agent did not take the undeploy ({}); destroying its sandbox id={}", e.getMessage(), deployment.id());
+    }
+    finish(deployment, 0, "Workload shutdown requested");
+    return new StopResponse(true, deployment.id(), deployment.issuer(), deployment.name());
+  }
+
+  /** The workload ended on its own (or its agent did): report it and destroy the sandbox. */
+  public void workloadEnded(String id, int code, String reason) {
+    deployments.remove(id).ifPresent(d -> finish(d, code, reason));
+  }
+
+  private void finish(Deployment deployment, int code, String reason) {
+    sandboxes.destroy(deployment.sandbox());
+    Map<String, Object> data = new LinkedHashMap<>();
+    data.put("name", deployment.name());
+    data.put("id", deployment.id());
+    data.put("reason", reason);
+    data.put("code", code);
+    events.publish(deployment.namespace(), EventTypes.WORKLOAD_UNDEPLOYED, data);
+    LOG.info("Workload stopped name={} id={} code={} reason=\"{}\"", deployment.name(), deployment.id(), code, reason);
+  }
+
+  /** Stops every workload; the node is going away. */
+  public void stopAll() {
+    deployments.all().parallelStream().forEach(d -> {
+      if (deployments.remove(d.id()).isPresent()) {
+        finish(d, 0, "Node stopping");
+      }
+    });
+  }
+}

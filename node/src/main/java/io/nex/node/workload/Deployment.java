@@ -1,0 +1,19 @@
+package io.nex.node.workload;
+
+import io.nex.node.sandbox.Sandbox;
+import java.time.Instant;
+import java.util.List;
+
+/** A workload running in a sandbox taken from the pool; its id is the sandbox's id. */
+public record Deployment(
+    String id,
+    String namespace,
+    String name,
+    String description,
+    String type,
+    String issuer,
+    String hash,
+    long totalBytes,
+    List<String> triggerSubjects,
+    Instant deployedAt,
+    Sandbox sandbox) {}

@@ -1,0 +1,79 @@
+package io.nex.node.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class NodeConfigLoaderTest {
+
+  private static NodeConfig parse(String json) throws ConfigException {
+    return NodeConfigLoader.parse(json.getBytes(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void defaultsMatchTheSpec() {
+    NodeConfig c = NodeConfigLoader.defaults();
+    assertThat(c.machinePoolSize()).isEqualTo(1);
+    assertThat(c.machineTemplate().vcpuCount()).isEqualTo(1);
+    assertThat(c.machineTemplate().memsizeMib()).isEqualTo(256);
+    assertThat(c.defaultResourceDir()).isEqualTo("/tmp/nex");
+    assertThat(c.kernelFilepath()).isEqualTo("/tmp/nex/vmlinux");
+    assertThat(c.rootfsFilepath()).isEqualTo("/tmp/nex/rootfs.ext4");
+    assertThat(c.agentHandshakeTimeoutMs()).isEqualTo(5000);
+    assertThat(c.agentPingTimeoutMs()).isEqualTo(750);
+    assertThat(c.sandbox()).isNull();
+    assertThat(c.cni().subnet()).isEqualTo("192.168.127.0/24");
+    assertThat(c.hostServices().services().kv().enabled()).isTrue();
+  }
+
+  @Test
+  void fileValuesOverrideDefaultsAndNestedObjectsMerge() throws ConfigException {
+    NodeConfig c = parse("{\"machine_pool_size\": 3, \"machine_template\": {\"memsize_mib\": 512},"
+        + " \"default_resource_dir\": \"/var/nex\", \"tags\": {\"zone\": \"a\"}}");
+    assertThat(c.machinePoolSize()).isEqualTo(3);
+    assertThat(c.machineTemplate().memsizeMib()).isEqualTo(512);
+    assertThat(c.machineTemplate().vcpuCount()).isEqualTo(1);
+    assertThat(c.kernelFilepath()).isEqualTo(Path.of("/var/nex", "vmlinux").toString());
+    assertThat(c.tags()).containsEntry("zone", "a");
+  }
+
+  @Test
+  void emptyObjectIsTheDefaults() throws ConfigException {
+    assertThat(parse("{}")).isEqualTo(NodeConfigLoader.defaults());
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "{\"machine_pool_sise\": 2}                          | unknown config field \"machine_pool_sise\"",
+      "{\"machine_template\": {\"vcpus\": 2}}               | unknown config field \"machine_template.vcpus\"",
+      "{\"machine_pool_size\": \"three\"}                  | bad value for config field \"machine_pool_size\": expected an integer",
+      "{\"machine_pool_size\": 0}                          | bad value for config field \"machine_pool_size\": must be at least 1 (got 0)",
+      "{\"no_sandbox\": \"yes\"}                           | bad value for config field \"no_sandbox\": expected true or false",
+      "{\"tags\": [1]}                                     | bad value for config field \"tags\": expected an object",
+      "{\"workload_types\": [\"native\", \"cobol\"]}       | bad value for config field \"workload_types[1]\": unknown workload type \"cobol\"",
+      "{\"sandbox\": \"docker\"}                           | bad value for config field \"sandbox\"",
+      "{\"internal_node_port\": 70000}                     | bad value for config field \"internal_node_port\"",
+      "{\"valid_issuers\": [\"UABC\"]}                     | bad value for config field \"valid_issuers[0]\"",
+      "{\"agent_handshake_timeout_ms\": -5}                | bad value for config field \"agent_handshake_timeout_ms\"",
+      "[1, 2]                                              | config must be a JSON object",
+      "{\"machine_pool_size\": 2                           | config is not valid JSON"
+  })
+  void refusesBadConfigNamingTheField(String json, String expected) {
+    assertThatThrownBy(() -> parse(json))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith(expected)
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+  }
+
+  @Test
+  void missingFileIsNamed() {
+    assertThatThrownBy(() -> NodeConfigLoader.load(Path.of("/nonexistent/nex.json")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("config file /nonexistent/nex.json does not exist");
+  }
+}

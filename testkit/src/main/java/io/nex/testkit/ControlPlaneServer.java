@@ -1,0 +1,33 @@
+package io.nex.testkit;
+
+import io.nex.node.natsserver.NatsServerBinary;
+import io.nex.node.natsserver.NatsServerProcess;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+
+/** A real nats-server on a random loopback port, JetStream on, as a test's control plane. */
+public final class ControlPlaneServer implements AutoCloseable {
+  private final NatsServerProcess server;
+
+  private ControlPlaneServer(NatsServerProcess server) {
+    this.server = server;
+  }
+
+  public static ControlPlaneServer start(Path dir) throws IOException {
+    int port = NatsServerProcess.freePort();
+    String config = "listen: \"127.0.0.1:" + port + "\"\n"
+        + "jetstream { store_dir: \"" + dir.resolve("js") + "\" }\n";
+    return new ControlPlaneServer(NatsServerProcess.start(NatsServerBinary.require(List.of()),
+        dir.resolve("control.conf"), config, "127.0.0.1", port, dir.resolve("control.log")));
+  }
+
+  public String url() {
+    return server.clientUrl();
+  }
+
+  @Override
+  public void close() {
+    server.close();
+  }
+}

@@ -1,0 +1,111 @@
+package io.nex.testkit;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** {@code nex node up} as a real child process, with its log captured to a file. */
+public final class NodeProcess implements AutoCloseable {
+  private static final Pattern NODE_ID = Pattern.compile("awaiting commands id=(N[A-Z0-9]{55})");
+
+  private final Process process;
+  private final Path log;
+
+  private NodeProcess(Process process, Path log) {
+    this.process = process;
+    this.log = log;
+  }
+
+  /** Starts a node with {@code configJson} written beside its log in {@code dir}. */
+  public static NodeProcess start(Path dir, String controlUrl, String configJson) throws IOException {
+    Files.createDirectories(dir);
+    Path config = dir.resolve("node.json");
+    Files.writeString(config, configJson, StandardCharsets.UTF_8);
+    List<String> args = new ArrayList<>(List.of("node", "up", "--config", config.toString()));
+    if (controlUrl != null) {
+      args.add("-s");
+      args.add(controlUrl);
+    }
+    Path log = dir.resolve("node.log");
+    Process process = new ProcessBuilder(Cli.command(args.toArray(String[]::new)))
+        .redirectErrorStream(true)
+        .redirectOutput(log.toFile())
+        .start();
+    return new NodeProcess(process, log);
+  }
+
+  /** A config with the test's own resource dir, so nodes never share files. */
+  public static String config(Path resourceDir, String extraFields) {
+    return "{\"default_resource_dir\": \"" + resourceDir + "\"" + (extraFields.isEmpty() ? "" : ", " + extraFields) + "}";
+  }
+
+  public String log() {
+    try {
+      return Files.readString(log, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
+  public long count(String text) {
+    return log().lines().filter(l -> l.contains(text)).count();
+  }
+
+  /** Waits until {@code text} has appeared {@code times} times in the log, or fails with the log. */
+  public void awaitLog(String text, int times, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (count(text) >= times) {
+        return;
+      }
+      if (!process.isAlive()) {
+        throw new AssertionError("node exited (" + process.exitValue() + ") before logging '" + text + "':\n" + log());
+      }
+      Thread.sleep(20);
+    }
+    throw new AssertionError("node did not log '" + text + "' " + times + " times within " + timeout + ":\n" + log());
+  }
+
+  public String nodeId() {
+    Matcher m = NODE_ID.matcher(log());
+    if (!m.find()) {
+      throw new AssertionError("no node id in the log:\n" + log());
+    }
+    return m.group(1);
+  }
+
+  public long pid() {
+    return process.pid();
+  }
+
+  public boolean isAlive() {
+    return process.isAlive();
+  }
+
+  public void signal(String signal) throws IOException, InterruptedException {
+    new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).start().waitFor();
+  }
+
+  /** Waits for the node to exit; returns its exit code, or -1 if it is still running. */
+  public int awaitExit(Duration timeout) throws InterruptedException {
+    return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? process.exitValue() : -1;
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    if (process.isAlive()) {
+      process.destroy();
+      if (!process.waitFor(15, TimeUnit.SECONDS)) {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+      }
+    }
+  }
+}
