@@ -65,11 +65,18 @@ final class Agent implements AutoCloseable {
     Options options = new Options.Builder()
         .server("nats://" + metadata.nodeNatsHost() + ":" + metadata.nodeNatsPort())
         .connectionName("nex-agent-" + metadata.vmid())
+        // the only inbox our user may subscribe to (see the node's InternalServerConfig)
+        .inboxPrefix("_INBOX." + metadata.vmid())
         .authHandler(Nats.staticCredentials(null, metadata.nodeNatsNkey().toCharArray()))
         .connectionTimeout(Duration.ofSeconds(2))
         .maxReconnects(-1)
-        // connection trouble during the first attempts is expected (see connect()); stay quiet
-        .errorListener(new ErrorListener() {})
+        // connection trouble during the first attempts is expected (see connect()); server errors are not
+        .errorListener(new ErrorListener() {
+          @Override
+          public void errorOccurred(Connection conn, String error) {
+            AgentLog.info("internal server error: " + error);
+          }
+        })
         .build();
     long deadline = System.nanoTime() + CONNECT_PATIENCE.toNanos();
     while (true) {

@@ -14,7 +14,8 @@ class EnvelopeTest {
     assertThat(json).contains("\"type\":\"io.nats.nex.v1.ping_response\"")
         .contains("\"node_id\":\"NABC\"")
         .contains("\"target_xkey\":\"XABC\"")
-        .contains("\"running_machines\":2");
+        .contains("\"running_machines\":2")
+        .contains("\"error\":null");
     Envelope back = Json.read(json.getBytes(), Envelope.class);
     assertThat(back.failed()).isFalse();
     assertThat(back.dataAs(PingResponse.class)).isEqualTo(ping);

@@ -15,7 +15,7 @@ class UptimeTest {
       "3600, 1h0m0s",
       "11045, 3h4m5s",
       "187445, 2d4h4m5s",
-      "31723445, 1y2d3h4m5s"
+      "31719845, 1y2d3h4m5s"
   })
   void formatsLikeNatsServer(long seconds, String expected) {
     assertThat(Uptime.format(Duration.ofSeconds(seconds))).isEqualTo(expected);

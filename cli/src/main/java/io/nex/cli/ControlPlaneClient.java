@@ -50,6 +50,11 @@ public final class ControlPlaneClient implements AutoCloseable {
 
   /** One request, one envelope; no answer in time is a failure naming the subject. */
   public Envelope request(String subject, byte[] body) {
+    return request(subject, body, timeout);
+  }
+
+  /** As {@link #request(String, byte[])}, for work that may take longer than a lookup (deploy, stop). */
+  public Envelope request(String subject, byte[] body, Duration timeout) {
     try {
       Message reply = connection.request(subject, body, timeout);
       if (reply == null) {

@@ -2,12 +2,20 @@ package io.nex.cli;
 
 import io.nex.api.NexVersion;
 import io.nex.cli.node.NodeCommand;
+import io.nex.cli.watch.EventsCommand;
+import io.nex.cli.watch.LogsCommand;
+import io.nex.cli.watch.MonitorCommand;
+import io.nex.cli.workload.DevRunCommand;
+import io.nex.cli.workload.RunCommand;
+import io.nex.cli.workload.StopCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code nex}: the command line of Nex for Java. */
 @Command(name = "nex", mixinStandardHelpOptions = true, version = "nex " + NexVersion.VERSION,
-    description = "NATS execution engine", subcommands = {NodeCommand.class})
+    description = "NATS execution engine",
+    subcommands = {NodeCommand.class, RunCommand.class, DevRunCommand.class, StopCommand.class, LogsCommand.class,
+        EventsCommand.class, MonitorCommand.class, RequestCommand.class})
 public final class NexMain {
 
   public static void main(String[] args) {

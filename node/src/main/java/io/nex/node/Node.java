@@ -13,6 +13,7 @@ import io.nex.node.control.NodeView;
 import io.nex.node.controlplane.ControlPlane;
 import io.nex.node.controlplane.ControlPlaneException;
 import io.nex.node.fs.DirectoryTree;
+import io.nex.node.internal.AgentRequests;
 import io.nex.node.internal.InternalServer;
 import io.nex.node.natsserver.NatsServerBinary;
 import io.nex.node.pool.HandshakeListener;
@@ -21,7 +22,7 @@ import io.nex.node.sandbox.SandboxFactory;
 import io.nex.node.telemetry.AgentRelay;
 import io.nex.node.telemetry.EventPublisher;
 import io.nex.node.workload.ArtifactCache;
-import io.nex.node.workload.ArtifactStaging;
+import io.nex.node.workload.ArtifactServer;
 import io.nex.node.workload.Deployer;
 import io.nex.node.workload.Deployments;
 import java.io.IOException;
@@ -136,9 +137,15 @@ public final class Node {
     pool = new WarmPool(config.machinePoolSize(), factory,
         Duration.ofMillis(config.agentHandshakeTimeoutMs()), this::fatal);
     teardown.push(pool::close);
+    ArtifactServer artifactServer = new ArtifactServer(internalConnection);
+    artifactServer.start();
+    teardown.push(artifactServer::close);
+    AgentRequests agentRequests = new AgentRequests(internalConnection);
+    agentRequests.start();
+    teardown.push(agentRequests::close);
     Deployer deployer = new Deployer(config, identity.xkey(),
         new ArtifactCache(controlPlane.connection(), config.resourceDir().resolve("cache").toAbsolutePath()),
-        new ArtifactStaging(internal), pool, factory, internalConnection, events, deployments);
+        artifactServer, pool, factory, agentRequests, events, deployments);
     teardown.push(deployer::stopAll);
     AgentRelay relay = new AgentRelay(internalConnection, controlPlane.connection(), identity.id(), deployments,
         events, deployer::workloadEnded);

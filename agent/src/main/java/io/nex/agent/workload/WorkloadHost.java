@@ -67,7 +67,8 @@ public final class WorkloadHost {
     }
     Path artifact;
     try {
-      artifact = ArtifactDownloader.download(connection, request.hash(), workDir.resolve("workload"));
+      artifact = ArtifactDownloader.download(connection, sandboxId, request.totalBytes(), request.hash(),
+          workDir.resolve("workload"));
     } catch (ArtifactDownloader.ArtifactException e) {
       return Optional.of(e.getMessage());
     }

@@ -5,8 +5,8 @@ import java.util.Map;
 
 /**
  * Node → agent on {@code agentint.{id}.deploy}: the control-plane request with its environment
- * opened, plus what the node learned fetching the artifact (its sha256 and size). The artifact
- * itself waits in the sandbox's own {@code NEXCACHE} object store under {@link #ARTIFACT_KEY}.
+ * opened, plus what the node learned fetching the artifact (its sha256 and size). The agent then
+ * fetches the artifact in chunks from {@code hostint.{id}.artifact}.
  */
 public record AgentDeployRequest(
     List<String> argv,
@@ -22,9 +22,6 @@ public record AgentDeployRequest(
     String workloadName,
     String workloadType,
     int memsizeMib) {
-
-  public static final String ARTIFACT_BUCKET = "NEXCACHE";
-  public static final String ARTIFACT_KEY = "workload";
 
   @Override
   public String toString() {

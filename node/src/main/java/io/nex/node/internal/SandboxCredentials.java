@@ -1,8 +1,8 @@
 package io.nex.node.internal;
 
 /**
- * A sandbox's own account on the internal server: one nkey user whose seed goes to the agent
- * and nowhere else. Destroyed with the sandbox, never reused.
+ * A sandbox's own nkey user on the internal server, whose seed goes to the agent and nowhere
+ * else. Destroyed with the sandbox, never reused.
  */
 public record SandboxCredentials(String sandboxId, String userPublicKey, String userSeed) {
   @Override

@@ -6,8 +6,6 @@ import io.nex.node.internal.InternalServer;
 import io.nex.node.internal.SandboxCredentials;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,7 +21,6 @@ public final class SandboxFactory {
   private final InternalServer internal;
   private final MachineTemplate template;
   private final Path sandboxesDir;
-  private final Map<String, SandboxCredentials> credentials = new ConcurrentHashMap<>();
 
   public SandboxFactory(SandboxDriver driver, InternalServer internal, MachineTemplate template, Path sandboxesDir) {
     this.driver = driver;
@@ -39,7 +36,6 @@ public final class SandboxFactory {
   public Sandbox create() throws IOException {
     String id = SandboxIds.next();
     SandboxCredentials created = internal.addSandbox(id);
-    credentials.put(id, created);
     AgentMetadata metadata = new AgentMetadata(id, internal.host(), internal.port(), created.userSeed(),
         AgentMetadata.HOST_SUPPLIED);
     try {
@@ -48,24 +44,13 @@ public final class SandboxFactory {
           sandbox.describe(), internal.host(), internal.port());
       return sandbox;
     } catch (IOException | RuntimeException e) {
-      credentials.remove(id);
       internal.removeSandbox(id);
       throw e;
     }
   }
 
-  /** The internal-server credentials of a live sandbox, for staging its artifact. */
-  public SandboxCredentials credentials(String sandboxId) {
-    SandboxCredentials found = credentials.get(sandboxId);
-    if (found == null) {
-      throw new IllegalStateException("no live sandbox " + sandboxId);
-    }
-    return found;
-  }
-
   public void destroy(Sandbox sandbox) {
     sandbox.destroy();
-    credentials.remove(sandbox.id());
     try {
       internal.removeSandbox(sandbox.id());
     } catch (IOException e) {

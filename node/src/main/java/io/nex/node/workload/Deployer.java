@@ -1,6 +1,5 @@
 package io.nex.node.workload;
 
-import io.nats.client.Connection;
 import io.nats.client.Message;
 import io.nex.api.Json;
 import io.nex.api.Subjects;
@@ -15,6 +14,7 @@ import io.nex.api.events.EventTypes;
 import io.nex.keys.WorkloadJwt;
 import io.nex.keys.XKeyPair;
 import io.nex.node.config.NodeConfig;
+import io.nex.node.internal.AgentRequests;
 import io.nex.node.pool.WarmPool;
 import io.nex.node.sandbox.Sandbox;
 import io.nex.node.sandbox.SandboxFactory;
@@ -43,23 +43,23 @@ public final class Deployer {
   private final XKeyPair nodeXkey;
   private final IssuerCheck issuers;
   private final ArtifactCache artifacts;
-  private final ArtifactStaging staging;
+  private final ArtifactServer artifactServer;
   private final WarmPool pool;
   private final SandboxFactory sandboxes;
-  private final Connection internal;
+  private final AgentRequests agents;
   private final EventPublisher events;
   private final Deployments deployments;
 
-  public Deployer(NodeConfig config, XKeyPair nodeXkey, ArtifactCache artifacts, ArtifactStaging staging,
-      WarmPool pool, SandboxFactory sandboxes, Connection internal, EventPublisher events, Deployments deployments) {
+  public Deployer(NodeConfig config, XKeyPair nodeXkey, ArtifactCache artifacts, ArtifactServer artifactServer,
+      WarmPool pool, SandboxFactory sandboxes, AgentRequests agents, EventPublisher events, Deployments deployments) {
     this.config = config;
     this.nodeXkey = nodeXkey;
     this.issuers = new IssuerCheck(config.validIssuers());
     this.artifacts = artifacts;
-    this.staging = staging;
+    this.artifactServer = artifactServer;
     this.pool = pool;
     this.sandboxes = sandboxes;
-    this.internal = internal;
+    this.agents = agents;
     this.events = events;
     this.deployments = deployments;
   }
@@ -81,8 +81,8 @@ public final class Deployer {
         request.triggerSubjects() == null ? List.of() : request.triggerSubjects(), Instant.now(), sandbox);
     // registered before the agent hears of it, so its first log line and event find their workload
     deployments.add(deployment);
+    artifactServer.offer(sandbox.id(), artifact);
     try {
-      staging.stage(sandboxes.credentials(sandbox.id()), artifact);
       DeployAck ack = sendToAgent(sandbox.id(), new AgentDeployRequest(request.argv(), request.description(),
           environment, request.essential(), artifact.sha256(), namespace, request.retriedAt(), request.retryCount(),
           artifact.size(), deployment.triggerSubjects(), claims.name(), type.wireName(),
@@ -90,10 +90,13 @@ public final class Deployer {
       if (!ack.accepted()) {
         throw new RefusedException("workload rejected by agent: " + ack.message());
       }
-    } catch (RefusedException | ArtifactException | RuntimeException e) {
+    } catch (RefusedException | RuntimeException e) {
       deployments.remove(sandbox.id());
       sandboxes.destroy(sandbox);
       throw e instanceof RefusedException r ? r : new RefusedException(e.getMessage());
+    } finally {
+      // the agent fetched it (or never will): the cache keeps the file, the sandbox loses access
+      artifactServer.withdraw(sandbox.id());
     }
     sandbox.onExit().thenAccept(code -> workloadEnded(sandbox.id(), code, "agent exited with code " + code));
     LOG.info("Workload deployed name={} type={} namespace={} id={}", claims.name(), type.wireName(), namespace,
@@ -142,16 +145,9 @@ public final class Deployer {
   }
 
   private DeployAck sendToAgent(String sandboxId, AgentDeployRequest request) throws RefusedException, InterruptedException {
-    Message reply;
-    try {
-      reply = internal.request(Subjects.agentDeploy(sandboxId), Json.write(request), AGENT_DEPLOY_TIMEOUT);
-    } catch (IllegalStateException e) {
-      throw new RefusedException("agent of sandbox " + sandboxId + " is not listening: " + e.getMessage());
-    }
-    if (reply == null) {
-      throw new RefusedException("agent of sandbox " + sandboxId + " did not answer the deploy within "
-          + AGENT_DEPLOY_TIMEOUT.toMillis() + " ms");
-    }
+    Message reply = agents.request(sandboxId, Subjects.agentDeploy(sandboxId), Json.write(request), AGENT_DEPLOY_TIMEOUT)
+        .orElseThrow(() -> new RefusedException("agent of sandbox " + sandboxId + " did not answer the deploy within "
+            + AGENT_DEPLOY_TIMEOUT.toMillis() + " ms"));
     try {
       return Json.read(reply.getData(), DeployAck.class);
     } catch (Json.MalformedJsonException e) {
@@ -171,10 +167,9 @@ public final class Deployer {
     if (deployments.remove(deployment.id()).isEmpty()) {
       throw new RefusedException("no such workload: " + request.workloadId());
     }
-    try {
-      internal.request(Subjects.agentUndeploy(deployment.id()), new byte[0], AGENT_UNDEPLOY_TIMEOUT);
-    } catch (IllegalStateException e) {
-      LOG.warn("Agent did not take the undeploy ({}); destroying its sandbox id={}", e.getMessage(), deployment.id());
+    if (agents.request(deployment.id(), Subjects.agentUndeploy(deployment.id()), new byte[0], AGENT_UNDEPLOY_TIMEOUT)
+        .isEmpty()) {
+      LOG.warn("Agent did not confirm the undeploy in time; destroying its sandbox id={}", deployment.id());
     }
     finish(deployment, 0, "Workload shutdown requested");
     return new StopResponse(true, deployment.id(), deployment.issuer(), deployment.name());

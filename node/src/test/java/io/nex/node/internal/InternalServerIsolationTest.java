@@ -51,6 +51,27 @@ class InternalServerIsolationTest {
   }
 
   @Test
+  void agentAnswersTheNodesRequests() throws Exception {
+    SandboxCredentials a = server.addSandbox("aaaaaaaaaaaaaaaaaaaa");
+    try (Connection agentA = connectWhenReloaded(a, new CopyOnWriteArrayList<>())) {
+      agentA.createDispatcher(m -> agentA.publish(m.getReplyTo(), "pong".getBytes(StandardCharsets.UTF_8)))
+          .subscribe("agentint.aaaaaaaaaaaaaaaaaaaa.ping");
+      agentA.flush(Duration.ofSeconds(2));
+      try (AgentRequests requests = new AgentRequests(node)) {
+        requests.start();
+        node.flush(Duration.ofSeconds(2));
+        for (int i = 0; i < 3; i++) {
+          Message reply = requests.request("aaaaaaaaaaaaaaaaaaaa", "agentint.aaaaaaaaaaaaaaaaaaaa.ping", new byte[0],
+              Duration.ofSeconds(2)).orElseThrow();
+          assertThat(new String(reply.getData(), StandardCharsets.UTF_8)).isEqualTo("pong");
+          // every sandbox that comes or goes reloads the server; replies must survive it
+          server.addSandbox("cccccccccccccccccc" + i + "c");
+        }
+      }
+    }
+  }
+
+  @Test
   void agentReachesItsOwnHostintButNotAnotherSandboxes() throws Exception {
     SandboxCredentials a = server.addSandbox("aaaaaaaaaaaaaaaaaaaa");
     SandboxCredentials b = server.addSandbox("bbbbbbbbbbbbbbbbbbbb");
@@ -83,6 +104,7 @@ class InternalServerIsolationTest {
         Connection agentB = connectWhenReloaded(b, new CopyOnWriteArrayList<>())) {
       Subscription own = agentA.subscribe("agentint.aaaaaaaaaaaaaaaaaaaa.>");
       Subscription spy = agentA.subscribe("agentint.bbbbbbbbbbbbbbbbbbbb.>");
+      Subscription inboxSpy = agentA.subscribe("_INBOX.bbbbbbbbbbbbbbbbbbbb.>");
       Subscription realB = agentB.subscribe("agentint.bbbbbbbbbbbbbbbbbbbb.>");
       agentA.flush(Duration.ofSeconds(2));
       agentB.flush(Duration.ofSeconds(2));
@@ -93,9 +115,13 @@ class InternalServerIsolationTest {
 
       assertThat(own.nextMessage(Duration.ofSeconds(2))).isNotNull();
       assertThat(realB.nextMessage(Duration.ofSeconds(2))).isNotNull();
+      node.publish("_INBOX.bbbbbbbbbbbbbbbbbbbb.reply", "for-b-only".getBytes(StandardCharsets.UTF_8));
+      node.flush(Duration.ofSeconds(2));
       assertThat(spy.nextMessage(Duration.ofMillis(300))).isNull();
-      await().atMost(Duration.ofSeconds(2)).until(() -> !violations.isEmpty());
-      assertThat(violations).anyMatch(v -> v.contains("Subscription") && v.contains("bbbbbbbbbbbbbbbbbbbb"));
+      assertThat(inboxSpy.nextMessage(Duration.ofMillis(300))).isNull();
+      await().atMost(Duration.ofSeconds(2)).until(() -> violations.size() >= 2);
+      assertThat(violations).anyMatch(v -> v.contains("Subscription") && v.contains("agentint.bbbbbbbbbbbbbbbbbbbb"));
+      assertThat(violations).anyMatch(v -> v.contains("Subscription") && v.contains("_INBOX.bbbbbbbbbbbbbbbbbbbb"));
     }
   }
 
@@ -122,6 +148,7 @@ class InternalServerIsolationTest {
     return new Options.Builder()
         .server(server.clientUrl())
         .authHandler(Nats.staticCredentials(null, credentials.userSeed().toCharArray()))
+        .inboxPrefix(InternalServerConfig.inboxPrefix(credentials.sandboxId()))
         .connectionTimeout(Duration.ofSeconds(1))
         .noReconnect()
         .errorListener(new ErrorListener() {

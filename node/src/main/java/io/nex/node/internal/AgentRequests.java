@@ -1,0 +1,71 @@
+package io.nex.node.internal;
+
+import io.nats.client.Connection;
+import io.nats.client.Dispatcher;
+import io.nats.client.Message;
+import io.nats.client.NUID;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Requests from the node to an agent, with replies addressed to {@code hostint.{id}.reply.{token}}:
+ * a subject the agent may publish on anyway. (An agent may not publish into the node's own inbox,
+ * and nats-server's {@code allow_responses} forgets its grants on every config reload, which
+ * happens whenever a sandbox comes or goes.) A reply from another sandbox cannot land here: its
+ * agent cannot publish under this sandbox's id.
+ */
+public final class AgentRequests implements AutoCloseable {
+  private final Connection internal;
+  private final String prefix = NUID.nextGlobal();
+  private final Map<String, CompletableFuture<Message>> pending = new ConcurrentHashMap<>();
+  private Dispatcher dispatcher;
+
+  public AgentRequests(Connection internal) {
+    this.internal = internal;
+  }
+
+  public void start() {
+    dispatcher = internal.createDispatcher(this::complete);
+    dispatcher.subscribe("hostint.*.reply." + prefix + ".*");
+  }
+
+  private void complete(Message reply) {
+    String subject = reply.getSubject();
+    CompletableFuture<Message> waiting = pending.remove(subject);
+    if (waiting != null) {
+      waiting.complete(reply);
+    }
+  }
+
+  /** Sends {@code body} to {@code subject} of sandbox {@code sandboxId}; empty if no reply came in time. */
+  public Optional<Message> request(String sandboxId, String subject, byte[] body, Duration timeout)
+      throws InterruptedException {
+    String replyTo = "hostint." + sandboxId + ".reply." + prefix + "." + NUID.nextGlobalSequence();
+    CompletableFuture<Message> reply = new CompletableFuture<>();
+    pending.put(replyTo, reply);
+    try {
+      internal.publish(subject, replyTo, body);
+      return Optional.of(reply.get(timeout.toMillis(), TimeUnit.MILLISECONDS));
+    } catch (TimeoutException e) {
+      return Optional.empty();
+    } catch (ExecutionException e) {
+      throw new IllegalStateException(e.getCause());
+    } finally {
+      pending.remove(replyTo);
+    }
+  }
+
+  @Override
+  public void close() {
+    if (dispatcher != null && internal.getStatus() == Connection.Status.CONNECTED) {
+      internal.closeDispatcher(dispatcher);
+    }
+    pending.values().forEach(f -> f.cancel(false));
+  }
+}
