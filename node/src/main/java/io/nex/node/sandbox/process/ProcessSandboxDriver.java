@@ -1,6 +1,7 @@
 package io.nex.node.sandbox.process;
 
-import io.nex.api.agent.AgentMetadata;
+import io.nex.node.sandbox.AgentLaunch;
+import io.nex.node.sandbox.ChildProcessSandbox;
 import io.nex.node.sandbox.Sandbox;
 import io.nex.node.sandbox.SandboxDriver;
 import io.nex.node.sandbox.SandboxSpec;
@@ -33,21 +34,13 @@ public final class ProcessSandboxDriver implements SandboxDriver {
   @Override
   public Sandbox launch(SandboxSpec spec) throws IOException {
     Files.createDirectories(spec.workDir());
-    ProcessBuilder builder = new ProcessBuilder(AgentCommand.of(agentPath))
+    ProcessBuilder builder = new ProcessBuilder(AgentLaunch.command(agentPath))
         .directory(spec.workDir().toFile())
         .redirectInput(ProcessBuilder.Redirect.PIPE);
     Map<String, String> env = builder.environment();
-    // Only what an agent needs: never the node's own environment, which may hold its credentials.
     String path = env.getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin");
     env.clear();
-    env.put("PATH", path);
-    env.put("HOME", spec.workDir().toString());
-    AgentMetadata m = spec.metadata();
-    env.put(AgentMetadata.ENV_SANDBOX, "false");
-    env.put(AgentMetadata.ENV_WORKLOAD_ID, m.vmid());
-    env.put(AgentMetadata.ENV_NATS_HOST, m.nodeNatsHost());
-    env.put(AgentMetadata.ENV_NATS_PORT, Integer.toString(m.nodeNatsPort()));
-    env.put(AgentMetadata.ENV_NKEY_SEED, m.nodeNatsNkey());
-    return new ProcessSandbox(spec.id(), builder.start(), spec.workDir());
+    env.putAll(AgentLaunch.environment(spec, path));
+    return new ChildProcessSandbox(spec.id(), builder.start(), spec.workDir(), () -> { });
   }
 }

@@ -1,7 +1,6 @@
-package io.nex.node.sandbox.process;
+package io.nex.node.sandbox;
 
 import io.nex.node.fs.DirectoryTree;
-import io.nex.node.sandbox.Sandbox;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,10 +14,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An agent child process. Its stdin stays open for as long as the node lives: the agent exits
- * when it reads end-of-file, so even a node killed with SIGKILL leaves no agent behind.
+ * A sandbox whose agent is a child process of the node (directly, or under a wrapper such as
+ * bwrap). Its stdin stays open for as long as the node lives: the agent exits when it reads
+ * end-of-file, so even a node killed with SIGKILL leaves no agent behind. {@code afterExit} runs
+ * once the process tree is gone (a driver's own cleanup, e.g. removing a cgroup).
  */
-final class ProcessSandbox implements Sandbox {
+public final class ChildProcessSandbox implements Sandbox {
   private static final Logger LOG = LoggerFactory.getLogger("agent");
   private static final long GRACE_MILLIS = 2000;
 
@@ -27,10 +28,13 @@ final class ProcessSandbox implements Sandbox {
   private final Path workDir;
   private final CompletableFuture<Integer> exit;
 
-  ProcessSandbox(String id, Process process, Path workDir) {
+  private final Runnable afterExit;
+
+  public ChildProcessSandbox(String id, Process process, Path workDir, Runnable afterExit) {
     this.id = id;
     this.process = process;
     this.workDir = workDir;
+    this.afterExit = afterExit;
     this.exit = process.onExit().thenApply(Process::exitValue);
     relay(process.getInputStream(), false);
     relay(process.getErrorStream(), true);
@@ -95,6 +99,7 @@ final class ProcessSandbox implements Sandbox {
       Thread.currentThread().interrupt();
     }
     tree.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+    afterExit.run();
     try {
       DirectoryTree.delete(workDir);
     } catch (IOException e) {
