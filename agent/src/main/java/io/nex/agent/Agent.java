@@ -39,6 +39,8 @@ final class Agent implements AutoCloseable {
   void start() throws IOException, InterruptedException {
     connectAndListen();
     handshake();
+    // ready as soon as handshaken; a deploy arriving during warming waits for it (see WorkloadHost)
+    workload.warmUp();
   }
 
   /** Connects and subscribes to our agentint subjects, so that we are ready before we say so. */

@@ -14,6 +14,8 @@ import io.nex.api.events.LogLine;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -28,6 +30,7 @@ public final class WorkloadHost {
   private final Path workDir;
   private final AtomicReference<AgentDeployRequest> deployed = new AtomicReference<>();
   private volatile WorkloadProcess process;
+  private final CountDownLatch warmed = new CountDownLatch(1);
 
   public WorkloadHost(Connection connection, String sandboxId, Path workDir) {
     this.connection = connection;
@@ -35,7 +38,27 @@ public final class WorkloadHost {
     this.workDir = workDir;
   }
 
+  /**
+   * Warms the deploy path in the background. A deploy waits for it to finish: besides saving
+   * nothing, a spawn racing with the artifact being written would make the exec fail with
+   * "text file busy" (the child inherits the open file).
+   */
+  public void warmUp() {
+    Thread warmer = new Thread(() -> {
+      DeployPathWarmer.warm(workDir);
+      warmed.countDown();
+    }, "deploy-path-warmer");
+    warmer.setDaemon(true);
+    warmer.start();
+  }
+
   public void handleDeploy(Message message) {
+    try {
+      warmed.await(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return;
+    }
     AgentDeployRequest request;
     try {
       request = Json.read(message.getData(), AgentDeployRequest.class);

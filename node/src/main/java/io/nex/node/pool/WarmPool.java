@@ -112,8 +112,9 @@ public final class WarmPool implements AutoCloseable {
   }
 
   /**
-   * Takes a ready sandbox out of the pool, for a deploy, waiting up to {@code wait} for one, and
-   * starts its replacement at once.
+   * Takes a ready sandbox out of the pool, for a deploy, waiting up to {@code wait} for one. The
+   * caller refills ({@link #fill()}) once its deploy is done: starting a replacement agent is a
+   * JVM start, and on a small host it would compete with the deploy for the CPU.
    */
   public Optional<Sandbox> take(Duration wait) throws InterruptedException {
     long deadline = System.nanoTime() + wait.toNanos();
@@ -127,7 +128,6 @@ public final class WarmPool implements AutoCloseable {
         TimeUnit.NANOSECONDS.timedWait(this, left);
       }
     }
-    taken.ifPresent(s -> fill());
     return taken;
   }
 

@@ -97,6 +97,7 @@ public final class Deployer {
     } finally {
       // the agent fetched it (or never will): the cache keeps the file, the sandbox loses access
       artifactServer.withdraw(sandbox.id());
+      pool.fill();
     }
     sandbox.onExit().thenAccept(code -> workloadEnded(sandbox.id(), code, "agent exited with code " + code));
     LOG.info("Workload deployed name={} type={} namespace={} id={}", claims.name(), type.wireName(), namespace,
