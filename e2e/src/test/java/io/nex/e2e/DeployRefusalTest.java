@@ -52,7 +52,8 @@ class DeployRefusalTest {
     client = new DeployClient(nc);
     Path res = dir.resolve("node");
     node = NodeProcess.start(res, controlPlane.url(), NodeProcess.config(res,
-        "\"machine_pool_size\": 1, \"valid_issuers\": [\"" + client.issuer().publicKey() + "\"]"));
+        "\"machine_pool_size\": 1, \"workload_types\": [\"native\", \"jar\"], \"valid_issuers\": [\""
+            + client.issuer().publicKey() + "\"]"));
     node.awaitLog("Received agent handshake", 1, Duration.ofSeconds(30));
     nodeId = node.nodeId();
     xkey = client.nodeXkey("default", nodeId);

@@ -4,6 +4,7 @@ import io.nats.client.Connection;
 import io.nex.api.NexVersion;
 import io.nex.api.control.InfoResponse.MachineSummary;
 import io.nex.api.Uptime;
+import io.nex.api.WorkloadType;
 import io.nex.api.control.InfoResponse.PooledAgent;
 import io.nex.api.control.InfoResponse.WorkloadSummary;
 import io.nex.api.events.EventTypes;
@@ -13,6 +14,8 @@ import io.nex.node.control.NodeView;
 import io.nex.node.controlplane.ControlPlane;
 import io.nex.node.controlplane.ControlPlaneException;
 import io.nex.node.fs.DirectoryTree;
+import io.nex.node.function.TriggerRouter;
+import io.nex.node.hostservices.HostServicesServer;
 import io.nex.node.internal.AgentRequests;
 import io.nex.node.internal.InternalServer;
 import io.nex.node.natsserver.NatsServerBinary;
@@ -24,6 +27,7 @@ import io.nex.node.telemetry.EventPublisher;
 import io.nex.node.workload.ArtifactCache;
 import io.nex.node.workload.ArtifactServer;
 import io.nex.node.workload.Deployer;
+import io.nex.node.workload.Deployment;
 import io.nex.node.workload.Deployments;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -49,6 +53,8 @@ import org.slf4j.LoggerFactory;
 public final class Node {
   private static final Logger LOG = LoggerFactory.getLogger(Node.class);
   private static final Duration HEARTBEAT_INTERVAL = Duration.ofSeconds(30);
+  /** The agent enforces the function timeout itself; the node waits a little longer for its answer. */
+  private static final long TRIGGER_GRACE_MS = 1000;
 
   private final NodeOptions options;
   private final NodeIdentity identity = NodeIdentity.generate();
@@ -65,6 +71,7 @@ public final class Node {
   private String sandboxKind;
   private WarmPool pool;
   private final Deployments deployments = new Deployments();
+  private TriggerRouter triggers;
   private EventPublisher events;
   private boolean stopping;
 
@@ -143,9 +150,16 @@ public final class Node {
     AgentRequests agentRequests = new AgentRequests(internalConnection);
     agentRequests.start();
     teardown.push(agentRequests::close);
+    triggers = new TriggerRouter(controlPlane.connection(), agentRequests, events,
+        Duration.ofMillis(config.functionTimeoutMs() + TRIGGER_GRACE_MS));
+    teardown.push(triggers::close);
+    HostServicesServer hostServices = new HostServicesServer(internalConnection, controlPlane.connection(),
+        deployments, config.hostServices().services(), Deployer.deniedSubjects(config));
+    hostServices.start();
+    teardown.push(hostServices::close);
     Deployer deployer = new Deployer(config, identity.xkey(),
         new ArtifactCache(controlPlane.connection(), config.resourceDir().resolve("cache").toAbsolutePath()),
-        artifactServer, pool, factory, agentRequests, events, deployments);
+        artifactServer, pool, factory, agentRequests, events, deployments, triggers);
     teardown.push(deployer::stopAll);
     AgentRelay relay = new AgentRelay(internalConnection, controlPlane.connection(), identity.id(), deployments,
         events, deployer::workloadEnded);
@@ -246,6 +260,16 @@ public final class Node {
     }
   }
 
+  /** Services: time since deploy. Functions: total execution time, as Nex shows it. */
+  private String runtime(Deployment d) {
+    boolean function = WorkloadType.parse(d.type()).map(WorkloadType::isFunction).orElse(false);
+    if (!function) {
+      return Uptime.format(Duration.between(d.deployedAt(), Instant.now()));
+    }
+    Duration ran = triggers.runtime(d.id());
+    return ran.toMillis() < 1000 ? ran.toMillis() + "ms" : Uptime.format(ran);
+  }
+
   /** The read-only face the control handlers see. */
   private final class View implements NodeView {
     @Override public String id() { return identity.id(); }
@@ -258,8 +282,7 @@ public final class Node {
       return deployments.inNamespace(namespace).stream()
           .map(d -> new MachineSummary(d.id(), d.sandbox().isAlive(),
               Uptime.format(Duration.between(d.deployedAt(), Instant.now())), d.namespace(),
-              new WorkloadSummary(d.name(), d.description(), Uptime.format(Duration.between(d.deployedAt(), Instant.now())),
-                  d.type(), d.hash())))
+              new WorkloadSummary(d.name(), d.description(), runtime(d), d.type(), d.hash())))
           .toList();
     }
     @Override public String sandboxKind() { return sandboxKind; }

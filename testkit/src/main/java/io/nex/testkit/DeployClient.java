@@ -88,6 +88,13 @@ public final class DeployClient {
         sealed, null, publisher.publicKey(), nodeId, List.of(), 0, null, null);
   }
 
+  /** A well-formed, signed deploy of a function triggered by {@code triggers}. */
+  public DeployRequest functionRequest(String name, String type, String location, String sha256, String nodeId,
+      List<String> triggers) {
+    return new DeployRequest(List.of(), "test function", type, location, false, WorkloadJwt.issue(issuer, name, sha256),
+        null, null, publisher.publicKey(), nodeId, triggers, 0, null, null);
+  }
+
   public Envelope deploy(String namespace, String nodeId, DeployRequest request) throws InterruptedException {
     return deployRaw(namespace, nodeId, Json.write(request));
   }

@@ -30,7 +30,7 @@ public final class DeployPathWarmer {
   public static void warm(Path workDir) {
     try {
       byte[] request = Json.write(new AgentDeployRequest(List.of("a"), "d", Map.of("K", "V"), false, "00", "ns", null, 0,
-          1, List.of(), "warm", "native", 64));
+          1, List.of(), "warm", "native", 64, 5000, 12288));
       Json.read(request, AgentDeployRequest.class);
       Json.write(new DeployAck(true, "warm"));
       Json.write(new WorkloadEvent("warm", 0, "warm"));

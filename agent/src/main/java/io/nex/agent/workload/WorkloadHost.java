@@ -2,6 +2,11 @@ package io.nex.agent.workload;
 
 import io.nats.client.Connection;
 import io.nats.client.Message;
+import io.nex.agent.function.FunctionException;
+import io.nex.agent.function.FunctionLimits;
+import io.nex.agent.function.FunctionRunner;
+import io.nex.agent.function.FunctionRunners;
+import io.nex.agent.hostservices.HostServicesClient;
 import io.nex.api.Json;
 import io.nex.api.Subjects;
 import io.nex.api.WorkloadType;
@@ -11,8 +16,11 @@ import io.nex.api.agent.DeployAck;
 import io.nex.api.agent.WorkloadEvent;
 import io.nex.api.events.EventTypes;
 import io.nex.api.events.LogLine;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -30,6 +38,7 @@ public final class WorkloadHost {
   private final Path workDir;
   private final AtomicReference<AgentDeployRequest> deployed = new AtomicReference<>();
   private volatile WorkloadProcess process;
+  private volatile FunctionHost function;
   private final CountDownLatch warmed = new CountDownLatch(1);
 
   public WorkloadHost(Connection connection, String sandboxId, Path workDir) {
@@ -82,7 +91,7 @@ public final class WorkloadHost {
 
   private Optional<String> start(AgentDeployRequest request) {
     Optional<WorkloadType> type = WorkloadType.parse(request.workloadType());
-    if (type.isEmpty() || type.get().isFunction()) {
+    if (type.isEmpty()) {
       return Optional.of("unsupported workload type \"" + request.workloadType() + "\"");
     }
     if (request.hash() == null || request.workloadName() == null) {
@@ -95,7 +104,28 @@ public final class WorkloadHost {
     } catch (ArtifactDownloader.ArtifactException e) {
       return Optional.of(e.getMessage());
     }
-    ProcessBuilder builder = WorkloadCommand.forService(type.get(), artifact, request.argv(), request.environment(),
+    return type.get().isFunction() ? startFunction(request, artifact) : startService(request, type.get(), artifact);
+  }
+
+  private Optional<String> startFunction(AgentDeployRequest request, Path artifact) {
+    FunctionLimits limits = new FunctionLimits(Duration.ofMillis(request.functionTimeoutMs()), request.memsizeMib(),
+        request.maxScriptBytes());
+    try {
+      FunctionRunner runner = FunctionRunners.create(request.workloadType(), Files.readAllBytes(artifact),
+          request.environment(), limits,
+          new HostServicesClient(connection, sandboxId, request.namespace(), request.workloadName()),
+          line -> log(line, false));
+      function = new FunctionHost(connection, sandboxId, runner);
+      return Optional.empty();
+    } catch (FunctionException e) {
+      return Optional.of(e.getMessage());
+    } catch (IOException e) {
+      return Optional.of("cannot read the artifact: " + e.getMessage());
+    }
+  }
+
+  private Optional<String> startService(AgentDeployRequest request, WorkloadType type, Path artifact) {
+    ProcessBuilder builder = WorkloadCommand.forService(type, artifact, request.argv(), request.environment(),
         request.memsizeMib(), workDir);
     try {
       WorkloadProcess started = WorkloadProcess.start(builder, this::log);
@@ -103,26 +133,28 @@ public final class WorkloadHost {
       started.onExit().thenAccept(code -> event(EventTypes.WORKLOAD_UNDEPLOYED,
           new WorkloadEvent(request.workloadName(), code, "Workload exited with code " + code)));
       return Optional.empty();
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       return Optional.of("cannot start the workload: " + e.getMessage());
     }
   }
 
   public void handleUndeploy(Message message) {
-    WorkloadProcess running = process;
-    if (running != null) {
-      running.stop(STOP_GRACE_MILLIS);
-    }
+    shutdown();
     if (message.getReplyTo() != null) {
       connection.publish(message.getReplyTo(), "{}".getBytes(StandardCharsets.UTF_8));
     }
   }
 
-  /** Stops the workload if one runs; the agent is going away. */
+  /** Stops the workload if one runs. */
   public void shutdown() {
     WorkloadProcess running = process;
     if (running != null) {
       running.stop(STOP_GRACE_MILLIS);
+    }
+    FunctionHost runningFunction = function;
+    if (runningFunction != null) {
+      function = null;
+      runningFunction.stop();
     }
   }
 

@@ -21,7 +21,9 @@ public record AgentDeployRequest(
     List<String> triggerSubjects,
     String workloadName,
     String workloadType,
-    int memsizeMib) {
+    int memsizeMib,
+    int functionTimeoutMs,
+    int maxScriptBytes) {
 
   @Override
   public String toString() {

@@ -32,7 +32,9 @@ public record NodeConfig(
     Autostart autostart,
     String pidFilepath,
     int httpPort,
-    String agentPath) {
+    String agentPath,
+    int functionTimeoutMs,
+    int maxScriptBytes) {
 
   public record MachineTemplate(int vcpuCount, int memsizeMib) {}
 

@@ -116,6 +116,8 @@ public final class NodeConfigLoader {
     atLeast("machine_template.memsize_mib", c.machineTemplate().memsizeMib(), 32);
     atLeast("agent_handshake_timeout_ms", c.agentHandshakeTimeoutMs(), 1);
     atLeast("agent_ping_timeout_ms", c.agentPingTimeoutMs(), 1);
+    atLeast("function_timeout_ms", c.functionTimeoutMs(), 1);
+    atLeast("max_script_bytes", c.maxScriptBytes(), 1);
     inRange("internal_node_port", c.internalNodePort(), 0, 65535);
     inRange("http_port", c.httpPort(), 0, 65535);
     if (c.defaultResourceDir() == null || c.defaultResourceDir().isBlank()) {
@@ -152,7 +154,8 @@ public final class NodeConfigLoader {
     return new NodeConfig(c.machinePoolSize(), c.machineTemplate(), c.defaultResourceDir(), kernel, rootfs, c.cni(),
         c.internalNodeHost(), c.internalNodePort(), c.binPath(), c.tags(), c.validIssuers(), c.workloadTypes(),
         c.noSandbox(), c.sandbox(), c.agentHandshakeTimeoutMs(), c.agentPingTimeoutMs(), c.rateLimiters(),
-        c.hostServices(), c.denyTriggerSubjects(), c.nodeLimits(), c.autostart(), pid, c.httpPort(), c.agentPath());
+        c.hostServices(), c.denyTriggerSubjects(), c.nodeLimits(), c.autostart(), pid, c.httpPort(), c.agentPath(),
+        c.functionTimeoutMs(), c.maxScriptBytes());
   }
 
   private static boolean blank(String s) {

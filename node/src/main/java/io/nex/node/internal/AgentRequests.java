@@ -4,6 +4,7 @@ import io.nats.client.Connection;
 import io.nats.client.Dispatcher;
 import io.nats.client.Message;
 import io.nats.client.NUID;
+import io.nats.client.impl.Headers;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -46,19 +47,34 @@ public final class AgentRequests implements AutoCloseable {
   /** Sends {@code body} to {@code subject} of sandbox {@code sandboxId}; empty if no reply came in time. */
   public Optional<Message> request(String sandboxId, String subject, byte[] body, Duration timeout)
       throws InterruptedException {
+    return request(sandboxId, subject, null, body, timeout);
+  }
+
+  /** As {@link #request(String, String, byte[], Duration)}, with headers (a trigger's subject). */
+  public Optional<Message> request(String sandboxId, String subject, Headers headers, byte[] body, Duration timeout)
+      throws InterruptedException {
+    try {
+      return Optional.of(requestAsync(sandboxId, subject, headers, body, timeout).get());
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof TimeoutException) {
+        return Optional.empty();
+      }
+      throw new IllegalStateException(e.getCause());
+    }
+  }
+
+  /**
+   * Sends without waiting: the future completes with the reply, or exceptionally with a
+   * {@link TimeoutException}. Triggers use it so that no thread waits per message in flight.
+   */
+  public CompletableFuture<Message> requestAsync(String sandboxId, String subject, Headers headers, byte[] body,
+      Duration timeout) {
     String replyTo = "hostint." + sandboxId + ".reply." + prefix + "." + NUID.nextGlobalSequence();
     CompletableFuture<Message> reply = new CompletableFuture<>();
     pending.put(replyTo, reply);
-    try {
-      internal.publish(subject, replyTo, body);
-      return Optional.of(reply.get(timeout.toMillis(), TimeUnit.MILLISECONDS));
-    } catch (TimeoutException e) {
-      return Optional.empty();
-    } catch (ExecutionException e) {
-      throw new IllegalStateException(e.getCause());
-    } finally {
-      pending.remove(replyTo);
-    }
+    internal.publish(subject, replyTo, headers, body);
+    return reply.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+        .whenComplete((message, failure) -> pending.remove(replyTo));
   }
 
   @Override

@@ -14,6 +14,8 @@ import io.nex.api.events.EventTypes;
 import io.nex.keys.WorkloadJwt;
 import io.nex.keys.XKeyPair;
 import io.nex.node.config.NodeConfig;
+import io.nex.node.function.SubjectFilter;
+import io.nex.node.function.TriggerRouter;
 import io.nex.node.internal.AgentRequests;
 import io.nex.node.pool.WarmPool;
 import io.nex.node.sandbox.Sandbox;
@@ -49,9 +51,12 @@ public final class Deployer {
   private final AgentRequests agents;
   private final EventPublisher events;
   private final Deployments deployments;
+  private final TriggerRouter triggers;
+  private final List<String> deniedSubjects;
 
   public Deployer(NodeConfig config, XKeyPair nodeXkey, ArtifactCache artifacts, ArtifactServer artifactServer,
-      WarmPool pool, SandboxFactory sandboxes, AgentRequests agents, EventPublisher events, Deployments deployments) {
+      WarmPool pool, SandboxFactory sandboxes, AgentRequests agents, EventPublisher events, Deployments deployments,
+      TriggerRouter triggers) {
     this.config = config;
     this.nodeXkey = nodeXkey;
     this.issuers = new IssuerCheck(config.validIssuers());
@@ -62,6 +67,15 @@ public final class Deployer {
     this.agents = agents;
     this.events = events;
     this.deployments = deployments;
+    this.triggers = triggers;
+    this.deniedSubjects = deniedSubjects(config);
+  }
+
+  /** The trigger deny list: always {@code $SYS.>}, {@code $JS.>} and {@code $NEX.>}, plus the config's. */
+  public static List<String> deniedSubjects(NodeConfig config) {
+    List<String> denied = new java.util.ArrayList<>(List.of("$SYS.>", "$JS.>", "$NEX.>"));
+    denied.addAll(config.denyTriggerSubjects());
+    return List.copyOf(denied);
   }
 
   public RunResponse deploy(String namespace, DeployRequest request) throws RefusedException, InterruptedException {
@@ -86,7 +100,7 @@ public final class Deployer {
       DeployAck ack = sendToAgent(sandbox.id(), new AgentDeployRequest(request.argv(), request.description(),
           environment, request.essential(), artifact.sha256(), namespace, request.retriedAt(), request.retryCount(),
           artifact.size(), deployment.triggerSubjects(), claims.name(), type.wireName(),
-          config.machineTemplate().memsizeMib()));
+          config.machineTemplate().memsizeMib(), config.functionTimeoutMs(), config.maxScriptBytes()));
       if (!ack.accepted()) {
         throw new RefusedException("workload rejected by agent: " + ack.message());
       }
@@ -98,6 +112,9 @@ public final class Deployer {
       // the agent fetched it (or never will): the cache keeps the file, the sandbox loses access
       artifactServer.withdraw(sandbox.id());
       pool.fill();
+    }
+    if (type.isFunction()) {
+      triggers.route(deployment);
     }
     sandbox.onExit().thenAccept(code -> workloadEnded(sandbox.id(), code, "agent exited with code " + code));
     LOG.info("Workload deployed name={} type={} namespace={} id={}", claims.name(), type.wireName(), namespace,
@@ -115,9 +132,28 @@ public final class Deployer {
       throw new RefusedException("workload type \"" + type.wireName() + "\" is not enabled on this node (enabled: "
           + String.join(", ", config.workloadTypes()) + ")");
     }
-    boolean hasTriggers = request.triggerSubjects() != null && !request.triggerSubjects().isEmpty();
-    if (hasTriggers && !type.isFunction()) {
-      throw new RefusedException("trigger_subjects are only for function types, not \"" + type.wireName() + "\"");
+    List<String> subjects = request.triggerSubjects() == null ? List.of() : request.triggerSubjects();
+    if (!type.isFunction()) {
+      if (!subjects.isEmpty()) {
+        throw new RefusedException("trigger_subjects are only for function types, not \"" + type.wireName() + "\"");
+      }
+      return type;
+    }
+    if (subjects.isEmpty()) {
+      throw new RefusedException("a " + type.wireName() + " function needs at least one trigger subject");
+    }
+    if (request.essential()) {
+      throw new RefusedException("functions cannot be essential");
+    }
+    for (String subject : subjects) {
+      if (!SubjectFilter.isValid(subject)) {
+        throw new RefusedException("invalid trigger subject \"" + subject + "\"");
+      }
+      Optional<String> denied = deniedSubjects.stream().filter(d -> SubjectFilter.collides(d, subject)).findFirst();
+      if (denied.isPresent()) {
+        throw new RefusedException("trigger subject \"" + subject + "\" collides with the deny list entry \""
+            + denied.get() + "\"");
+      }
     }
     return type;
   }
@@ -182,6 +218,7 @@ public final class Deployer {
   }
 
   private void finish(Deployment deployment, int code, String reason) {
+    triggers.unroute(deployment.id());
     sandboxes.destroy(deployment.sandbox());
     Map<String, Object> data = new LinkedHashMap<>();
     data.put("name", deployment.name());

@@ -1,0 +1,194 @@
+package io.nex.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.nats.client.Connection;
+import io.nats.client.Message;
+import io.nats.client.Nats;
+import io.nex.api.Envelope;
+import io.nex.api.Json;
+import io.nex.api.control.RunResponse;
+import io.nex.testkit.ControlPlaneServer;
+import io.nex.testkit.DeployClient;
+import io.nex.testkit.NodeProcess;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Functions end to end: triggers, replies, events, host services, limits, refusals at deploy. */
+class FunctionTest {
+  @TempDir static Path dir;
+  static ControlPlaneServer controlPlane;
+  static NodeProcess node;
+  static Connection nc;
+  static DeployClient client;
+  static JsClient js;
+
+  @BeforeAll
+  static void start() throws Exception {
+    controlPlane = ControlPlaneServer.start(dir);
+    nc = Nats.connect(controlPlane.url());
+    client = new DeployClient(nc);
+    js = JsClient.install();
+    Path res = dir.resolve("node");
+    node = NodeProcess.start(res, controlPlane.url(), NodeProcess.config(res,
+        "\"machine_pool_size\": 2, \"function_timeout_ms\": 1000"));
+    node.awaitLog("Received agent handshake", 2, Duration.ofSeconds(30));
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    nc.close();
+    node.close();
+    controlPlane.close();
+  }
+
+  private static RunResponse deploy(String name, String type, Path artifact, String... triggers) throws Exception {
+    Envelope reply = client.deploy("default", node.nodeId(), client.functionRequest(name, type,
+        client.upload(name, artifact), DeployClient.sha256(artifact), node.nodeId(), List.of(triggers)));
+    assertThat(reply.error()).as(node.log()).isNull();
+    return reply.dataAs(RunResponse.class);
+  }
+
+  private static String refusal(String name, String type, Path artifact, String... triggers) throws Exception {
+    Envelope reply = client.deploy("default", node.nodeId(), client.functionRequest(name, type,
+        client.upload(name, artifact), DeployClient.sha256(artifact), node.nodeId(), List.of(triggers)));
+    assertThat(reply.failed()).isTrue();
+    return reply.error();
+  }
+
+  private static Path fixture(String name) {
+    return Path.of(System.getProperty("basedir", ".")).resolve("src/test/resources/functions").resolve(name);
+  }
+
+  private static String text(Message m) {
+    return new String(m.getData(), StandardCharsets.UTF_8);
+  }
+
+  private static Message request(String subject, String payload) throws InterruptedException {
+    Message reply = nc.request(subject, payload.getBytes(StandardCharsets.UTF_8), Duration.ofSeconds(5));
+    assertThat(reply).as("reply on " + subject).isNotNull();
+    return reply;
+  }
+
+  @Test
+  void javascriptEchoAnswersJnatsAndTheJsClientWithEvents() throws Exception {
+    RunResponse run = deploy("jsecho", "javascript", Path.of(System.getProperty("echo.js")), "fn.js.echo", "fn.js.more.*");
+    try (EventRecorder recorder = new EventRecorder(nc)) {
+      assertThat(text(request("fn.js.echo", "hello"))).isEqualTo("\"hello\"");
+      assertThat(text(request("fn.js.more.x", "wildcard"))).isEqualTo("\"wildcard\"");
+      assertThat(js.request(controlPlane.url(), "fn.js.echo", "from javascript", 2))
+          .containsExactly("\"from javascript\"", "\"from javascript\"");
+      await().atMost(Duration.ofSeconds(5)).until(() -> recorder.on("$NEX.events.default.function_exec_succeeded").size() >= 4);
+      JsonNode event = Json.mapper().readTree(recorder.on("$NEX.events.default.function_exec_succeeded").get(0).body());
+      assertThat(event.get("data").get("workload_name").asText()).isEqualTo("jsecho");
+      assertThat(event.get("data").get("trigger_subject").asText()).isEqualTo("fn.js.echo");
+      assertThat(event.get("data").get("elapsed_nanos").asLong()).isPositive();
+      await().atMost(Duration.ofSeconds(5)).until(() -> recorder.any("$NEX.logs.default." + node.nodeId() + ".jsecho",
+          "echo on fn.js.echo"));
+    } finally {
+      client.stop("default", node.nodeId(), run.id(), "jsecho");
+    }
+  }
+
+  @Test
+  void wasmEchoAnswers() throws Exception {
+    RunResponse run = deploy("wasmecho", "wasm", Path.of(System.getProperty("echo.wasm")), "fn.wasm.echo");
+    try {
+      assertThat(text(request("fn.wasm.echo", "hello wasm"))).isEqualTo("hello wasm");
+      assertThat(js.request(controlPlane.url(), "fn.wasm.echo", "via node.js", 1)).containsExactly("via node.js");
+    } finally {
+      client.stop("default", node.nodeId(), run.id(), "wasmecho");
+    }
+  }
+
+  @Test
+  void keyValueRoundTripFromInsideAFunction() throws Exception {
+    RunResponse run = deploy("kvfn", "javascript", fixture("kv.js"), "fn.kv");
+    try {
+      JsonNode reply = Json.mapper().readTree(text(request("fn.kv", "remember me")));
+      assertThat(reply.get("stored").asText()).isEqualTo("remember me");
+      assertThat(reply.get("subject").asText()).isEqualTo("fn.kv");
+      assertThat(reply.get("keys").toString()).contains("last");
+      // the bucket is the workload's own, on the control plane: visible to its operators
+      assertThat(new String(nc.keyValue("hs_default_kvfn_kv").get("last").getValue(), StandardCharsets.UTF_8))
+          .isEqualTo("remember me");
+    } finally {
+      client.stop("default", node.nodeId(), run.id(), "kvfn");
+    }
+  }
+
+  @Test
+  void failingFunctionAnswersWithAnErrorHeaderAndAFailedEvent() throws Exception {
+    RunResponse run = deploy("failing", "javascript", fixture("fails.js"), "fn.fails");
+    try (EventRecorder recorder = new EventRecorder(nc)) {
+      Message reply = request("fn.fails", "x");
+      assertThat(reply.getHeaders().getFirst("x-nex-error")).contains("this function always fails");
+      await().atMost(Duration.ofSeconds(5)).until(() -> recorder.any("$NEX.events.default.function_exec_failed",
+          "this function always fails"));
+    } finally {
+      client.stop("default", node.nodeId(), run.id(), "failing");
+    }
+  }
+
+  @Test
+  void runawayFunctionIsStoppedByTheTimeoutAndTheNextMessageIsAnswered() throws Exception {
+    RunResponse run = deploy("forever", "javascript", fixture("forever.js"), "fn.forever");
+    try {
+      long started = System.nanoTime();
+      Message stuck = request("fn.forever", "loop");
+      assertThat(stuck.getHeaders().getFirst("x-nex-error")).contains("timed out");
+      assertThat((System.nanoTime() - started) / 1_000_000).isLessThan(4000);
+      assertThat(text(request("fn.forever", "quick"))).isEqualTo("\"quick\"");
+    } finally {
+      client.stop("default", node.nodeId(), run.id(), "forever");
+    }
+  }
+
+  @Test
+  void twoCopiesOfAFunctionShareTheLoad() throws Exception {
+    Path echo = Path.of(System.getProperty("echo.js"));
+    RunResponse first = deploy("shared", "javascript", echo, "fn.shared");
+    RunResponse second = deploy("shared", "javascript", echo, "fn.shared");
+    try (EventRecorder recorder = new EventRecorder(nc)) {
+      for (int i = 0; i < 40; i++) {
+        request("fn.shared", "n" + i);
+      }
+      await().atMost(Duration.ofSeconds(5)).until(() -> recorder.on("$NEX.events.default.function_exec_succeeded").size() >= 40);
+      Set<String> answeredBy = new HashSet<>();
+      for (var event : recorder.on("$NEX.events.default.function_exec_succeeded")) {
+        answeredBy.add(Json.mapper().readTree(event.body()).get("data").get("id").asText());
+      }
+      assertThat(answeredBy).containsExactlyInAnyOrder(first.id(), second.id());
+    } finally {
+      client.stop("default", node.nodeId(), first.id(), "shared");
+      client.stop("default", node.nodeId(), second.id(), "shared");
+    }
+  }
+
+  @Test
+  void badFunctionsAreRefusedAtDeployWithTheReason() throws Exception {
+    assertThat(refusal("broken", "javascript", fixture("broken.js"), "fn.broken"))
+        .startsWith("workload rejected by agent:").containsIgnoringCase("syntax");
+    Path garbage = dir.resolve("garbage.wasm");
+    Files.write(garbage, "this is not wasm".getBytes(StandardCharsets.UTF_8));
+    assertThat(refusal("garbage", "wasm", garbage, "fn.garbage")).contains("not a WebAssembly module");
+    Path echo = Path.of(System.getProperty("echo.js"));
+    assertThat(refusal("notrigger", "javascript", echo)).isEqualTo("a javascript function needs at least one trigger subject");
+    assertThat(refusal("spy", "javascript", echo, "$NEX.>"))
+        .isEqualTo("trigger subject \"$NEX.>\" collides with the deny list entry \"$NEX.>\"");
+    assertThat(refusal("spy2", "javascript", echo, "*.PING"))
+        .startsWith("trigger subject \"*.PING\" collides with the deny list entry");
+    assertThat(node.isAlive()).isTrue();
+  }
+}

@@ -1,0 +1,1 @@
+(subject, payload) => { return ; ; }} oops

@@ -1,0 +1,3 @@
+(subject, payload) => {
+  throw new Error("this function always fails");
+}

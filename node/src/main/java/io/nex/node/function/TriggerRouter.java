@@ -1,0 +1,125 @@
+package io.nex.node.function;
+
+import io.nats.client.Connection;
+import io.nats.client.Dispatcher;
+import io.nats.client.Message;
+import io.nats.client.impl.Headers;
+import io.nex.api.Subjects;
+import io.nex.api.agent.FunctionHeaders;
+import io.nex.api.events.EventTypes;
+import io.nex.node.internal.AgentRequests;
+import io.nex.node.telemetry.EventPublisher;
+import io.nex.node.workload.Deployment;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Runs functions on their trigger subjects: each message on a trigger subject becomes one
+ * {@code agentint.{id}.trigger} request; the function's output is the reply (when the message
+ * had a reply subject), and each run emits {@code function_exec_succeeded} or
+ * {@code function_exec_failed}. Subscriptions use the workload name as queue group, so copies of
+ * a function share the load. Nothing blocks per message in flight.
+ */
+public final class TriggerRouter implements AutoCloseable {
+  private final Connection triggers;
+  private final AgentRequests agents;
+  private final EventPublisher events;
+  private final Duration timeout;
+  private final Map<String, Dispatcher> byWorkload = new ConcurrentHashMap<>();
+  private final Map<String, AtomicLong> runtimeNanos = new ConcurrentHashMap<>();
+
+  public TriggerRouter(Connection triggers, AgentRequests agents, EventPublisher events, Duration timeout) {
+    this.triggers = triggers;
+    this.agents = agents;
+    this.events = events;
+    this.timeout = timeout;
+  }
+
+  public void route(Deployment deployment) {
+    Dispatcher dispatcher = triggers.createDispatcher();
+    runtimeNanos.put(deployment.id(), new AtomicLong());
+    for (String subject : deployment.triggerSubjects()) {
+      dispatcher.subscribe(subject, deployment.name(), msg -> trigger(deployment, msg));
+    }
+    byWorkload.put(deployment.id(), dispatcher);
+  }
+
+  /** Stops routing to a workload; messages already sent to it still get their answer. */
+  public void unroute(String workloadId) {
+    Dispatcher dispatcher = byWorkload.remove(workloadId);
+    runtimeNanos.remove(workloadId);
+    if (dispatcher != null && triggers.getStatus() == Connection.Status.CONNECTED) {
+      triggers.closeDispatcher(dispatcher);
+    }
+  }
+
+  /** Total time the function has run, for {@code node info}'s runtime column. */
+  public Duration runtime(String workloadId) {
+    AtomicLong total = runtimeNanos.get(workloadId);
+    return Duration.ofNanos(total == null ? 0 : total.get());
+  }
+
+  private void trigger(Deployment deployment, Message msg) {
+    Headers headers = new Headers().put(FunctionHeaders.TRIGGER_SUBJECT, msg.getSubject());
+    long started = System.nanoTime();
+    agents.requestAsync(deployment.id(), Subjects.agentTrigger(deployment.id()), headers, msg.getData(), timeout)
+        .whenComplete((reply, failure) -> {
+          long elapsed = System.nanoTime() - started;
+          String error = failure != null ? describe(failure) : reply.getHeaders() == null ? null
+              : reply.getHeaders().getFirst(FunctionHeaders.ERROR);
+          if (error == null) {
+            succeeded(deployment, msg, reply, elapsed);
+          } else {
+            failed(deployment, msg, error);
+          }
+        });
+  }
+
+  private void succeeded(Deployment deployment, Message msg, Message reply, long elapsed) {
+    String runtime = reply.getHeaders() == null ? null : reply.getHeaders().getFirst(FunctionHeaders.RUNTIME_NS);
+    AtomicLong total = runtimeNanos.get(deployment.id());
+    if (total != null) {
+      total.addAndGet(runtime == null ? elapsed : Long.parseLong(runtime));
+    }
+    if (msg.getReplyTo() != null) {
+      triggers.publish(msg.getReplyTo(), reply.getData());
+    }
+    Map<String, Object> data = eventData(deployment, msg);
+    data.put("elapsed_nanos", elapsed);
+    events.publish(deployment.namespace(), EventTypes.FUNCTION_EXEC_SUCCEEDED, data);
+  }
+
+  private void failed(Deployment deployment, Message msg, String error) {
+    if (msg.getReplyTo() != null) {
+      triggers.publish(msg.getReplyTo(), new Headers().put(FunctionHeaders.ERROR, error), new byte[0]);
+    }
+    Map<String, Object> data = eventData(deployment, msg);
+    data.put("error", error);
+    events.publish(deployment.namespace(), EventTypes.FUNCTION_EXEC_FAILED, data);
+  }
+
+  private String describe(Throwable failure) {
+    Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
+    return cause instanceof TimeoutException
+        ? "function did not answer within " + timeout.toMillis() + " ms"
+        : "function failed: " + cause.getMessage();
+  }
+
+  private static Map<String, Object> eventData(Deployment deployment, Message msg) {
+    Map<String, Object> data = new LinkedHashMap<>();
+    data.put("workload_name", deployment.name());
+    data.put("id", deployment.id());
+    data.put("trigger_subject", msg.getSubject());
+    data.put("namespace", deployment.namespace());
+    return data;
+  }
+
+  @Override
+  public void close() {
+    byWorkload.keySet().forEach(this::unroute);
+  }
+}

@@ -1,0 +1,120 @@
+package io.nex.node.hostservices;
+
+import io.nats.client.Connection;
+import io.nats.client.Dispatcher;
+import io.nats.client.Message;
+import io.nats.client.impl.Headers;
+import io.nex.api.agent.FunctionHeaders;
+import io.nex.node.config.NodeConfig;
+import io.nex.node.workload.Deployment;
+import io.nex.node.workload.Deployments;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serves {@code hostint.{id}.rpc.{ns}.{workload}.{service}.{method}} for functions and services
+ * in sandboxes. The workload a call acts for is the one deployed in sandbox {@code id} — which
+ * the internal server vouches for — never the names in the rest of the subject, so a workload
+ * cannot reach another's buckets by writing its name there.
+ */
+public final class HostServicesServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(HostServicesServer.class);
+
+  private final Connection internal;
+  private final Deployments deployments;
+  private final Map<String, HostService> services = new HashMap<>();
+  private final Map<String, String> disabled = new HashMap<>();
+  private final ExecutorService workers = Executors.newCachedThreadPool(r -> {
+    Thread thread = new Thread(r, "host-service");
+    thread.setDaemon(true);
+    return thread;
+  });
+  private Dispatcher dispatcher;
+
+  public HostServicesServer(Connection internal, Connection services, Deployments deployments,
+      NodeConfig.Services config, List<String> deniedSubjects) {
+    this.internal = internal;
+    this.deployments = deployments;
+    offer("kv", config.kv(), () -> new KeyValueService(services));
+    offer("objectstore", config.objectstore(), () -> new ObjectStoreService(services));
+    offer("messaging", config.messaging(), () -> new MessagingService(services, deniedSubjects));
+    offer("http", config.http(), () -> new HttpService(allowedHosts(config.http())));
+  }
+
+  private void offer(String name, NodeConfig.ServiceToggle toggle, Supplier<HostService> service) {
+    if (toggle == null || toggle.enabled()) {
+      services.put(name, service.get());
+    } else {
+      disabled.put(name, name + " is disabled on this node");
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<String> allowedHosts(NodeConfig.ServiceToggle http) {
+    Object hosts = http == null || http.config() == null ? null : http.config().get("allowed_hosts");
+    return hosts instanceof List<?> list ? list.stream().map(h -> h.toString().toLowerCase()).toList() : List.of();
+  }
+
+  public void start() {
+    dispatcher = internal.createDispatcher(msg -> workers.execute(() -> answer(msg)));
+    dispatcher.subscribe("hostint.*.rpc.>");
+  }
+
+  private void answer(Message msg) {
+    if (msg.getReplyTo() == null) {
+      return;
+    }
+    String[] tokens = msg.getSubject().split("\\.");
+    ServiceReply reply;
+    if (tokens.length != 7) {
+      reply = ServiceReply.badRequest("expected hostint.{id}.rpc.{ns}.{workload}.{service}.{method}");
+    } else {
+      reply = call(tokens[1], tokens[3], tokens[4], tokens[5], tokens[6], msg);
+    }
+    Headers headers = new Headers()
+        .put(FunctionHeaders.HS_CODE, Integer.toString(reply.code()))
+        .put(FunctionHeaders.HS_MESSAGE, reply.message());
+    internal.publish(msg.getReplyTo(), headers, reply.body());
+  }
+
+  private ServiceReply call(String sandboxId, String namespace, String workloadName, String service, String method,
+      Message msg) {
+    Optional<Deployment> workload = deployments.get(sandboxId);
+    if (workload.isEmpty()) {
+      return ServiceReply.notFound("no workload runs in sandbox " + sandboxId);
+    }
+    Deployment d = workload.get();
+    if (!d.namespace().equals(namespace) || !d.name().equals(workloadName)) {
+      return ServiceReply.forbidden("sandbox " + sandboxId + " runs " + d.namespace() + "/" + d.name()
+          + ", not " + namespace + "/" + workloadName);
+    }
+    if (disabled.containsKey(service)) {
+      return new ServiceReply(503, disabled.get(service), new byte[0]);
+    }
+    HostService target = services.get(service);
+    if (target == null) {
+      return ServiceReply.notFound("No such host service: " + service);
+    }
+    try {
+      return target.call(d, method, msg);
+    } catch (Exception e) {
+      LOG.debug("Host service {}.{} failed for workload {}: {}", service, method, d.id(), e.toString());
+      return ServiceReply.failed(service + "." + method + " failed: " + e.getMessage());
+    }
+  }
+
+  @Override
+  public void close() {
+    if (dispatcher != null && internal.getStatus() == Connection.Status.CONNECTED) {
+      internal.closeDispatcher(dispatcher);
+    }
+    workers.shutdownNow();
+  }
+}
