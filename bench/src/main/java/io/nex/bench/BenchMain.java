@@ -7,15 +7,16 @@ public final class BenchMain {
   private BenchMain() {}
 
   public static void main(String[] args) throws Exception {
-    List<String> wanted = args.length == 0 ? List.of("startup", "deploy") : List.of(args);
+    List<String> wanted = args.length == 0 ? List.of("startup", "deploy", "trigger") : List.of(args);
     System.out.printf("machine: %d cores, %s %s, Java %s%n", Runtime.getRuntime().availableProcessors(),
         System.getProperty("os.name"), System.getProperty("os.arch"), System.getProperty("java.version"));
     for (String name : wanted) {
       switch (name) {
         case "startup" -> StartupBench.run();
         case "deploy" -> DeployBench.run(null);
+        case "trigger" -> TriggerBench.run();
         default -> {
-          System.err.println("unknown benchmark: " + name + " (known: startup, deploy)");
+          System.err.println("unknown benchmark: " + name + " (known: startup, deploy, trigger)");
           System.exit(2);
         }
       }
