@@ -35,7 +35,7 @@ class DeployCyclesTest {
     try (ControlPlaneServer controlPlane = ControlPlaneServer.start(dir);
         Connection nc = Nats.connect(controlPlane.url());
         NodeProcess node = NodeProcess.start(res, controlPlane.url(),
-            NodeProcess.config(res, "\"machine_pool_size\": " + POOL))) {
+            NodeProcess.config(res, "\"machine_pool_size\": " + POOL + ", \"sandbox\": \"process\""))) {
       node.awaitLog("Received agent handshake", POOL, Duration.ofSeconds(30));
       DeployClient client = new DeployClient(nc);
       Path echo = Path.of(System.getProperty("echo.native"));

@@ -16,7 +16,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
 import java.util.regex.Matcher;
@@ -119,17 +121,18 @@ class DeployEchoTest {
   @Test
   void aSecretReachesTheWorkloadAndNothingElse() throws Exception {
     String secret = "s3cr3t-" + UUID.randomUUID();
-    Path out = dir.resolve("secret-" + UUID.randomUUID() + ".txt");
+    String digest = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+        .digest(secret.getBytes(StandardCharsets.UTF_8)));
+    // the workload proves it got the secret by printing its digest: never the secret itself
     Path script = dir.resolve("secretreader.sh");
-    Files.writeString(script, "#!/bin/sh\nprintf '%s' \"$SECRET_TOKEN\" > \"$OUT_FILE\"\nexec sleep 600\n");
+    Files.writeString(script, "#!/bin/sh\nprintf '%s' \"$SECRET_TOKEN\" | sha256sum\nexec sleep 600\n");
     Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
     Cli.Result devrun;
     try (EventRecorder recorder = new EventRecorder(nc)) {
       devrun = Cli.run(cliArgs("devrun", script.toString(), "--type", "native", "--issuer", keyFlags("--issuer"),
-          "--xkey", keyFlags("--xkey"), "SECRET_TOKEN=" + secret, "OUT_FILE=" + out));
+          "--xkey", keyFlags("--xkey"), "SECRET_TOKEN=" + secret));
       assertThat(devrun.exitCode()).as(devrun.stderr()).isZero();
-      await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(out) && Files.size(out) > 0);
-      assertThat(Files.readString(out)).isEqualTo(secret);
+      await().atMost(Duration.ofSeconds(20)).until(() -> recorder.any("$NEX.logs.default", digest));
 
       Matcher m = WORKLOAD_ID.matcher(devrun.stdout());
       assertThat(m.find()).isTrue();

@@ -39,7 +39,7 @@ class NodeFailureTest {
     Files.setPosixFilePermissions(silentAgent, PosixFilePermissions.fromString("rwx------"));
     int timeoutMs = 1500;
     try (NodeProcess node = NodeProcess.start(res, controlPlane.url(), NodeProcess.config(res,
-        "\"agent_handshake_timeout_ms\": " + timeoutMs + ", \"agent_path\": \"" + silentAgent + "\""))) {
+        "\"sandbox\": \"process\", \"agent_handshake_timeout_ms\": " + timeoutMs + ", \"agent_path\": \"" + silentAgent + "\""))) {
       node.awaitLog("Adding new sandbox to warm pool", 1, Duration.ofSeconds(30));
       long addedAt = System.nanoTime();
       int code = node.awaitExit(Duration.ofMillis(timeoutMs + 2000));

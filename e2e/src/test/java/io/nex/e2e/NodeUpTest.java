@@ -37,7 +37,7 @@ class NodeUpTest {
   void poolOfThreeHandshakesListsTheNodeAndStopsWithoutOrphans() throws Exception {
     Path resources = dir.resolve("pool3");
     try (NodeProcess node = NodeProcess.start(resources, controlPlane.url(),
-        NodeProcess.config(resources, "\"machine_pool_size\": 3"))) {
+        NodeProcess.config(resources, "\"machine_pool_size\": 3, \"sandbox\": \"process\""))) {
       node.awaitLog("Received agent handshake message=\"Host-supplied metadata\"", 3, READY);
       String id = node.nodeId();
 

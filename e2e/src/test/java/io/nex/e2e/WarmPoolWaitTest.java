@@ -34,7 +34,7 @@ class WarmPoolWaitTest {
     try (ControlPlaneServer controlPlane = ControlPlaneServer.start(dir);
         Connection nc = Nats.connect(controlPlane.url());
         NodeProcess node = NodeProcess.start(res, controlPlane.url(), NodeProcess.config(res,
-            "\"agent_handshake_timeout_ms\": 60000, \"agent_path\": \"" + slowAgent + "\""))) {
+            "\"sandbox\": \"process\", \"agent_handshake_timeout_ms\": 60000, \"agent_path\": \"" + slowAgent + "\""))) {
       node.awaitLog("Received agent handshake", 1, Duration.ofSeconds(40));
       DeployClient client = new DeployClient(nc);
       Path echo = Path.of(System.getProperty("echo.native"));

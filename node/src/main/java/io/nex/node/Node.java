@@ -123,7 +123,7 @@ public final class Node {
       LOG.info("Loaded node configuration from '{}'", options.configFile());
     }
 
-    SandboxDrivers.Choice choice = SandboxDrivers.choose(config);
+    SandboxDrivers.Choice choice = SandboxDrivers.choose(config, controlPlane.url());
     sandboxKind = choice.driver().kind();
     tags = NodeTags.of(config.tags(), choice.driver().isolated());
     LOG.info("Sandbox manager starting sandbox={} reason=\"{}\"", sandboxKind, choice.reason());

@@ -2,29 +2,72 @@ package io.nex.node;
 
 import io.nex.node.config.NodeConfig;
 import io.nex.node.sandbox.SandboxDriver;
+import io.nex.node.sandbox.namespace.NamespaceSandboxDriver;
 import io.nex.node.sandbox.process.ProcessSandboxDriver;
+import java.io.IOException;
+import java.net.URI;
+import java.util.List;
+import java.util.Optional;
 
 /**
  * Picks the sandbox driver: the configured one, or with none configured the strongest this
- * build and host can run. Only {@code process} exists so far; the stronger kinds say so plainly
- * instead of falling back behind the user's back.
+ * host can run (namespace, then process), saying why the stronger ones were skipped. A
+ * configured driver that cannot run stops the node with the reason: never a silent downgrade.
+ * The VM drivers (qemu, firecracker) do not exist in this build yet.
  */
 final class SandboxDrivers {
   private SandboxDrivers() {}
 
   record Choice(SandboxDriver driver, String reason) {}
 
-  static Choice choose(NodeConfig config) throws NodeStartException {
+  static Choice choose(NodeConfig config, String controlPlaneUrl) throws NodeStartException {
     String wanted = config.noSandbox() ? "process" : config.sandbox();
     if (wanted == null || wanted.equals("auto")) {
+      Optional<String> namespaceUnavailable = NamespaceSandboxDriver.unavailableReason();
+      if (namespaceUnavailable.isEmpty()) {
+        return new Choice(namespace(config, controlPlaneUrl),
+            "strongest available; qemu and firecracker drivers are not in this build");
+      }
       return new Choice(new ProcessSandboxDriver(config.agentPath()),
-          "no sandbox configured; namespace, qemu and firecracker drivers are not available in this build");
+          "namespace unavailable: " + namespaceUnavailable.get() + "; qemu and firecracker drivers are not in this build");
     }
-    if (wanted.equals("process")) {
-      return new Choice(new ProcessSandboxDriver(config.agentPath()),
+    return switch (wanted) {
+      case "process" -> new Choice(new ProcessSandboxDriver(config.agentPath()),
           config.noSandbox() ? "no_sandbox is true" : "sandbox is \"process\"");
+      case "namespace" -> {
+        Optional<String> unavailable = NamespaceSandboxDriver.unavailableReason();
+        if (unavailable.isPresent()) {
+          throw new NodeStartException("sandbox \"namespace\" cannot run here: " + unavailable.get()
+              + " (see nex node preflight)");
+        }
+        yield new Choice(namespace(config, controlPlaneUrl), "sandbox is \"namespace\"");
+      }
+      default -> throw new NodeStartException("sandbox \"" + wanted + "\" cannot run: this build has no " + wanted
+          + " driver yet (use \"namespace\" or \"process\", or leave \"sandbox\" unset)");
+    };
+  }
+
+  /**
+   * Workloads in a namespace reach the host only through fixed loopback ports: the internal
+   * server's, and the control plane's when it is on this machine (for services such as the
+   * echo, which talk to NATS_URL).
+   */
+  private static SandboxDriver namespace(NodeConfig config, String controlPlaneUrl) throws NodeStartException {
+    try {
+      return new NamespaceSandboxDriver(config.agentPath(), loopbackPort(controlPlaneUrl).map(List::of).orElse(List.of()));
+    } catch (IOException | IllegalStateException e) {
+      throw new NodeStartException("sandbox \"namespace\" cannot start: " + e.getMessage());
     }
-    throw new NodeStartException("sandbox \"" + wanted + "\" cannot run: this build has no " + wanted
-        + " driver yet (use \"process\" or leave \"sandbox\" unset)");
+  }
+
+  static Optional<Integer> loopbackPort(String url) {
+    try {
+      URI uri = URI.create(url);
+      String host = uri.getHost();
+      boolean loopback = host != null && (host.equals("localhost") || host.startsWith("127."));
+      return loopback ? Optional.of(uri.getPort() == -1 ? 4222 : uri.getPort()) : Optional.empty();
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
   }
 }

@@ -14,6 +14,11 @@ public interface Sandbox {
   /** Completes with the agent's exit code when the sandbox goes away for any reason. */
   CompletableFuture<Integer> onExit();
 
+  /** How many times the sandbox's memory limit killed a process; 0 where there is no limit. */
+  default long memoryLimitKills() {
+    return 0;
+  }
+
   /** Stops the agent and everything it started, then removes the sandbox's files. */
   void destroy();
 }

@@ -40,6 +40,7 @@ public final class Deployer {
   private static final Duration AGENT_DEPLOY_TIMEOUT = Duration.ofSeconds(10);
   private static final Duration AGENT_UNDEPLOY_TIMEOUT = Duration.ofSeconds(8);
   private static final Duration WARM_SANDBOX_WAIT = Duration.ofSeconds(5);
+  private static final int AGENT_MEMORY_MIB = 96;
 
   private final NodeConfig config;
   private final XKeyPair nodeXkey;
@@ -100,7 +101,7 @@ public final class Deployer {
       DeployAck ack = sendToAgent(sandbox.id(), new AgentDeployRequest(request.argv(), request.description(),
           environment, request.essential(), artifact.sha256(), namespace, request.retriedAt(), request.retryCount(),
           artifact.size(), deployment.triggerSubjects(), claims.name(), type.wireName(),
-          config.machineTemplate().memsizeMib(), config.functionTimeoutMs(), config.maxScriptBytes()));
+          workloadMemoryMib(), config.functionTimeoutMs(), config.maxScriptBytes()));
       if (!ack.accepted()) {
         throw new RefusedException("workload rejected by agent: " + ack.message());
       }
@@ -120,6 +121,16 @@ public final class Deployer {
     LOG.info("Workload deployed name={} type={} namespace={} id={}", claims.name(), type.wireName(), namespace,
         sandbox.id());
     return new RunResponse(true, sandbox.id(), claims.issuer(), claims.name());
+  }
+
+  /**
+   * The memory a workload may plan for (a jar's heap, a wasm function's cap). In an isolated
+   * sandbox the template's memory is a hard limit shared with the agent (about 60 MiB), so the
+   * workload gets the rest.
+   */
+  private int workloadMemoryMib() {
+    int template = config.machineTemplate().memsizeMib();
+    return sandboxes.driver().isolated() ? Math.max(32, template - AGENT_MEMORY_MIB) : template;
   }
 
   private WorkloadType checkType(DeployRequest request) throws RefusedException {
@@ -214,7 +225,8 @@ public final class Deployer {
 
   /** The workload ended on its own (or its agent did): report it and destroy the sandbox. */
   public void workloadEnded(String id, int code, String reason) {
-    deployments.remove(id).ifPresent(d -> finish(d, code, reason));
+    deployments.remove(id).ifPresent(d -> finish(d, code,
+        d.sandbox().memoryLimitKills() > 0 ? "killed by the memory limit (" + reason + ")" : reason));
   }
 
   private void finish(Deployment deployment, int code, String reason) {

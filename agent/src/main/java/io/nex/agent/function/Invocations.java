@@ -1,0 +1,93 @@
+package io.nex.agent.function;
+
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Runs each invocation on a worker thread so the caller's wait is bounded by the time limit even
+ * when the function is stuck. On timeout the worker is interrupted: Chicory checks for that at
+ * every branch and call (interpreter and AOT alike), and scripts watch the same deadline through
+ * Rhino's instruction observer. A worker blocked where neither looks (inside a host service call)
+ * is left to finish on its own, its result dropped, and the next invocation takes another thread.
+ * Nothing is shared between invocations, so the next one starts clean either way. Workers are
+ * pooled: starting a thread costs more than a small function's whole run.
+ */
+final class Invocations {
+  // AOT-compiled WebAssembly and compiled scripts recurse on the Java stack
+  private static final long STACK_BYTES = 16L << 20;
+  private static final long IDLE_SECONDS = 30;
+
+  private final Duration timeout;
+  private final ExecutorService workers;
+  private volatile boolean closed;
+
+  Invocations(String threadName, Duration timeout) {
+    this.timeout = timeout;
+    this.workers = new ThreadPoolExecutor(0, Integer.MAX_VALUE, IDLE_SECONDS, TimeUnit.SECONDS, new SynchronousQueue<>(),
+        task -> {
+          Thread thread = new Thread(null, task, threadName, STACK_BYTES);
+          thread.setDaemon(true);
+          return thread;
+        });
+  }
+
+  interface Body {
+    byte[] run(long deadlineNanos) throws FunctionException;
+  }
+
+  byte[] run(Body body) throws FunctionException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    Future<byte[]> result;
+    try {
+      result = workers.submit(() -> body.run(deadline));
+    } catch (RejectedExecutionException e) {
+      throw new FunctionException("function is undeployed");
+    }
+    try {
+      return result.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      result.cancel(true);
+      throw timedOut();
+    } catch (InterruptedException e) {
+      result.cancel(true);
+      Thread.currentThread().interrupt();
+      throw new FunctionException("function invocation was interrupted");
+    } catch (ExecutionException e) {
+      throw describe(e.getCause());
+    }
+  }
+
+  private FunctionException timedOut() {
+    return new FunctionException("function timed out after " + timeout.toMillis() + " ms");
+  }
+
+  /** Why a function that was told to stop (interrupted, or past its deadline) stopped. */
+  FunctionException stopped() {
+    return closed ? new FunctionException("function is undeployed") : timedOut();
+  }
+
+  void close() {
+    closed = true;
+    workers.shutdownNow();
+  }
+
+  private static FunctionException describe(Throwable failure) {
+    if (failure instanceof FunctionException e) {
+      return e;
+    }
+    if (failure instanceof OutOfMemoryError) {
+      return new FunctionException("function ran out of memory");
+    }
+    if (failure instanceof StackOverflowError) {
+      return new FunctionException("function overflowed its stack");
+    }
+    return new FunctionException("function failed: " + failure);
+  }
+}

@@ -1,0 +1,69 @@
+package io.nex.node.sandbox.namespace;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * cgroup v1: a hierarchy per controller under {@code /sys/fs/cgroup/{controller}}. Controllers
+ * mounted together (e.g. {@code cpu,cpuacct}, reached through a {@code cpu} symlink) share one
+ * directory, found through the real path.
+ */
+final class CgroupV1 implements CgroupTree {
+  private final Path root;
+
+  CgroupV1(Path root) {
+    this.root = root;
+  }
+
+  @Override
+  public String version() {
+    return "v1";
+  }
+
+  @Override
+  public SandboxCgroup create(String sandboxId, CgroupLimits limits) throws IOException {
+    Path memory = sandboxDir("memory", sandboxId);
+    Path cpu = sandboxDir("cpu", sandboxId);
+    Path pids = sandboxDir("pids", sandboxId);
+    Set<Path> dirs = new LinkedHashSet<>(List.of(memory, cpu, pids));
+    List<Path> created = new ArrayList<>();
+    try {
+      for (Path dir : dirs) {
+        Files.createDirectories(dir.getParent());
+        Files.createDirectory(dir);
+        created.add(dir);
+      }
+      String bytes = Long.toString(limits.memoryBytes());
+      Files.writeString(memory.resolve("memory.limit_in_bytes"), bytes);
+      // with swap accounting on, memory+swap gets the same bound: the limit is not dodged by swapping
+      Path memsw = memory.resolve("memory.memsw.limit_in_bytes");
+      if (Files.exists(memsw)) {
+        Files.writeString(memsw, bytes);
+      }
+      Files.writeString(cpu.resolve("cpu.cfs_period_us"), Long.toString(CgroupLimits.CPU_PERIOD_MICROS));
+      Files.writeString(cpu.resolve("cpu.cfs_quota_us"), Long.toString(limits.cpuQuotaMicros()));
+      Files.writeString(pids.resolve("pids.max"), Integer.toString(limits.pids()));
+      return new SandboxCgroup(List.copyOf(dirs), memory.resolve("memory.oom_control"));
+    } catch (IOException | RuntimeException e) {
+      try {
+        new SandboxCgroup(created, memory.resolve("memory.oom_control")).remove();
+      } catch (IOException cleanup) {
+        e.addSuppressed(cleanup);
+      }
+      throw e;
+    }
+  }
+
+  private Path sandboxDir(String controller, String sandboxId) throws IOException {
+    Path mount = root.resolve(controller);
+    if (!Files.exists(mount.resolve("cgroup.procs"))) {
+      throw new IOException("the " + controller + " controller is not mounted at " + mount);
+    }
+    return mount.toRealPath().resolve("nex").resolve(sandboxId);
+  }
+}

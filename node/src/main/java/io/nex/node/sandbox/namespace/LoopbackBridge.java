@@ -1,0 +1,151 @@
+package io.nex.node.sandbox.namespace;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channel;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The node's half of a sandbox's only way out. The sandbox has a network namespace with nothing
+ * but loopback; a unix socket, being a file, crosses that boundary where no packet can. For each
+ * allowed port this listens on {@code {dir}/{port}.sock} (the directory is bound read-only into
+ * the sandbox at {@code /run/nex}) and splices each connection to one fixed TCP destination on
+ * the host. Inside, socat listens on {@code 127.0.0.1:{port}} and dials the socket, so the agent
+ * and its workload use ordinary loopback URLs. The sandbox picks the port, never the
+ * destination.
+ */
+final class LoopbackBridge implements AutoCloseable {
+  /** A sandbox opening connections in a loop must not take the node's threads with it. */
+  static final int MAX_CONNECTIONS = 64;
+  private static final int BUFFER_BYTES = 32 * 1024;
+
+  private final String sandboxId;
+  private final List<ServerSocketChannel> listeners = new ArrayList<>();
+  private final Set<SocketChannel> open = ConcurrentHashMap.newKeySet();
+  private final Semaphore slots = new Semaphore(MAX_CONNECTIONS);
+
+  private LoopbackBridge(String sandboxId) {
+    this.sandboxId = sandboxId;
+  }
+
+  static Path socketName(int port) {
+    return Path.of(port + ".sock");
+  }
+
+  /** @param destinations the host address each sandbox-side port leads to */
+  static LoopbackBridge open(String sandboxId, Path dir, Map<Integer, InetSocketAddress> destinations)
+      throws IOException {
+    LoopbackBridge bridge = new LoopbackBridge(sandboxId);
+    try {
+      for (Map.Entry<Integer, InetSocketAddress> route : destinations.entrySet()) {
+        bridge.listen(dir.resolve(socketName(route.getKey())), route.getKey(), route.getValue());
+      }
+      return bridge;
+    } catch (IOException | RuntimeException e) {
+      bridge.close();
+      throw e;
+    }
+  }
+
+  private void listen(Path socket, int port, InetSocketAddress destination) throws IOException {
+    ServerSocketChannel listener = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+    listeners.add(listener);
+    listener.bind(UnixDomainSocketAddress.of(socket));
+    // connecting to a unix socket takes write permission, and the sandbox runs as another user
+    Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-rw-rw-"));
+    Thread acceptor = new Thread(() -> accept(listener, destination), "nex-bridge-" + sandboxId + "-" + port);
+    acceptor.setDaemon(true);
+    acceptor.start();
+  }
+
+  private void accept(ServerSocketChannel listener, InetSocketAddress destination) {
+    while (listener.isOpen()) {
+      SocketChannel inside;
+      try {
+        inside = listener.accept();
+      } catch (IOException e) {
+        return;
+      }
+      if (!slots.tryAcquire()) {
+        closeQuietly(inside);
+        continue;
+      }
+      Thread splice = new Thread(() -> splice(inside, destination), Thread.currentThread().getName() + "-conn");
+      splice.setDaemon(true);
+      splice.start();
+    }
+  }
+
+  /** Copies both ways until both sides have finished; half-closes are passed on. */
+  private void splice(SocketChannel inside, InetSocketAddress destination) {
+    open.add(inside);
+    SocketChannel outside;
+    try {
+      outside = SocketChannel.open(destination);
+    } catch (IOException e) {
+      closeQuietly(inside);
+      open.remove(inside);
+      slots.release();
+      return;
+    }
+    open.add(outside);
+    AtomicInteger finished = new AtomicInteger();
+    Thread back = new Thread(() -> pump(outside, inside, finished), Thread.currentThread().getName() + "-back");
+    back.setDaemon(true);
+    back.start();
+    pump(inside, outside, finished);
+  }
+
+  private void pump(SocketChannel from, SocketChannel to, AtomicInteger finished) {
+    ByteBuffer buffer = ByteBuffer.allocate(BUFFER_BYTES);
+    try {
+      while (from.read(buffer) >= 0) {
+        buffer.flip();
+        while (buffer.hasRemaining()) {
+          to.write(buffer);
+        }
+        buffer.clear();
+      }
+      to.shutdownOutput();
+    } catch (IOException e) {
+      // one side is gone: so is the connection
+      closeQuietly(from);
+      closeQuietly(to);
+    }
+    if (finished.incrementAndGet() == 2) {
+      closeQuietly(from);
+      closeQuietly(to);
+      open.remove(from);
+      open.remove(to);
+      slots.release();
+    }
+  }
+
+  @Override
+  public void close() {
+    listeners.forEach(LoopbackBridge::closeQuietly);
+    open.forEach(LoopbackBridge::closeQuietly);
+  }
+
+  private static void closeQuietly(Channel channel) {
+    try {
+      channel.close();
+    } catch (IOException ignored) {
+      // closing is all we wanted
+    }
+  }
+}

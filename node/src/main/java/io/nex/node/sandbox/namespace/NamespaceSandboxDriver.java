@@ -1,0 +1,235 @@
+package io.nex.node.sandbox.namespace;
+
+import io.nex.api.agent.AgentMetadata;
+import io.nex.node.fs.DirectoryTree;
+import io.nex.node.sandbox.AgentLaunch;
+import io.nex.node.sandbox.ChildProcessSandbox;
+import io.nex.node.sandbox.SandboxDriver;
+import io.nex.node.sandbox.SandboxSpec;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code namespace} sandbox: the agent, and so its workload, runs under bubblewrap as an
+ * unprivileged user with its own mount, pid, ipc, uts, cgroup and network namespaces, a
+ * read-only view of the few host files it needs, its work directory as the only writable place
+ * that outlives it, and cgroup limits from the machine template. Its network reaches only the
+ * internal server and the configured loopback ports, through a {@link LoopbackBridge}. See
+ * {@code docs/isolation.md}.
+ */
+public final class NamespaceSandboxDriver implements SandboxDriver {
+  private static final Logger LOG = LoggerFactory.getLogger(NamespaceSandboxDriver.class);
+  private static final String LOOPBACK = "127.0.0.1";
+  private static final long PROBE_SECONDS = 10;
+
+  private final List<String> agentCommand;
+  private final List<Integer> loopbackPorts;
+  private final Programs programs;
+  private final CgroupTree cgroups;
+  private final ReadOnlyView view;
+
+  /**
+   * @param agentPath the agent executable, or null/blank for the built-in JVM agent (as in
+   *     {@link AgentLaunch#command})
+   * @param loopbackPorts ports on the host's 127.0.0.1 that every sandbox may reach besides the
+   *     internal server, at the same port on its own loopback: the control plane's when it is on
+   *     loopback, so a workload reaches it at the URL its users give it
+   * @throws IllegalStateException when a program the sandbox is built from is missing
+   */
+  public NamespaceSandboxDriver(String agentPath, Collection<Integer> loopbackPorts) throws IOException {
+    for (int port : loopbackPorts) {
+      if (port < 1 || port > 65535) {
+        throw new IllegalArgumentException("not a port: " + port);
+      }
+    }
+    this.agentCommand = AgentLaunch.command(agentPath);
+    this.loopbackPorts = List.copyOf(loopbackPorts);
+    this.programs = Programs.locate();
+    this.cgroups = CgroupTree.detect();
+    List<Path> launched = new ArrayList<>();
+    if (agentPath == null || agentPath.isBlank()) {
+      launched.addAll(ReadOnlyView.classPath());
+    } else {
+      launched.add(Path.of(agentPath));
+    }
+    launched.add(programs.setpriv());
+    launched.add(programs.socat());
+    this.view = ReadOnlyView.of(javaHome(), launched);
+  }
+
+  /**
+   * Why this host cannot run namespace sandboxes, or empty when it can: checked by doing it
+   * (Linux, root, bwrap/setpriv/socat, making and removing a cgroup with limits, running
+   * {@code true} inside the full walls). Takes a few tens of milliseconds.
+   */
+  public static Optional<String> unavailableReason() {
+    if (!System.getProperty("os.name", "").equals("Linux")) {
+      return Optional.of("namespace sandboxes need Linux");
+    }
+    try {
+      if (!Integer.valueOf(0).equals(Files.getAttribute(Path.of("/proc/self"), "unix:uid"))) {
+        return Optional.of("namespace sandboxes need the node to run as root (it makes namespaces and cgroups)");
+      }
+      Programs programs = Programs.locate();
+      Optional<String> cgroupProblem = CgroupTree.detect().unavailableReason();
+      if (cgroupProblem.isPresent()) {
+        return cgroupProblem;
+      }
+      return probe(programs);
+    } catch (IllegalStateException | IOException e) {
+      return Optional.of(e.getMessage());
+    }
+  }
+
+  /** Runs {@code true} as the sandbox user inside the same walls, minus cgroups and bridge. */
+  private static Optional<String> probe(Programs programs) throws IOException {
+    Path workDir = Files.createTempDirectory("nex-probe-");
+    SandboxUser user = SandboxUser.pick();
+    HostSide host = HostSide.create("probe", user, workDir);
+    try {
+      setOwner(workDir, user);
+      ReadOnlyView view = ReadOnlyView.of(javaHome(), List.of(programs.setpriv(), programs.socat()));
+      List<String> command = SandboxCommand.of(programs, List.of(), mounts(view, host, workDir), "probe", user,
+          workDir, List.of(), List.of("/bin/true"));
+      Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+      process.getOutputStream().close();
+      if (!process.waitFor(PROBE_SECONDS, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        return Optional.of("bwrap did not start a sandbox within " + PROBE_SECONDS + " s");
+      }
+      String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+      return process.exitValue() == 0 ? Optional.empty()
+          : Optional.of("bwrap cannot make the sandbox's namespaces here (exit " + process.exitValue() + "): " + output);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.of("interrupted while probing bwrap");
+    } finally {
+      host.delete();
+      DirectoryTree.delete(workDir);
+    }
+  }
+
+  @Override
+  public String kind() {
+    return "namespace";
+  }
+
+  @Override
+  public boolean isolated() {
+    return true;
+  }
+
+  @Override
+  public NamespaceSandbox launch(SandboxSpec spec) throws IOException {
+    return launch(spec, agentCommand);
+  }
+
+  /** Runs {@code inner} in place of the agent, behind the same walls (tests run shells here). */
+  NamespaceSandbox launch(SandboxSpec spec, List<String> inner) throws IOException {
+    Path workDir = spec.workDir().toAbsolutePath();
+    SandboxUser user = SandboxUser.pick();
+    Map<Integer, InetSocketAddress> routes = routes(spec.metadata());
+    HostSide host = HostSide.create(spec.id(), user, workDir);
+    LoopbackBridge bridge = null;
+    SandboxCgroup cgroup = null;
+    try {
+      Files.createDirectories(workDir);
+      setOwner(workDir, user);
+      bridge = LoopbackBridge.open(spec.id(), host.sockets(), routes);
+      cgroup = cgroups.create(spec.id(), CgroupLimits.of(spec.template()));
+      List<String> command = SandboxCommand.of(programs, cgroup.procsFiles(), mounts(view, host, workDir), spec.id(),
+          user, workDir, List.copyOf(routes.keySet()), inner);
+      ProcessBuilder builder = new ProcessBuilder(command)
+          .directory(workDir.toFile())
+          .redirectInput(ProcessBuilder.Redirect.PIPE);
+      builder.environment().clear();
+      builder.environment().putAll(AgentLaunch.environment(insideView(spec), SandboxCommand.PATH));
+      Process process = builder.start();
+      LoopbackBridge startedBridge = bridge;
+      SandboxCgroup startedCgroup = cgroup;
+      return new NamespaceSandbox(new ChildProcessSandbox(spec.id(), process, workDir,
+          () -> release(spec.id(), startedCgroup, startedBridge, host)), cgroup, user);
+    } catch (IOException | RuntimeException e) {
+      release(spec.id(), cgroup, bridge, host);
+      try {
+        DirectoryTree.delete(workDir);
+      } catch (IOException cleanup) {
+        e.addSuppressed(cleanup);
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * The agent finds the internal server on its own loopback, at the same port; behind it is
+   * wherever the server listens (a wildcard address is reached through loopback).
+   */
+  private Map<Integer, InetSocketAddress> routes(AgentMetadata metadata) {
+    Map<Integer, InetSocketAddress> routes = new LinkedHashMap<>();
+    String host = metadata.nodeNatsHost();
+    boolean wildcard = host == null || host.isBlank() || host.equals("0.0.0.0") || host.equals("::");
+    routes.put(metadata.nodeNatsPort(), new InetSocketAddress(wildcard ? LOOPBACK : host, metadata.nodeNatsPort()));
+    loopbackPorts.forEach(port -> routes.putIfAbsent(port, new InetSocketAddress(LOOPBACK, port)));
+    return routes;
+  }
+
+  private static SandboxSpec insideView(SandboxSpec spec) {
+    AgentMetadata m = spec.metadata();
+    AgentMetadata inside = new AgentMetadata(m.vmid(), LOOPBACK, m.nodeNatsPort(), m.nodeNatsNkey(), m.message());
+    return new SandboxSpec(spec.id(), inside, spec.template(), spec.workDir());
+  }
+
+  /** Order matters: a tmpfs hides what was bound below it earlier. */
+  private static List<String> mounts(ReadOnlyView view, HostSide host, Path workDir) {
+    MountPlan plan = new MountPlan()
+        .proc(Path.of("/proc"))
+        .dev(Path.of("/dev"))
+        .tmpfs(Path.of("/dev/shm"), "1777")
+        .tmpfs(Path.of("/tmp"), "1777");
+    view.addTo(plan);
+    host.addTo(plan);
+    plan.writable(workDir, workDir);
+    return plan.args();
+  }
+
+  /** The sandbox user owns its work directory and nothing else. */
+  private static void setOwner(Path workDir, SandboxUser user) throws IOException {
+    Files.setAttribute(workDir, "unix:uid", user.uid());
+    Files.setAttribute(workDir, "unix:gid", user.uid());
+  }
+
+  /** After the processes are gone: the cgroup (kills stragglers first), the bridge, the host-side files. */
+  private static void release(String id, SandboxCgroup cgroup, LoopbackBridge bridge, HostSide host) {
+    if (cgroup != null) {
+      try {
+        cgroup.remove();
+      } catch (IOException e) {
+        LOG.warn("Could not remove the cgroup of sandbox vmid={}: {}", id, e.getMessage());
+      }
+    }
+    if (bridge != null) {
+      bridge.close();
+    }
+    try {
+      host.delete();
+    } catch (IOException e) {
+      LOG.warn("Could not remove the host-side files of sandbox vmid={}: {}", id, e.getMessage());
+    }
+  }
+
+  private static Path javaHome() {
+    return Path.of(System.getProperty("java.home"));
+  }
+}

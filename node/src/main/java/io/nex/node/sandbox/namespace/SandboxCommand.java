@@ -1,0 +1,67 @@
+package io.nex.node.sandbox.namespace;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The command line of a namespace sandbox, outermost first:
+ * <ol>
+ *   <li>{@code sh} writes its own pid into the sandbox's cgroups, then becomes bwrap, so nothing
+ *       of the sandbox ever runs outside its limits;</li>
+ *   <li>bwrap makes new mount, pid, ipc, uts, network (loopback only) and cgroup namespaces and
+ *       the filesystem of {@link MountPlan}; its pid 1 reaps orphans and exits once the last
+ *       process inside is gone;</li>
+ *   <li>setpriv drops from root to the sandbox user with no capabilities (bwrap has already set
+ *       no_new_privs, so no setuid program gives them back);</li>
+ *   <li>{@code sh} starts a socat per allowed port on the sandbox's loopback, waits until each
+ *       listens (read from the namespace's own {@code /proc/net/tcp}, at most a second), then
+ *       runs the agent, which keeps the node's stdin pipe (socat gets /dev/null). When the agent
+ *       exits, the shell SIGKILLs every other process of the sandbox user and exits with the
+ *       agent's code. Without this, bwrap's pid 1 would wait for the last orphan (socat, a
+ *       workload that daemonized) and the sandbox would outlive its agent.</li>
+ * </ol>
+ * No {@code --die-with-parent}: it ties the sandbox to the node <em>thread</em> that started it,
+ * not to the node; the stdin pipe already ends the agent when the node dies.
+ */
+final class SandboxCommand {
+  static final String PATH = "/usr/local/bin:/usr/bin:/bin";
+
+  private static final String JOIN_CGROUPS =
+      "while [ \"$1\" != -- ]; do echo $$ > \"$1\" || exit 125; shift; done; shift; exec \"$@\"";
+  // each socat must be listening before the agent runs: a workload may not retry its first connection
+  private static final String RUN_INSIDE = "socat=$1; shift; ports=; "
+      + "while [ \"$1\" != -- ]; do "
+      + "\"$socat\" -lp nex-bridge TCP-LISTEN:\"$1\",bind=127.0.0.1,reuseaddr,fork,max-children="
+      + LoopbackBridge.MAX_CONNECTIONS + " UNIX-CONNECT:" + HostSide.SOCKETS_INSIDE + "/\"$1\".sock </dev/null & "
+      + "ports=\"$ports $1\"; shift; done; shift; "
+      + "for p in $ports; do hex=$(printf %04X \"$p\"); n=0; "
+      + "while [ $n -lt 500 ] && ! grep -q \"0100007F:$hex 00000000:0000 0A\" /proc/net/tcp; do "
+      + "sleep 0.002; n=$((n + 1)); done; done; "
+      + "\"$@\"; code=$?; kill -9 -1 2>/dev/null; exit $code";
+
+  private SandboxCommand() {}
+
+  static List<String> of(Programs programs, List<Path> cgroupProcs, List<String> bwrapMounts, String sandboxId,
+      SandboxUser user, Path workDir, List<Integer> ports, List<String> inner) {
+    List<String> command = new ArrayList<>(List.of("/bin/sh", "-c", JOIN_CGROUPS, "sh"));
+    cgroupProcs.forEach(procs -> command.add(procs.toString()));
+    command.add("--");
+
+    command.addAll(List.of(programs.bwrap().toString(),
+        "--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try",
+        "--new-session", "--hostname", sandboxId));
+    command.addAll(bwrapMounts);
+    command.addAll(List.of("--chdir", workDir.toString(), "--"));
+
+    String uid = Integer.toString(user.uid());
+    command.addAll(List.of(programs.setpriv().toString(), "--reuid", uid, "--regid", uid, "--clear-groups",
+        "--inh-caps", "-all", "--bounding-set", "-all", "--"));
+
+    command.addAll(List.of("/bin/sh", "-c", RUN_INSIDE, "sh", programs.socat().toString()));
+    ports.forEach(port -> command.add(Integer.toString(port)));
+    command.add("--");
+    command.addAll(inner);
+    return command;
+  }
+}

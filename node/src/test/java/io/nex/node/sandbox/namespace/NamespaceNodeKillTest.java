@@ -1,0 +1,58 @@
+package io.nex.node.sandbox.namespace;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.nex.node.fs.DirectoryTree;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A node that dies without cleaning up (SIGKILL) takes its sandboxes with it: the agent reads
+ * end of file and exits, and the sandbox's shell kills everything else inside, a daemonized
+ * workload included. What stays is inert: empty cgroup directories and the host-side files.
+ */
+class NamespaceNodeKillTest {
+  @TempDir Path dir;
+
+  @BeforeAll
+  static void hostCanRunThem() {
+    SandboxHarness.assumeHostCanRunNamespaceSandboxes();
+  }
+
+  @Test
+  void sandboxDiesWithItsNode() throws Exception {
+    Process node = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+        System.getProperty("java.class.path"), NodeKilledMain.class.getName(), dir.toString())
+        .redirectErrorStream(true)
+        .start();
+    String output = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    node.waitFor();
+    String id = output.lines().filter(l -> l.startsWith("sandbox ")).findFirst()
+        .orElseThrow(() -> new AssertionError("the stand-in node said:\n" + output)).substring("sandbox ".length());
+    try {
+      await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+          assertThat(SandboxHarness.processesInCgroupsOf(id)).as("processes of the dead node's sandbox").isEmpty());
+    } finally {
+      removeLeftovers(id);
+    }
+  }
+
+  private static void removeLeftovers(String id) throws Exception {
+    for (String controller : List.of("memory", "cpu", "pids", "")) {
+      Files.deleteIfExists(CgroupTree.ROOT.resolve(controller).resolve("nex").resolve(id));
+    }
+    try (Stream<Path> tmp = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+      for (Path p : tmp.filter(p -> p.getFileName().toString().startsWith("nex-" + id)).toList()) {
+        DirectoryTree.delete(p);
+      }
+    }
+  }
+}
