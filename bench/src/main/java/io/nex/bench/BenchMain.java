@@ -12,9 +12,15 @@ public final class BenchMain {
         System.getProperty("os.name"), System.getProperty("os.arch"), System.getProperty("java.version"));
     for (String name : wanted) {
       switch (name) {
-        case "startup" -> StartupBench.run();
+        case "startup" -> {
+          StartupBench.run("process");
+          StartupBench.run("namespace");
+        }
         case "deploy" -> DeployBench.run(null);
-        case "trigger" -> TriggerBench.run();
+        case "trigger" -> {
+          TriggerBench.run("process");
+          TriggerBench.run("namespace");
+        }
         default -> {
           System.err.println("unknown benchmark: " + name + " (known: startup, deploy, trigger)");
           System.exit(2);

@@ -22,10 +22,10 @@ final class StartupBench {
 
   private StartupBench() {}
 
-  static void run() throws Exception {
+  static void run(String sandbox) throws Exception {
     Path dir = Files.createTempDirectory("nex-bench-startup");
     try (ControlPlaneServer controlPlane = ControlPlaneServer.start(dir)) {
-      System.out.println("\n== node start → all N agents handshaken (" + RUNS + " runs each, process sandbox)");
+      System.out.println("\n== node start → all N agents handshaken (" + RUNS + " runs each, sandbox=" + sandbox + ")");
       System.out.printf("%4s %14s %14s %22s%n", "N", "p50 ms", "max ms", "awaiting→ready p50 ms");
       List<Long> agentRss = new ArrayList<>();
       List<Long> agentPss = new ArrayList<>();
@@ -36,7 +36,7 @@ final class StartupBench {
           Path res = dir.resolve("n" + n + "-" + run);
           long launched = System.nanoTime();
           try (NodeProcess node = NodeProcess.start(res, controlPlane.url(),
-              NodeProcess.config(res, "\"machine_pool_size\": " + n))) {
+              NodeProcess.config(res, "\"machine_pool_size\": " + n + ", \"sandbox\": \"" + sandbox + "\""))) {
             long awaiting = waitFor(node, "awaiting commands", 1);
             long ready = waitFor(node, HANDSHAKE, n);
             total.add((ready - launched) / 1e6);
@@ -55,7 +55,7 @@ final class StartupBench {
         Stats t = new Stats(total);
         System.out.printf("%4d %14.0f %14.0f %22.0f%n", n, t.median(), t.max(), new Stats(poolOnly).median());
       }
-      System.out.println("\n== one idle agent (JVM, -Xmx64m, SerialGC, C1 only)");
+      System.out.println("\n== one idle agent JVM (sandbox=" + sandbox + ", -Xmx64m, SerialGC, C1 only)");
       agentRss.forEach(kb -> System.out.printf("RSS %.1f MiB%n", kb / 1024.0));
       agentPss.forEach(kb -> System.out.printf("PSS %.1f MiB (shared pages split among sharers)%n", kb / 1024.0));
     }
@@ -86,12 +86,19 @@ final class StartupBench {
         } catch (IOException e) {
           continue;
         }
-        if (cmdline.contains("io.nex.agent.AgentMain") && cwd.startsWith(resourceDir.toString())) {
+        // the agent JVM itself, not the shell, bwrap or socat around it in a namespace sandbox
+        boolean agentJvm = cmdline.split("\0")[0].endsWith("/bin/java") && cmdline.contains("io.nex.agent.AgentMain");
+        if (agentJvm && (cwd.startsWith(resourceDir.toString()) || cmdline.contains(resourceDir.toString())
+            || environ(proc).contains(resourceDir.toString()))) {
           pids.add(Long.parseLong(proc.getFileName().toString()));
         }
       }
     }
     return pids;
+  }
+
+  private static String environ(Path proc) {
+    return read(proc.resolve("environ"));
   }
 
   private static long statusKb(long pid, String field) throws IOException {

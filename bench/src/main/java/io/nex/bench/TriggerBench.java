@@ -32,12 +32,13 @@ final class TriggerBench {
 
   private TriggerBench() {}
 
-  static void run() throws Exception {
+  static void run(String sandbox) throws Exception {
     Path dir = Files.createTempDirectory("nex-bench-trigger");
     Path res = dir.resolve("node");
     try (ControlPlaneServer controlPlane = ControlPlaneServer.start(dir);
         Connection nc = Nats.connect(controlPlane.url());
-        NodeProcess node = NodeProcess.start(res, controlPlane.url(), NodeProcess.config(res, "\"machine_pool_size\": 2"))) {
+        NodeProcess node = NodeProcess.start(res, controlPlane.url(), NodeProcess.config(res,
+            "\"machine_pool_size\": 2, \"sandbox\": \"" + sandbox + "\""))) {
       node.awaitLog("Received agent handshake", 2, Duration.ofSeconds(60));
       DeployClient client = new DeployClient(nc);
 
@@ -45,7 +46,7 @@ final class TriggerBench {
       plain.subscribe("bench.plain");
       nc.flush(Duration.ofSeconds(2));
 
-      System.out.println("\n== function triggers: echo, payload 16 bytes, " + SEQUENTIAL + " sequential requests; throughput with "
+      System.out.println("\n== function triggers (sandbox=" + sandbox + "): echo, payload 16 bytes, " + SEQUENTIAL + " sequential requests; throughput with "
           + IN_FLIGHT + " in flight for " + THROUGHPUT_WINDOW.toSeconds() + " s");
       System.out.printf("%-26s %9s %9s %10s %12s %12s%n", "", "p50 ms", "p99 ms", "p50/raw", "req/s", "of raw");
       Stats raw = sequential(nc, "bench.plain");

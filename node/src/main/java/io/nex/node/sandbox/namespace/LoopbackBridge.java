@@ -3,6 +3,7 @@ package io.nex.node.sandbox.namespace;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channel;
@@ -96,6 +97,9 @@ final class LoopbackBridge implements AutoCloseable {
     SocketChannel outside;
     try {
       outside = SocketChannel.open(destination);
+      // NATS is many small writes: without this, Nagle holds the second of two back-to-back
+      // messages (a log line, then a reply) for the peer's delayed ACK, 40 ms
+      outside.setOption(StandardSocketOptions.TCP_NODELAY, true);
     } catch (IOException e) {
       closeQuietly(inside);
       open.remove(inside);

@@ -32,7 +32,7 @@ final class SandboxCommand {
   // each socat must be listening before the agent runs: a workload may not retry its first connection
   private static final String RUN_INSIDE = "socat=$1; shift; ports=; "
       + "while [ \"$1\" != -- ]; do "
-      + "\"$socat\" -lp nex-bridge TCP-LISTEN:\"$1\",bind=127.0.0.1,reuseaddr,fork,max-children="
+      + "\"$socat\" -lp nex-bridge TCP-LISTEN:\"$1\",bind=127.0.0.1,reuseaddr,nodelay,fork,max-children="
       + LoopbackBridge.MAX_CONNECTIONS + " UNIX-CONNECT:" + HostSide.SOCKETS_INSIDE + "/\"$1\".sock </dev/null & "
       + "ports=\"$ports $1\"; shift; done; shift; "
       + "for p in $ports; do hex=$(printf %04X \"$p\"); n=0; "
