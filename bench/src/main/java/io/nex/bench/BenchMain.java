@@ -16,7 +16,10 @@ public final class BenchMain {
           StartupBench.run("process");
           StartupBench.run("namespace");
         }
-        case "deploy" -> DeployBench.run(null);
+        case "deploy" -> {
+          DeployBench.run("process");
+          DeployBench.run("namespace");
+        }
         case "trigger" -> {
           TriggerBench.run("process");
           TriggerBench.run("namespace");

@@ -38,7 +38,7 @@ final class DeployBench {
   static void run(String sandbox) throws Exception {
     Path dir = Files.createTempDirectory("nex-bench-deploy");
     Path res = dir.resolve("node");
-    String extra = "\"machine_pool_size\": 2" + (sandbox == null ? "" : ", \"sandbox\": \"" + sandbox + "\"");
+    String extra = "\"machine_pool_size\": 2, \"sandbox\": \"" + sandbox + "\"";
     try (ControlPlaneServer controlPlane = ControlPlaneServer.start(dir);
         Connection nc = Nats.connect(controlPlane.url());
         NodeProcess node = NodeProcess.start(res, controlPlane.url(), NodeProcess.config(res, extra))) {
@@ -91,8 +91,7 @@ final class DeployBench {
       Stats reply = new Stats(toReply);
       Stats event = new Stats(toEvent);
       Stats first = new Stats(toEcho);
-      String kind = sandbox == null ? "auto" : sandbox;
-      System.out.println("\n== deploy from a warm pool (native echo, sandbox=" + kind + ", " + reply.count()
+      System.out.println("\n== deploy from a warm pool (native echo, sandbox=" + sandbox + ", " + reply.count()
           + " deploys) vs raw jnats request-reply (" + RAW_REQUESTS + " requests)");
       System.out.printf("%-34s %9s %9s %12s%n", "", "p50 ms", "p99 ms", "p50 / raw");
       print("raw jnats request-reply", raw, raw);
