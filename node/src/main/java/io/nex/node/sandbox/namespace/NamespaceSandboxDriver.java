@@ -2,6 +2,7 @@ package io.nex.node.sandbox.namespace;
 
 import io.nex.api.agent.AgentMetadata;
 import io.nex.node.fs.DirectoryTree;
+import io.nex.node.sandbox.AgentClassArchive;
 import io.nex.node.sandbox.AgentLaunch;
 import io.nex.node.sandbox.ChildProcessSandbox;
 import io.nex.node.sandbox.SandboxDriver;
@@ -35,6 +36,8 @@ public final class NamespaceSandboxDriver implements SandboxDriver {
   private static final long PROBE_SECONDS = 10;
 
   private final List<String> agentCommand;
+  private final boolean builtInAgent;
+  private final AgentClassArchive classArchive = AgentClassArchive.forThisJvm();
   private final List<Integer> loopbackPorts;
   private final Programs programs;
   private final CgroupTree cgroups;
@@ -55,6 +58,7 @@ public final class NamespaceSandboxDriver implements SandboxDriver {
       }
     }
     this.agentCommand = AgentLaunch.command(agentPath);
+    this.builtInAgent = agentPath == null || agentPath.isBlank();
     this.loopbackPorts = List.copyOf(loopbackPorts);
     this.programs = Programs.locate();
     this.cgroups = CgroupTree.detect();
@@ -101,7 +105,7 @@ public final class NamespaceSandboxDriver implements SandboxDriver {
     try {
       setOwner(workDir, user);
       ReadOnlyView view = ReadOnlyView.of(javaHome(), List.of(programs.setpriv(), programs.socat()));
-      List<String> command = SandboxCommand.of(programs, List.of(), mounts(view, host, workDir), "probe", user,
+      List<String> command = SandboxCommand.of(programs, List.of(), mounts(view, host, workDir, Optional.empty()), "probe", user,
           workDir, List.of(), List.of("/bin/true"));
       Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
       process.getOutputStream().close();
@@ -133,7 +137,12 @@ public final class NamespaceSandboxDriver implements SandboxDriver {
 
   @Override
   public NamespaceSandbox launch(SandboxSpec spec) throws IOException {
-    return launch(spec, agentCommand);
+    if (!builtInAgent) {
+      return launch(spec, agentCommand);
+    }
+    List<String> command = new ArrayList<>(agentCommand);
+    command.addAll(1, classArchive.jvmOptions(spec.id(), spec.workDir().toAbsolutePath()));
+    return launch(spec, command);
   }
 
   /** Runs {@code inner} in place of the agent, behind the same walls (tests run shells here). */
@@ -149,7 +158,7 @@ public final class NamespaceSandboxDriver implements SandboxDriver {
       setOwner(workDir, user);
       bridge = LoopbackBridge.open(spec.id(), host.sockets(), routes);
       cgroup = cgroups.create(spec.id(), CgroupLimits.of(spec.template()));
-      List<String> command = SandboxCommand.of(programs, cgroup.procsFiles(), mounts(view, host, workDir), spec.id(),
+      List<String> command = SandboxCommand.of(programs, cgroup.procsFiles(), mounts(view, host, workDir, classArchive.archive()), spec.id(),
           user, workDir, List.copyOf(routes.keySet()), inner);
       ProcessBuilder builder = new ProcessBuilder(command)
           .directory(workDir.toFile())
@@ -159,8 +168,10 @@ public final class NamespaceSandboxDriver implements SandboxDriver {
       Process process = builder.start();
       LoopbackBridge startedBridge = bridge;
       SandboxCgroup startedCgroup = cgroup;
-      return new NamespaceSandbox(new ChildProcessSandbox(spec.id(), process, workDir,
-          () -> release(spec.id(), startedCgroup, startedBridge, host)), cgroup, user);
+      return new NamespaceSandbox(new ChildProcessSandbox(spec.id(), process, workDir, () -> {
+        classArchive.sandboxGone(spec.id(), workDir);
+        release(spec.id(), startedCgroup, startedBridge, host);
+      }), cgroup, user);
     } catch (IOException | RuntimeException e) {
       release(spec.id(), cgroup, bridge, host);
       try {
@@ -192,13 +203,15 @@ public final class NamespaceSandboxDriver implements SandboxDriver {
   }
 
   /** Order matters: a tmpfs hides what was bound below it earlier. */
-  private static List<String> mounts(ReadOnlyView view, HostSide host, Path workDir) {
+  private static List<String> mounts(ReadOnlyView view, HostSide host, Path workDir, Optional<Path> classArchive) {
     MountPlan plan = new MountPlan()
         .proc(Path.of("/proc"))
         .dev(Path.of("/dev"))
         .tmpfs(Path.of("/dev/shm"), "1777")
         .tmpfs(Path.of("/tmp"), "1777");
     view.addTo(plan);
+    // the agents' class archive (AgentClassArchive), read-only, where the JVM option names it
+    classArchive.ifPresent(archive -> plan.readOnly(archive, archive));
     host.addTo(plan);
     plan.writable(workDir, workDir);
     return plan.args();

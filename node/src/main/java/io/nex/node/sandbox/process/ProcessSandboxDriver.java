@@ -1,5 +1,6 @@
 package io.nex.node.sandbox.process;
 
+import io.nex.node.sandbox.AgentClassArchive;
 import io.nex.node.sandbox.AgentLaunch;
 import io.nex.node.sandbox.ChildProcessSandbox;
 import io.nex.node.sandbox.Sandbox;
@@ -7,6 +8,8 @@ import io.nex.node.sandbox.SandboxDriver;
 import io.nex.node.sandbox.SandboxSpec;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -16,6 +19,8 @@ import java.util.Map;
  */
 public final class ProcessSandboxDriver implements SandboxDriver {
   private final String agentPath;
+
+  private final AgentClassArchive classArchive = AgentClassArchive.forThisJvm();
 
   public ProcessSandboxDriver(String agentPath) {
     this.agentPath = agentPath;
@@ -34,13 +39,18 @@ public final class ProcessSandboxDriver implements SandboxDriver {
   @Override
   public Sandbox launch(SandboxSpec spec) throws IOException {
     Files.createDirectories(spec.workDir());
-    ProcessBuilder builder = new ProcessBuilder(AgentLaunch.command(agentPath))
+    List<String> command = new ArrayList<>(AgentLaunch.command(agentPath));
+    if (agentPath == null || agentPath.isBlank()) {
+      command.addAll(1, classArchive.jvmOptions(spec.id(), spec.workDir()));
+    }
+    ProcessBuilder builder = new ProcessBuilder(command)
         .directory(spec.workDir().toFile())
         .redirectInput(ProcessBuilder.Redirect.PIPE);
     Map<String, String> env = builder.environment();
     String path = env.getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin");
     env.clear();
     env.putAll(AgentLaunch.environment(spec, path));
-    return new ChildProcessSandbox(spec.id(), builder.start(), spec.workDir(), () -> { });
+    return new ChildProcessSandbox(spec.id(), builder.start(), spec.workDir(),
+        () -> classArchive.sandboxGone(spec.id(), spec.workDir()));
   }
 }
