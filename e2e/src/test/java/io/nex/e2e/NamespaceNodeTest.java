@@ -123,7 +123,7 @@ class NamespaceNodeTest {
     Files.writeString(secretOutside, "host-only");
     Path escape = script("escape.sh", String.join("\n",
         "cat " + secretOutside + " 2>/dev/null && echo ESCAPE read-host-file",
-        "ls /root >/dev/null 2>&1 && echo ESCAPE list-root",
+        "[ -n \"$(ls -A /root 2>/dev/null)\" ] && echo ESCAPE list-root",
         // the work dir is mounted at its host path, so its parents exist as bare mount points:
         // what must stay invisible is their content
         "cat " + res.resolve("node.json") + " >/dev/null 2>&1 && echo ESCAPE read-node-config",

@@ -29,10 +29,21 @@ public final class AgentClassArchive {
     this.archive = archive;
   }
 
-  /** The archive for this JVM and class path, kept under {@code ~/.cache/nex/cds}. */
+  /**
+   * The archive for this JVM and class path, kept under {@code /var/cache/nex/cds} (root) or
+   * {@code ~/.cache/nex/cds}. Not under /root for root: a namespace sandbox binds the file at
+   * its own path, and its parents would show up there as empty directories.
+   */
   public static AgentClassArchive forThisJvm() {
-    String home = System.getenv("HOME");
-    Path dir = Path.of(home != null && !home.isBlank() ? home : System.getProperty("java.io.tmpdir"), ".cache", "nex", "cds");
+    Path varCache = Path.of("/var/cache");
+    Path dir;
+    if (Files.isWritable(varCache)) {
+      dir = varCache.resolve("nex").resolve("cds");
+    } else {
+      String home = System.getenv("HOME");
+      dir = Path.of(home != null && !home.isBlank() ? home : System.getProperty("java.io.tmpdir"), ".cache", "nex",
+          "cds");
+    }
     return new AgentClassArchive(dir.resolve("agent-" + key() + ".jsa"));
   }
 
