@@ -51,7 +51,8 @@ public final class Json {
     }
   }
 
-  private static String firstLine(String message) {
+  /** The first line of an exception message: replies and error lines stay one line long. */
+  public static String firstLine(String message) {
     if (message == null) {
       return "unreadable";
     }

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import io.nex.api.Json;
 import io.nex.api.WorkloadType;
 import io.nex.keys.KeyException;
 import io.nex.keys.KeyType;
@@ -78,7 +79,7 @@ public final class NodeConfigLoader {
     try {
       user = STRICT.readTree(json);
     } catch (IOException e) {
-      throw new ConfigException("config is not valid JSON: " + firstLine(e.getMessage()));
+      throw new ConfigException("config is not valid JSON: " + Json.firstLine(e.getMessage()));
     }
     if (user == null || user.isMissingNode()) {
       return defaults();
@@ -101,7 +102,7 @@ public final class NodeConfigLoader {
       String expected = e.getTargetType() == null ? "another type" : describe(e.getTargetType());
       throw new ConfigException("bad value for config field \"" + path(e) + "\": expected " + expected);
     } catch (JsonProcessingException e) {
-      throw new ConfigException("bad config: " + firstLine(e.getOriginalMessage()));
+      throw new ConfigException("bad config: " + Json.firstLine(e.getOriginalMessage()));
     }
     validate(config);
     return withDerivedPaths(config);
@@ -224,13 +225,5 @@ public final class NodeConfigLoader {
       return "an object";
     }
     return type.getSimpleName();
-  }
-
-  private static String firstLine(String message) {
-    if (message == null) {
-      return "unreadable";
-    }
-    int nl = message.indexOf('\n');
-    return nl < 0 ? message : message.substring(0, nl);
   }
 }

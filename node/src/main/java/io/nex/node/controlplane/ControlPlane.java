@@ -7,7 +7,6 @@ import io.nex.node.natsserver.NatsErrorLog;
 import io.nex.node.natsserver.NatsServerBinary;
 import io.nex.node.natsserver.NatsServerProcess;
 import java.io.IOException;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -92,10 +91,6 @@ public final class ControlPlane implements AutoCloseable {
     return Optional.ofNullable(localServer);
   }
 
-  /** Host of the control plane, as workloads on this machine reach it. */
-  public String host() {
-    return URI.create(url.replace("nats://", "http://")).getHost();
-  }
 
   @Override
   public void close() {

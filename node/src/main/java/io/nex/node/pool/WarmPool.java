@@ -148,9 +148,6 @@ public final class WarmPool implements AutoCloseable {
     return agents;
   }
 
-  public long readyCount() {
-    return entries.values().stream().filter(e -> e.state() == PoolEntry.State.READY).count();
-  }
 
   /** Destroys every pooled sandbox; used on shutdown. */
   @Override
