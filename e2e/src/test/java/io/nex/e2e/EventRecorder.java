@@ -1,7 +1,9 @@
 package io.nex.e2e;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.nats.client.Connection;
 import io.nats.client.Dispatcher;
+import io.nex.api.Json;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -33,6 +35,20 @@ final class EventRecorder implements AutoCloseable {
 
   boolean any(String subjectPrefix, String bodyContains) {
     return on(subjectPrefix).stream().anyMatch(m -> m.body().contains(bodyContains));
+  }
+
+  /** Parsed CloudEvents of {@code type}, in any namespace, oldest first. */
+  List<JsonNode> ofType(String type) {
+    return messages.stream()
+        .filter(m -> m.subject().startsWith("$NEX.events.") && m.subject().endsWith("." + type))
+        .map(m -> {
+          try {
+            return Json.mapper().readTree(m.body());
+          } catch (java.io.IOException e) {
+            throw new AssertionError("unreadable event on " + m.subject() + ": " + m.body());
+          }
+        })
+        .toList();
   }
 
   @Override

@@ -2,6 +2,7 @@ package io.nex.node;
 
 import io.nats.client.Connection;
 import io.nex.api.NexVersion;
+import io.nex.api.control.AuctionResponse.Capacity;
 import io.nex.api.control.InfoResponse.MachineSummary;
 import io.nex.api.Uptime;
 import io.nex.api.WorkloadType;
@@ -13,9 +14,12 @@ import io.nex.node.control.ControlApi;
 import io.nex.node.control.NodeView;
 import io.nex.node.controlplane.ControlPlane;
 import io.nex.node.controlplane.ControlPlaneException;
+import io.nex.node.essential.EssentialKeeper;
 import io.nex.node.fs.DirectoryTree;
 import io.nex.node.function.TriggerRouter;
 import io.nex.node.hostservices.HostServicesServer;
+import io.nex.node.lameduck.LameDuck;
+import io.nex.node.telemetry.HostMemory;
 import io.nex.node.internal.AgentRequests;
 import io.nex.node.internal.InternalServer;
 import io.nex.node.natsserver.NatsServerBinary;
@@ -67,13 +71,14 @@ public final class Node {
     t.setDaemon(true);
     return t;
   });
-  private Map<String, String> tags;
+  private volatile Map<String, String> tags;
   private String sandboxKind;
   private WarmPool pool;
   private final Deployments deployments = new Deployments();
   private TriggerRouter triggers;
   private EventPublisher events;
   private boolean stopping;
+  private LameDuck lameDuck;
 
   private Node(NodeOptions options) {
     this.options = options;
@@ -161,12 +166,20 @@ public final class Node {
         new ArtifactCache(controlPlane.connection(), config.resourceDir().resolve("cache").toAbsolutePath()),
         artifactServer, pool, factory, agentRequests, events, deployments, triggers);
     teardown.push(deployer::stopAll);
+    EssentialKeeper essentials = EssentialKeeper.start(controlPlane.connection(), identity.id(), identity.xkey(),
+        deployer, this::runs, () -> lameDuck != null && lameDuck.active());
+    teardown.push(essentials::close);
     AgentRelay relay = new AgentRelay(internalConnection, controlPlane.connection(), identity.id(), deployments,
         events, deployer::workloadEnded);
     relay.start();
     teardown.push(relay::close);
 
-    ControlApi controlApi = new ControlApi(controlPlane.connection(), new View(), deployer);
+    lameDuck = new LameDuck(identity.id(), deployer, deployments, events, () -> {
+      tagLameDuck();
+      essentials.releaseAll();
+    }, () -> stop(0));
+    teardown.push(lameDuck::close);
+    ControlApi controlApi = new ControlApi(controlPlane.connection(), new View(), deployer, lameDuck);
     controlApi.start();
     teardown.push(controlApi::close);
     LOG.info("NATS execution engine awaiting commands id={} version={}", identity.id(), NexVersion.VERSION);
@@ -183,6 +196,19 @@ public final class Node {
     heartbeat.scheduleAtFixedRate(this::publishHeartbeat, HEARTBEAT_INTERVAL.toMillis(),
         HEARTBEAT_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
     teardown.push(heartbeat::shutdownNow);
+  }
+
+  private boolean runs(String type) {
+    var wanted = WorkloadType.parse(type);
+    return wanted.isPresent() && options.config().workloadTypes().stream()
+        .anyMatch(t -> WorkloadType.parse(t).equals(wanted));
+  }
+
+  /** {@code nex node ls} marks a draining node with a {@code *}, as Nex does, from this tag. */
+  private void tagLameDuck() {
+    Map<String, String> marked = new java.util.TreeMap<>(tags);
+    marked.put("nex.lameduck", "true");
+    tags = java.util.Collections.unmodifiableMap(marked);
   }
 
   private void publishHeartbeat() {
@@ -288,5 +314,17 @@ public final class Node {
     @Override public String sandboxKind() { return sandboxKind; }
     @Override public List<PooledAgent> pool() { return pool == null ? List.of() : pool.snapshot(); }
     @Override public List<String> supportedWorkloadTypes() { return options.config().workloadTypes(); }
+    @Override public boolean lameDuck() { return lameDuck != null && lameDuck.active(); }
+    @Override public Capacity capacity() {
+      long max = options.config().nodeLimits().maxWorkloads();
+      return new Capacity(pool == null ? 0 : pool.readyCount(), max > 0 ? Math.max(0, max - deployments.count()) : -1,
+          HostMemory.read().available() * 1024);
+    }
+    @Override public boolean hasRoomFor(long bytes) {
+      NodeConfig.NodeLimits limits = options.config().nodeLimits();
+      return (limits.maxWorkloads() <= 0 || deployments.count() < limits.maxWorkloads())
+          && (limits.maxWorkloadBytes() <= 0 || bytes <= limits.maxWorkloadBytes())
+          && (limits.maxTotalBytes() <= 0 || deployments.totalBytes() + bytes <= limits.maxTotalBytes());
+    }
   }
 }

@@ -17,6 +17,8 @@ public final class NodeProcess implements AutoCloseable {
 
   private final Process process;
   private final Path log;
+  /** What a hard kill left running, so that the test can still clean it up. */
+  private final List<ProcessHandle> orphans = new ArrayList<>();
 
   private NodeProcess(Process process, Path log) {
     this.process = process;
@@ -93,6 +95,16 @@ public final class NodeProcess implements AutoCloseable {
     new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).start().waitFor();
   }
 
+  /**
+   * {@code kill -9}: the node gets no chance to stop what it started. Its children are remembered
+   * first (once orphaned they are no longer its descendants) and destroyed by {@link #close()}.
+   */
+  public void killHard() throws InterruptedException {
+    orphans.addAll(process.descendants().toList());
+    process.destroyForcibly();
+    process.waitFor(10, TimeUnit.SECONDS);
+  }
+
   /** Waits for the node to exit; returns its exit code, or -1 if it is still running. */
   public int awaitExit(Duration timeout) throws InterruptedException {
     return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? process.exitValue() : -1;
@@ -100,6 +112,7 @@ public final class NodeProcess implements AutoCloseable {
 
   @Override
   public void close() throws InterruptedException {
+    orphans.forEach(ProcessHandle::destroyForcibly);
     if (process.isAlive()) {
       process.destroy();
       if (!process.waitFor(15, TimeUnit.SECONDS)) {

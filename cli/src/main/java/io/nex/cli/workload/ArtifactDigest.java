@@ -18,6 +18,9 @@ import java.util.HexFormat;
 final class ArtifactDigest {
   private ArtifactDigest() {}
 
+  /** An artifact in the object store: its sha256 (hex) and size, which the auction weighs. */
+  record Stored(String sha256, long size) {}
+
   static String ofFile(Path file) {
     try (InputStream in = Files.newInputStream(file)) {
       MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
@@ -35,7 +38,7 @@ final class ArtifactDigest {
   }
 
   /** {@code nats://BUCKET/key} → the digest the object store keeps for it. */
-  static String ofStoredObject(ControlPlaneClient client, String location) {
+  static Stored ofStoredObject(ControlPlaneClient client, String location) {
     URI uri = URI.create(location);
     String key = uri.getPath() == null ? "" : uri.getPath().replaceFirst("^/", "");
     if (!"nats".equals(uri.getScheme()) || uri.getHost() == null || key.isEmpty()) {
@@ -50,7 +53,8 @@ final class ArtifactDigest {
       if (digest == null || !digest.startsWith("SHA-256=")) {
         throw new CliException("artifact " + location + " has no SHA-256 digest");
       }
-      return HexFormat.of().formatHex(Base64.getUrlDecoder().decode(digest.substring("SHA-256=".length())));
+      return new Stored(HexFormat.of().formatHex(Base64.getUrlDecoder().decode(digest.substring("SHA-256=".length()))),
+          info.getSize());
     } catch (IOException | JetStreamApiException e) {
       throw new CliException("cannot read " + location + ": " + e.getMessage());
     }

@@ -61,7 +61,7 @@ public final class DevRunCommand implements Callable<Integer> {
     String sha256 = ArtifactDigest.ofFile(file);
     try (ControlPlaneClient client = ControlPlaneClient.connect(global)) {
       String location = upload(client, key);
-      String target = nodeId != null ? nodeId : NodePicker.pick(client, type);
+      String target = nodeId != null ? nodeId : NodePicker.pick(client, type, options.tags, file.toFile().length());
       stopSameName(client, target, name, issuer);
       RunResponse run = DeploySender.deploy(client, global.namespace, target, location, sha256, name, type,
           KeyValueArgs.parse(env), options, issuer, publisher);

@@ -3,35 +3,42 @@ package io.nex.cli.workload;
 import io.nex.api.Json;
 import io.nex.api.Subjects;
 import io.nex.api.control.AuctionRequest;
-import io.nex.api.control.PingResponse;
+import io.nex.api.control.AuctionResponse;
 import io.nex.cli.CliException;
 import io.nex.cli.ControlPlaneClient;
 import java.security.SecureRandom;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
- * Chooses a node for a deploy with no node given: every node that can run the type answers
- * {@code $NEX.AUCTION}; the one running the fewest workloads wins, ties broken at random
- * (Nex picked any bidder at random).
+ * Chooses a node for a deploy with no node given: every node that can take the workload (type,
+ * tags, limits, not in lame duck) bids in {@code $NEX.AUCTION} with its free capacity; the best
+ * bid by {@link AuctionResponse#BEST_FIRST} wins, ties broken at random (Nex picked any bidder at
+ * random).
  */
 final class NodePicker {
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private NodePicker() {}
 
-  static String pick(ControlPlaneClient client, String type) {
-    List<PingResponse> bids = client.gather(Subjects.auction(),
-            Json.write(new AuctionRequest(null, null, null, null, List.of(type)))).stream()
+  static String pick(ControlPlaneClient client, String type, Map<String, String> tags, long workloadBytes) {
+    List<AuctionResponse> bids = client.gather(Subjects.auction(),
+            Json.write(AuctionRequest.forWorkload(type, tags, workloadBytes))).stream()
         .filter(e -> !e.failed())
-        .map(e -> e.dataAs(PingResponse.class))
+        .map(e -> e.dataAs(AuctionResponse.class))
+        .sorted(AuctionResponse.BEST_FIRST.thenComparing(AuctionResponse::nodeId))
         .toList();
     if (bids.isEmpty()) {
-      throw new CliException("no node can run \"" + type + "\" workloads (nobody answered $NEX.AUCTION)");
+      String wanted = tags.isEmpty() ? "" : " with tags " + tags.entrySet().stream()
+          .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(","));
+      throw new CliException("no node can take this \"" + type + "\" workload" + wanted
+          + " (nobody answered $NEX.AUCTION)");
     }
-    int fewest = bids.stream().mapToInt(PingResponse::runningMachines).min().orElseThrow();
-    List<PingResponse> best = bids.stream().filter(b -> b.runningMachines() == fewest)
-        .sorted(Comparator.comparing(PingResponse::nodeId)).toList();
-    return best.get(RANDOM.nextInt(best.size())).nodeId();
+    AuctionResponse best = bids.get(0);
+    List<AuctionResponse> equallyGood = bids.stream()
+        .filter(b -> AuctionResponse.BEST_FIRST.compare(b, best) == 0).toList();
+    return equallyGood.get(RANDOM.nextInt(equallyGood.size())).nodeId();
   }
 }

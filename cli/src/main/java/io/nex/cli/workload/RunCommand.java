@@ -33,9 +33,9 @@ public final class RunCommand implements Callable<Integer> {
     List<String> env = new ArrayList<>(rest);
     String nodeId = !env.isEmpty() && !env.get(0).contains("=") ? env.remove(0) : null;
     try (ControlPlaneClient client = ControlPlaneClient.connect(global)) {
-      String target = nodeId != null ? nodeId : NodePicker.pick(client, type);
-      String sha256 = ArtifactDigest.ofStoredObject(client, location);
-      RunResponse run = DeploySender.deploy(client, global.namespace, target, location, sha256, options.name, type,
+      ArtifactDigest.Stored artifact = ArtifactDigest.ofStoredObject(client, location);
+      String target = nodeId != null ? nodeId : NodePicker.pick(client, type, options.tags, artifact.size());
+      RunResponse run = DeploySender.deploy(client, global.namespace, target, location, artifact.sha256(), options.name, type,
           KeyValueArgs.parse(env), options, UserKeys.issuer(options.issuer), UserKeys.publisher(options.xkey));
       System.out.println("🚀 Workload '" + run.name() + "' accepted. You can now refer to this workload with ID: "
           + run.id() + " on node " + target);

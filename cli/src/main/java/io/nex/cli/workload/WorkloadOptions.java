@@ -2,7 +2,9 @@ package io.nex.cli.workload;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import picocli.CommandLine.Option;
 
 /** Flags shared by {@code run} and {@code devrun}, spelled as Nex spells them (hyphenated aliases accepted). */
@@ -24,6 +26,10 @@ public final class WorkloadOptions {
 
   @Option(names = {"--trigger_subject", "--trigger-subject"}, description = "subject that triggers a function (repeatable)")
   List<String> triggerSubjects = new ArrayList<>();
+
+  @Option(names = "--tag", paramLabel = "K=V",
+      description = "without a node id: place only on a node with this tag (repeatable)")
+  Map<String, String> tags = new LinkedHashMap<>();
 
   @Option(names = "--issuer", description = "issuer account seed file (default ~/.nex/issuer.nk, made on first use)")
   Path issuer;

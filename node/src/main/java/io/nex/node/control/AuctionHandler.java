@@ -2,20 +2,26 @@ package io.nex.node.control;
 
 import io.nats.client.Message;
 import io.nex.api.Json;
+import io.nex.api.NexVersion;
+import io.nex.api.Uptime;
+import io.nex.api.WorkloadType;
 import io.nex.api.control.AuctionRequest;
+import io.nex.api.control.AuctionResponse;
 import java.util.Map;
+import java.util.Optional;
 
 /**
- * {@code $NEX.AUCTION}: a node that can take the described workload answers ping-shaped; one that
- * cannot stays silent, so the asker only hears from candidates.
+ * {@code $NEX.AUCTION}: a node that can take the described workload bids with its free capacity;
+ * one that cannot (wrong type, os, arch or tags, in lame duck, at its limits) stays silent, so the
+ * asker only hears from candidates. The asker ranks bids with {@link AuctionResponse#BEST_FIRST}.
  */
 final class AuctionHandler implements RequestHandler {
+  private static final AuctionRequest ANY = new AuctionRequest(null, null, null, null, null, null);
+
   private final NodeView node;
-  private final PingHandler ping;
 
   AuctionHandler(NodeView node) {
     this.node = node;
-    this.ping = new PingHandler(node);
   }
 
   @Override
@@ -23,16 +29,23 @@ final class AuctionHandler implements RequestHandler {
     AuctionRequest auction;
     try {
       auction = request.getData() == null || request.getData().length == 0
-          ? new AuctionRequest(null, null, null, null, null)
+          ? ANY
           : Json.read(request.getData(), AuctionRequest.class);
     } catch (Json.MalformedJsonException e) {
       return null;
     }
-    return matches(auction) ? ping.handle(request) : null;
+    if (!matches(auction)) {
+      return null;
+    }
+    return new AuctionResponse(node.id(), node.nexus(), NexVersion.VERSION, Uptime.format(node.uptime()),
+        node.publicXkey(), node.tags(), node.runningWorkloads(), node.capacity());
   }
 
   private boolean matches(AuctionRequest auction) {
     Map<String, String> tags = node.tags();
+    if (node.lameDuck()) {
+      return false;
+    }
     if (auction.os() != null && !auction.os().equals(tags.get("nex.os"))) {
       return false;
     }
@@ -42,19 +55,19 @@ final class AuctionHandler implements RequestHandler {
     if (auction.sandboxed() != null && auction.sandboxed() == tags.containsKey("nex.unsafe")) {
       return false;
     }
-    if ("true".equals(tags.get("nex.lameduck"))) {
-      return false;
-    }
     if (auction.tags() != null && !auction.tags().entrySet().stream()
         .allMatch(t -> t.getValue().equals(tags.get(t.getKey())))) {
       return false;
     }
-    return auction.workloadTypes() == null || auction.workloadTypes().stream()
-        .allMatch(t -> node.supportedWorkloadTypes().stream().anyMatch(s -> sameType(s, t)));
+    if (!node.hasRoomFor(auction.workloadBytes() == null ? 0 : auction.workloadBytes())) {
+      return false;
+    }
+    return auction.workloadTypes() == null || auction.workloadTypes().stream().allMatch(this::supports);
   }
 
-  private static boolean sameType(String a, String b) {
-    return io.nex.api.WorkloadType.parse(a).isPresent()
-        && io.nex.api.WorkloadType.parse(a).equals(io.nex.api.WorkloadType.parse(b));
+  private boolean supports(String type) {
+    Optional<WorkloadType> wanted = WorkloadType.parse(type);
+    return wanted.isPresent() && node.supportedWorkloadTypes().stream()
+        .anyMatch(s -> WorkloadType.parse(s).equals(wanted));
   }
 }

@@ -7,6 +7,7 @@ import io.nex.api.Envelope;
 import io.nex.api.Json;
 import io.nex.api.ResponseTypes;
 import io.nex.api.Subjects;
+import io.nex.node.lameduck.LameDuck;
 import io.nex.node.workload.Deployer;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
@@ -28,6 +29,7 @@ public final class ControlApi implements AutoCloseable {
   private final Connection connection;
   private final NodeView node;
   private final Deployer deployer;
+  private final LameDuck lameDuck;
   private Dispatcher dispatcher;
   private final ExecutorService workers = Executors.newCachedThreadPool(r -> {
     Thread thread = new Thread(r, "control-request");
@@ -35,10 +37,11 @@ public final class ControlApi implements AutoCloseable {
     return thread;
   });
 
-  public ControlApi(Connection connection, NodeView node, Deployer deployer) {
+  public ControlApi(Connection connection, NodeView node, Deployer deployer, LameDuck lameDuck) {
     this.connection = connection;
     this.node = node;
     this.deployer = deployer;
+    this.lameDuck = lameDuck;
   }
 
   public void start() throws InterruptedException, TimeoutException {
@@ -50,6 +53,7 @@ public final class ControlApi implements AutoCloseable {
     serve(Subjects.auction(), ResponseTypes.AUCTION, new AuctionHandler(node));
     serve(Subjects.deploy("*", node.id()), ResponseTypes.RUN, new DeployHandler(deployer));
     serve(Subjects.stop("*", node.id()), ResponseTypes.STOP, new StopHandler(deployer));
+    serve(Subjects.lameDuck(node.id()), ResponseTypes.LAMEDUCK, new LameDuckHandler(node.id(), lameDuck));
     // make sure the server has our interest before we announce ourselves
     connection.flush(Duration.ofSeconds(2));
   }

@@ -1,5 +1,6 @@
 package io.nex.node.control;
 
+import io.nex.api.control.AuctionResponse.Capacity;
 import io.nex.api.control.InfoResponse.MachineSummary;
 import io.nex.api.control.InfoResponse.PooledAgent;
 import java.time.Duration;
@@ -28,4 +29,13 @@ public interface NodeView {
   List<PooledAgent> pool();
 
   List<String> supportedWorkloadTypes();
+
+  /** What the node has free for one more workload, for auction bids. */
+  Capacity capacity();
+
+  /** Whether the node's limits leave room for one more workload of {@code bytes}. */
+  boolean hasRoomFor(long bytes);
+
+  /** True once the node entered lame duck mode: it takes no new work. */
+  boolean lameDuck();
 }

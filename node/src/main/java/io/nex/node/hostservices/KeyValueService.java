@@ -8,6 +8,7 @@ import io.nats.client.api.KeyValueEntry;
 import io.nats.client.api.StorageType;
 import io.nex.api.Json;
 import io.nex.api.agent.FunctionHeaders;
+import io.nex.node.controlplane.KeyValueBuckets;
 import io.nex.node.workload.Deployment;
 import java.util.List;
 import java.util.Map;
@@ -56,12 +57,8 @@ final class KeyValueService implements HostService {
     if (existing != null) {
       return existing;
     }
-    var management = connection.keyValueManagement();
-    if (!management.getBucketNames().contains(name)) {
-      management.create(KeyValueConfiguration.builder().name(name).maxBucketSize(Buckets.MAX_BYTES)
-          .storageType(StorageType.File).build());
-    }
-    KeyValue kv = connection.keyValue(name);
+    KeyValue kv = KeyValueBuckets.open(connection, KeyValueConfiguration.builder().name(name)
+        .maxBucketSize(Buckets.MAX_BYTES).storageType(StorageType.File).build());
     buckets.put(name, kv);
     return kv;
   }

@@ -141,6 +141,11 @@ public final class WarmPool implements AutoCloseable {
         });
   }
 
+  /** Sandboxes whose agent has handshaken and that wait for a workload. */
+  public int readyCount() {
+    return (int) entries.values().stream().filter(e -> e.state() == PoolEntry.State.READY).count();
+  }
+
   public List<PooledAgent> snapshot() {
     List<PooledAgent> agents = new ArrayList<>();
     entries.values().forEach(e -> agents.add(new PooledAgent(e.id(), e.state().wireName())));

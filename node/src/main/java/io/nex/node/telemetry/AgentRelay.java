@@ -83,6 +83,10 @@ public final class AgentRelay implements AutoCloseable {
         data.put("workload_name", d.name());
         data.put("id", d.id());
         data.put("type", d.type());
+        if (d.essential()) {
+          data.put("essential", true);
+          data.put("retry_count", d.retryCount());
+        }
         events.publish(d.namespace(), type, data);
       }
     });

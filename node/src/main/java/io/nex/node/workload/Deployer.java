@@ -27,6 +27,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,6 +55,9 @@ public final class Deployer {
   private final Deployments deployments;
   private final TriggerRouter triggers;
   private final List<String> deniedSubjects;
+  private final List<DeploymentListener> listeners = new CopyOnWriteArrayList<>();
+  /** Non-null once the node takes no new work (lame duck): the reason every deploy is refused with. */
+  private volatile String refusal;
 
   public Deployer(NodeConfig config, XKeyPair nodeXkey, ArtifactCache artifacts, ArtifactServer artifactServer,
       WarmPool pool, SandboxFactory sandboxes, AgentRequests agents, EventPublisher events, Deployments deployments,
@@ -79,7 +83,20 @@ public final class Deployer {
     return List.copyOf(denied);
   }
 
+  /** Tells {@code listener} of every deploy that succeeded and every workload that ended. */
+  public void watch(DeploymentListener listener) {
+    listeners.add(listener);
+  }
+
+  /** From now on every deploy is refused with {@code reason}; running workloads are not touched. */
+  public void refuseNewWork(String reason) {
+    refusal = reason;
+  }
+
   public RunResponse deploy(String namespace, DeployRequest request) throws RefusedException, InterruptedException {
+    if (refusal != null) {
+      throw new RefusedException(refusal);
+    }
     WorkloadType type = checkType(request);
     long maxWorkloads = config.nodeLimits().maxWorkloads();
     if (maxWorkloads > 0 && deployments.count() >= maxWorkloads) {
@@ -93,7 +110,8 @@ public final class Deployer {
         .orElseThrow(() -> new RefusedException("no warm sandbox became ready within " + WARM_SANDBOX_WAIT.toMillis() + " ms"));
     Deployment deployment = new Deployment(sandbox.id(), namespace, claims.name(), request.description(),
         type.wireName(), claims.issuer(), artifact.sha256(), artifact.size(),
-        request.triggerSubjects() == null ? List.of() : request.triggerSubjects(), Instant.now(), sandbox);
+        request.triggerSubjects() == null ? List.of() : request.triggerSubjects(), Instant.now(), request.essential(),
+        request.retryCount(), sandbox);
     // registered before the agent hears of it, so its first log line and event find their workload
     deployments.add(deployment);
     artifactServer.offer(sandbox.id(), artifact);
@@ -120,6 +138,7 @@ public final class Deployer {
     sandbox.onExit().thenAccept(code -> workloadEnded(sandbox.id(), code, "agent exited with code " + code));
     LOG.info("Workload deployed name={} type={} namespace={} id={}", claims.name(), type.wireName(), namespace,
         sandbox.id());
+    listeners.forEach(l -> l.deployed(namespace, request, environment, deployment));
     return new RunResponse(true, sandbox.id(), claims.issuer(), claims.name());
   }
 
@@ -219,17 +238,30 @@ public final class Deployer {
         .isEmpty()) {
       LOG.warn("Agent did not confirm the undeploy in time; destroying its sandbox id={}", deployment.id());
     }
-    finish(deployment, 0, "Workload shutdown requested");
+    finish(deployment, 0, "Workload shutdown requested", DeploymentListener.Ending.REQUESTED);
     return new StopResponse(true, deployment.id(), deployment.issuer(), deployment.name());
   }
 
   /** The workload ended on its own (or its agent did): report it and destroy the sandbox. */
   public void workloadEnded(String id, int code, String reason) {
     deployments.remove(id).ifPresent(d -> finish(d, code,
-        d.sandbox().memoryLimitKills() > 0 ? "killed by the memory limit (" + reason + ")" : reason));
+        d.sandbox().memoryLimitKills() > 0 ? "killed by the memory limit (" + reason + ")" : reason,
+        DeploymentListener.Ending.EXITED));
   }
 
-  private void finish(Deployment deployment, int code, String reason) {
+  /** Stops a workload the node no longer keeps (taken over by another node, lame duck deadline). */
+  public void evict(String id, String reason) {
+    deployments.remove(id).ifPresent(d -> {
+      try {
+        agents.request(d.id(), Subjects.agentUndeploy(d.id()), new byte[0], AGENT_UNDEPLOY_TIMEOUT);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      finish(d, 0, reason, DeploymentListener.Ending.EVICTED);
+    });
+  }
+
+  private void finish(Deployment deployment, int code, String reason, DeploymentListener.Ending ending) {
     triggers.unroute(deployment.id());
     sandboxes.destroy(deployment.sandbox());
     Map<String, Object> data = new LinkedHashMap<>();
@@ -237,15 +269,20 @@ public final class Deployer {
     data.put("id", deployment.id());
     data.put("reason", reason);
     data.put("code", code);
+    if (deployment.essential()) {
+      data.put("essential", true);
+      data.put("retry_count", deployment.retryCount());
+    }
     events.publish(deployment.namespace(), EventTypes.WORKLOAD_UNDEPLOYED, data);
     LOG.info("Workload stopped name={} id={} code={} reason=\"{}\"", deployment.name(), deployment.id(), code, reason);
+    listeners.forEach(l -> l.ended(deployment, code, reason, ending));
   }
 
   /** Stops every workload; the node is going away. */
   public void stopAll() {
     deployments.all().parallelStream().forEach(d -> {
       if (deployments.remove(d.id()).isPresent()) {
-        finish(d, 0, "Node stopping");
+        finish(d, 0, "Node stopping", DeploymentListener.Ending.EVICTED);
       }
     });
   }

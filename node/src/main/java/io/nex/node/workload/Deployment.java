@@ -4,7 +4,10 @@ import io.nex.node.sandbox.Sandbox;
 import java.time.Instant;
 import java.util.List;
 
-/** A workload running in a sandbox taken from the pool; its id is the sandbox's id. */
+/**
+ * A workload running in a sandbox taken from the pool; its id is the sandbox's id. An essential
+ * workload counts how many times it has been restarted in {@code retryCount}.
+ */
 public record Deployment(
     String id,
     String namespace,
@@ -16,4 +19,6 @@ public record Deployment(
     long totalBytes,
     List<String> triggerSubjects,
     Instant deployedAt,
+    boolean essential,
+    int retryCount,
     Sandbox sandbox) {}

@@ -1,0 +1,26 @@
+package io.nex.node.workload;
+
+import io.nex.api.control.DeployRequest;
+import java.util.Map;
+
+/** Hears of workloads coming and going; called on the deployer's threads, so it must not block. */
+public interface DeploymentListener {
+  /** How a workload came to an end. */
+  enum Ending {
+    /** Stopped by its issuer through {@code $NEX.STOP}. */
+    REQUESTED,
+    /** It (or its agent) exited on its own. */
+    EXITED,
+    /** The node let go of it: the node is stopping, draining, or another node took it over. */
+    EVICTED
+  }
+
+  /**
+   * A deploy succeeded. {@code environment} is the opened environment: only for keeping an
+   * essential workload alive, never for logs.
+   */
+  default void deployed(String namespace, DeployRequest request, Map<String, String> environment,
+      Deployment deployment) {}
+
+  default void ended(Deployment deployment, int code, String reason, Ending ending) {}
+}
