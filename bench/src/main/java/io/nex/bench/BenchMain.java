@@ -24,8 +24,9 @@ public final class BenchMain {
           TriggerBench.run("process");
           TriggerBench.run("namespace");
         }
+        case "fleet" -> FleetBench.run();
         default -> {
-          System.err.println("unknown benchmark: " + name + " (known: startup, deploy, trigger)");
+          System.err.println("unknown benchmark: " + name + " (known: startup, deploy, trigger, fleet)");
           System.exit(2);
         }
       }

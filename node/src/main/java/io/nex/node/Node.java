@@ -314,6 +314,7 @@ public final class Node {
     @Override public String sandboxKind() { return sandboxKind; }
     @Override public List<PooledAgent> pool() { return pool == null ? List.of() : pool.snapshot(); }
     @Override public List<String> supportedWorkloadTypes() { return options.config().workloadTypes(); }
+    @Override public boolean runs(String type) { return Node.this.runs(type); }
     @Override public boolean lameDuck() { return lameDuck != null && lameDuck.active(); }
     @Override public Capacity capacity() {
       long max = options.config().nodeLimits().maxWorkloads();

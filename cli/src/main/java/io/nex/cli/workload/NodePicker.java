@@ -7,7 +7,7 @@ import io.nex.api.control.AuctionResponse;
 import io.nex.cli.CliException;
 import io.nex.cli.ControlPlaneClient;
 import java.security.SecureRandom;
-import java.util.Comparator;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -16,16 +16,18 @@ import java.util.stream.Collectors;
  * Chooses a node for a deploy with no node given: every node that can take the workload (type,
  * tags, limits, not in lame duck) bids in {@code $NEX.AUCTION} with its free capacity; the best
  * bid by {@link AuctionResponse#BEST_FIRST} wins, ties broken at random (Nex picked any bidder at
- * random).
+ * random). Bids are gathered until none has come for {@link #QUIET}, not for the whole timeout.
  */
 final class NodePicker {
   private static final SecureRandom RANDOM = new SecureRandom();
+  /** Bids still coming this long after the last one are too late to win. */
+  static final Duration QUIET = Duration.ofMillis(150);
 
   private NodePicker() {}
 
   static String pick(ControlPlaneClient client, String type, Map<String, String> tags, long workloadBytes) {
     List<AuctionResponse> bids = client.gather(Subjects.auction(),
-            Json.write(AuctionRequest.forWorkload(type, tags, workloadBytes))).stream()
+            Json.write(AuctionRequest.forWorkload(type, tags, workloadBytes)), QUIET).stream()
         .filter(e -> !e.failed())
         .map(e -> e.dataAs(AuctionResponse.class))
         .sorted(AuctionResponse.BEST_FIRST.thenComparing(AuctionResponse::nodeId))

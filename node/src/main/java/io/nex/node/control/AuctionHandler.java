@@ -4,11 +4,9 @@ import io.nats.client.Message;
 import io.nex.api.Json;
 import io.nex.api.NexVersion;
 import io.nex.api.Uptime;
-import io.nex.api.WorkloadType;
 import io.nex.api.control.AuctionRequest;
 import io.nex.api.control.AuctionResponse;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * {@code $NEX.AUCTION}: a node that can take the described workload bids with its free capacity;
@@ -62,12 +60,6 @@ final class AuctionHandler implements RequestHandler {
     if (!node.hasRoomFor(auction.workloadBytes() == null ? 0 : auction.workloadBytes())) {
       return false;
     }
-    return auction.workloadTypes() == null || auction.workloadTypes().stream().allMatch(this::supports);
-  }
-
-  private boolean supports(String type) {
-    Optional<WorkloadType> wanted = WorkloadType.parse(type);
-    return wanted.isPresent() && node.supportedWorkloadTypes().stream()
-        .anyMatch(s -> WorkloadType.parse(s).equals(wanted));
+    return auction.workloadTypes() == null || auction.workloadTypes().stream().allMatch(node::runs);
   }
 }

@@ -30,6 +30,9 @@ public interface NodeView {
 
   List<String> supportedWorkloadTypes();
 
+  /** Whether this node runs workloads of {@code type} (any spelling, e.g. {@code v8}). */
+  boolean runs(String type);
+
   /** What the node has free for one more workload, for auction bids. */
   Capacity capacity();
 
