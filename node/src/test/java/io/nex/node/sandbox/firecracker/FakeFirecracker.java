@@ -49,22 +49,29 @@ final class FakeFirecracker implements AutoCloseable {
   private final ServerSocketChannel server;
   private final Path socket;
   private final Path log;
+  private final boolean checkTaps;
   private final List<Request> requests = Collections.synchronizedList(new ArrayList<>());
   private final Set<String> ifaces = new HashSet<>();
   private final Set<String> configured = new HashSet<>();
   private int stage;
   private boolean started;
 
-  private FakeFirecracker(ServerSocketChannel server, Path socket, Path log) {
+  private FakeFirecracker(ServerSocketChannel server, Path socket, Path log, boolean checkTaps) {
     this.server = server;
     this.socket = socket;
     this.log = log;
+    this.checkTaps = checkTaps;
   }
 
   static FakeFirecracker start(Path socket, Path log) throws IOException {
+    return start(socket, log, false);
+  }
+
+  /** {@code checkTaps}: like Firecracker, refuse a network interface whose tap this process cannot see. */
+  static FakeFirecracker start(Path socket, Path log, boolean checkTaps) throws IOException {
     ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
     server.bind(UnixDomainSocketAddress.of(socket));
-    FakeFirecracker fake = new FakeFirecracker(server, socket, log);
+    FakeFirecracker fake = new FakeFirecracker(server, socket, log, checkTaps);
     Thread thread = new Thread(fake::serve, "fake-firecracker");
     thread.setDaemon(true);
     thread.start();
@@ -84,7 +91,7 @@ final class FakeFirecracker implements AutoCloseable {
       System.exit(2);
     }
     String log = System.getenv("FAKE_FC_LOG");
-    start(socket, log == null ? null : Path.of(log));
+    start(socket, log == null ? null : Path.of(log), true);
     System.out.println("fake firecracker listening on " + socket);
     Thread.currentThread().join();
   }
@@ -233,8 +240,13 @@ final class FakeFirecracker implements AutoCloseable {
         if (!path.equals("/network-interfaces/" + body.path("iface_id").asText())) {
           yield "The id from the path does not match the id from the body!";
         }
-        if (body.path("host_dev_name").asText().isEmpty()) {
+        String tap = body.path("host_dev_name").asText();
+        if (tap.isEmpty()) {
           yield "missing field `host_dev_name`";
+        }
+        // `ip netns exec` mounts the namespace's own /sys, so this sees the VM's namespace
+        if (checkTaps && !Files.exists(Path.of("/sys/class/net", tap))) {
+          yield "Could not create the network device: Open tap device failed: No such device: " + tap;
         }
         ifaces.add(body.path("iface_id").asText());
         yield null;
