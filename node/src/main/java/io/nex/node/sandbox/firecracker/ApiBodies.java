@@ -5,8 +5,8 @@ import java.util.List;
 
 /**
  * Request and response bodies of Firecracker's API, field names as in its swagger definition
- * ({@code src/firecracker/swagger/firecracker.yaml}). Names are spelled out because the
- * {@code is_*} booleans would otherwise lose their prefix as bean properties.
+ * ({@code src/firecracker/swagger/firecracker.yaml}). Names are spelled out so that the wire
+ * format does not depend on the shared mapper's naming strategy.
  */
 final class ApiBodies {
   private ApiBodies() {}
