@@ -2,6 +2,7 @@ package io.nex.node;
 
 import io.nex.node.config.NodeConfig;
 import io.nex.node.sandbox.SandboxDriver;
+import io.nex.node.sandbox.firecracker.FirecrackerSandboxDriver;
 import io.nex.node.sandbox.namespace.NamespaceSandboxDriver;
 import io.nex.node.sandbox.process.ProcessSandboxDriver;
 import java.io.IOException;
@@ -13,7 +14,8 @@ import java.util.Optional;
  * Picks the sandbox driver: the configured one, or with none configured the strongest this
  * host can run (namespace, then process), saying why the stronger ones were skipped. A
  * configured driver that cannot run stops the node with the reason: never a silent downgrade.
- * The VM drivers (qemu, firecracker) do not exist in this build yet.
+ * Firecracker is never picked on its own: it is untested against a real Firecracker. The qemu
+ * driver does not exist in this build yet.
  */
 final class SandboxDrivers {
   private SandboxDrivers() {}
@@ -26,10 +28,11 @@ final class SandboxDrivers {
       Optional<String> namespaceUnavailable = NamespaceSandboxDriver.unavailableReason();
       if (namespaceUnavailable.isEmpty()) {
         return new Choice(namespace(config, controlPlaneUrl),
-            "strongest available; qemu and firecracker drivers are not in this build");
+            "strongest available; qemu is not in this build, firecracker runs only when configured");
       }
       return new Choice(new ProcessSandboxDriver(config.agentPath()),
-          "namespace unavailable: " + namespaceUnavailable.get() + "; qemu and firecracker drivers are not in this build");
+          "namespace unavailable: " + namespaceUnavailable.get()
+              + "; qemu is not in this build, firecracker runs only when configured");
     }
     return switch (wanted) {
       case "process" -> new Choice(new ProcessSandboxDriver(config.agentPath()),
@@ -41,6 +44,19 @@ final class SandboxDrivers {
               + " (see nex node preflight)");
         }
         yield new Choice(namespace(config, controlPlaneUrl), "sandbox is \"namespace\"");
+      }
+      case "firecracker" -> {
+        Optional<String> unavailable = FirecrackerSandboxDriver.unavailableReason(config);
+        if (unavailable.isPresent()) {
+          throw new NodeStartException("sandbox \"firecracker\" cannot run here: " + unavailable.get()
+              + " (see nex node preflight)");
+        }
+        try {
+          yield new Choice(new FirecrackerSandboxDriver(config),
+              "sandbox is \"firecracker\" (untested against a real Firecracker)");
+        } catch (IllegalStateException e) {
+          throw new NodeStartException("sandbox \"firecracker\" cannot start: " + e.getMessage());
+        }
       }
       default -> throw new NodeStartException("sandbox \"" + wanted + "\" cannot run: this build has no " + wanted
           + " driver yet (use \"namespace\" or \"process\", or leave \"sandbox\" unset)");

@@ -2,8 +2,9 @@ package io.nex.node.preflight;
 
 import io.nex.node.config.NodeConfig;
 import io.nex.node.natsserver.NatsServerBinary;
+import io.nex.node.sandbox.firecracker.FirecrackerSandboxDriver;
+import io.nex.node.sandbox.firecracker.HostKvm;
 import io.nex.node.sandbox.namespace.NamespaceSandboxDriver;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -53,9 +54,14 @@ public final class Preflight {
     checks.add(file("root filesystem", config.rootfsFilepath(), "set rootfs_filepath, or build one (VM drivers)", vm));
     checks.add(kvm(sandbox.equals("firecracker")));
     checks.add(cni(sandbox.equals("firecracker")));
-    if (!vm) {
-      checks.add(new Check("VM drivers (qemu, firecracker)", false, "not in this build",
-          "none: the " + sandbox + " sandbox does not need them", false));
+    Optional<String> firecracker = FirecrackerSandboxDriver.unavailableReason(config);
+    checks.add(new Check("firecracker sandbox (UNTESTED against a real Firecracker)", firecracker.isEmpty(),
+        "untested: only run against a stand-in of its API; " + firecracker.orElse("its prerequisites are present"),
+        "a host with hardware KVM, a firecracker binary, a Firecracker-ready guest kernel, and internal_node_host"
+            + " reachable from guests", sandbox.equals("firecracker")));
+    if (!sandbox.equals("qemu")) {
+      checks.add(new Check("qemu sandbox", false, "not in this build",
+          "none: the " + sandbox + " sandbox does not need it", false));
     }
     return checks;
   }
@@ -94,22 +100,9 @@ public final class Preflight {
 
   /** A /dev/kvm that ordinary guests can use: not the kvm_pvm back end, and vmx/svm in the CPU. */
   private static Check kvm(boolean required) {
-    if (!Files.exists(Path.of("/dev/kvm"))) {
-      return new Check("KVM", false, "/dev/kvm does not exist", "run on bare metal or enable nested virtualisation",
-          required);
-    }
-    try {
-      if (Files.exists(Path.of("/sys/module/kvm_pvm"))) {
-        return new Check("KVM", false, "/dev/kvm is the kvm_pvm back end, which does not run ordinary guests",
-            "run on a host with kvm_intel or kvm_amd", required);
-      }
-      String cpu = Files.readString(Path.of("/proc/cpuinfo"));
-      boolean virt = cpu.contains(" vmx") || cpu.contains(" svm");
-      return new Check("KVM", virt, virt ? "/dev/kvm with vmx/svm" : "no vmx/svm CPU flag",
-          "enable virtualisation in the firmware or the hypervisor", required);
-    } catch (IOException e) {
-      return new Check("KVM", false, "cannot read /proc: " + e.getMessage(), "", required);
-    }
+    Optional<String> unusable = HostKvm.unusableReason();
+    return new Check("KVM", unusable.isEmpty(), unusable.orElse("/dev/kvm with vmx/svm"),
+        "run on a host with kvm_intel or kvm_amd (bare metal or nested virtualisation)", required);
   }
 
   private Check cni(boolean required) {
