@@ -145,21 +145,33 @@ final class FleetBench {
         Thread.sleep(50);
       }
       Thread.sleep(2500); // the owner seals the environment for its peers at its next scan
+      // the new copy announces itself from another node; only then does an echo prove it serves
+      String name = "essential" + round;
+      CompletableFuture<Void> redeployed = new CompletableFuture<>();
+      Dispatcher watch = nc.createDispatcher(msg -> {
+        String event = new String(msg.getData(), StandardCharsets.UTF_8);
+        if (event.contains("\"workload_name\":\"" + name + "\"") && !event.contains(victimId)) {
+          redeployed.complete(null);
+        }
+      });
+      watch.subscribe(Subjects.event("default", "workload_deployed"));
+      nc.flush(Duration.ofSeconds(2));
       long killed = System.nanoTime();
       nodes.get(victim).killHard();
+      redeployed.get(60, TimeUnit.SECONDS);
       while (true) {
         try {
           if (nc.request(subject, new byte[] {1}, Duration.ofMillis(200)) != null) {
             break;
           }
         } catch (IllegalStateException ignored) {
-          // no responders yet
-          Thread.sleep(20);
+          Thread.sleep(20); // no responders yet
         }
         if (System.nanoTime() - killed > Duration.ofSeconds(60).toNanos()) {
           throw new IllegalStateException("not taken over in 60 s");
         }
       }
+      nc.closeDispatcher(watch);
       times.add((System.nanoTime() - killed) / 1e6);
       nodes.get(victim).close();
       nodes.set(victim, startNode(dir, cluster, 0, "replacement" + round));
