@@ -230,20 +230,21 @@ class FleetTest {
     Cli.Result placed = nex(1, run("drained", "echo.drained", duckId));
     assertThat(placed.exitCode()).as(placed.stderr()).isZero();
     try (EventRecorder events = new EventRecorder(nc)) {
-      Cli.Result lame = nex(1, "lameduck", duckId, "--deadline", "3s");
+      String duckXkey = client.nodeXkey("default", duckId);
+      Cli.Result lame = nex(1, "lameduck", duckId, "--deadline", "12s");
       assertThat(lame.exitCode()).as(lame.stderr()).isZero();
       assertThat(lame.stdout()).contains("Command to enter lame duck mode issued to " + duckId);
       await().atMost(Duration.ofSeconds(5)).until(() -> !events.ofType("node_entered_lameduck").isEmpty());
 
+      Envelope refused = client.deploy("default", duckId, client.request("late", "native", echoLocation, echoSha,
+          Map.of(), duckId, duckXkey, List.of("echo.late")));
+      assertThat(refused.error()).contains("lame duck");
       Cli.Result ls = nex(1, "node", "ls");
       assertThat(ls.stdout()).contains(duckId + "*");
-      Envelope refused = client.deploy("default", duckId, client.request("late", "native", echoLocation, echoSha,
-          Map.of(), duckId, client.nodeXkey("default", duckId), List.of("echo.late")));
-      assertThat(refused.error()).contains("lame duck");
       Cli.Result auction = nex(1, run("elsewhere", "echo.elsewhere", "--tag", "zone=z2"));
       assertThat(auction.exitCode()).as("a draining node does not bid").isEqualTo(1);
 
-      assertThat(duck.awaitExit(Duration.ofSeconds(20))).isZero();
+      assertThat(duck.awaitExit(Duration.ofSeconds(30))).isZero();
       assertThat(duck.log()).contains("Lame duck deadline reached; stopping");
       assertThat(events.ofType("workload_undeployed")).anyMatch(e -> e.path("data").path("reason").asText()
           .contains("lame duck"));
