@@ -13,11 +13,15 @@ import io.nex.node.control.ControlApi;
 import io.nex.node.control.NodeView;
 import io.nex.node.controlplane.ControlPlane;
 import io.nex.node.controlplane.ControlPlaneException;
+import io.nex.node.controlplane.ControlPlaneWatch;
 import io.nex.node.fs.DirectoryTree;
 import io.nex.node.function.TriggerRouter;
 import io.nex.node.hostservices.HostServicesServer;
 import io.nex.node.internal.AgentRequests;
 import io.nex.node.internal.InternalServer;
+import io.nex.node.metrics.Health;
+import io.nex.node.metrics.MetricsServer;
+import io.nex.node.metrics.NodeMetrics;
 import io.nex.node.natsserver.NatsServerBinary;
 import io.nex.node.pool.HandshakeListener;
 import io.nex.node.pool.WarmPool;
@@ -73,6 +77,10 @@ public final class Node {
   private final Deployments deployments = new Deployments();
   private TriggerRouter triggers;
   private EventPublisher events;
+  private final NodeMetrics metrics = new NodeMetrics();
+  private final ControlPlaneWatch controlPlaneWatch = new ControlPlaneWatch(metrics);
+  private Connection controlPlaneConnection;
+  private Connection internalConnection;
   private boolean stopping;
 
   private Node(NodeOptions options) {
@@ -108,11 +116,12 @@ public final class Node {
     ControlPlane controlPlane;
     try {
       controlPlane = ControlPlane.connect(options.controlPlaneUrl(), config.resourceDir(), config.binPath(),
-          "nex-node-" + identity.id());
+          "nex-node-" + identity.id(), controlPlaneWatch);
     } catch (ControlPlaneException e) {
       throw new NodeStartException(e.getMessage());
     }
     teardown.push(controlPlane::close);
+    controlPlaneConnection = controlPlane.connection();
     controlPlane.localServer().ifPresent(s -> LOG.info(
         "No NATS server was listening at {}; started a local nats-server (JetStream on, data in {}) pid={}",
         ControlPlane.DEFAULT_URL, config.resourceDir().resolve("control-plane").toAbsolutePath(), s.pid()));
@@ -133,7 +142,7 @@ public final class Node {
         workDir.resolve("internal"), config.internalNodeHost(), config.internalNodePort());
     teardown.push(internal::close);
     LOG.info("Internal NATS server started client_url=\"{}\"", internal.clientUrl());
-    Connection internalConnection = internal.connectAsNode("nex-node-internal");
+    internalConnection = internal.connectAsNode("nex-node-internal");
     teardown.push(() -> closeQuietly(internalConnection));
 
     LOG.info("Use this key as the recipient for encrypted run requests public_xkey={}", identity.publicXkey());
@@ -144,6 +153,9 @@ public final class Node {
     pool = new WarmPool(config.machinePoolSize(), factory,
         Duration.ofMillis(config.agentHandshakeTimeoutMs()), this::fatal);
     teardown.push(pool::close);
+    metrics.watchPool(config.machinePoolSize(), () -> pool.snapshot().stream().map(PooledAgent::state).toList());
+    metrics.watchWorkloads(() -> deployments.all().stream()
+        .map(d -> List.of(d.type(), d.sandbox().isAlive() ? "running" : "exited")).toList());
     ArtifactServer artifactServer = new ArtifactServer(internalConnection);
     artifactServer.start();
     teardown.push(artifactServer::close);
@@ -151,10 +163,10 @@ public final class Node {
     agentRequests.start();
     teardown.push(agentRequests::close);
     triggers = new TriggerRouter(controlPlane.connection(), agentRequests, events,
-        Duration.ofMillis(config.functionTimeoutMs() + TRIGGER_GRACE_MS));
+        Duration.ofMillis(config.functionTimeoutMs() + TRIGGER_GRACE_MS), metrics);
     teardown.push(triggers::close);
     HostServicesServer hostServices = new HostServicesServer(internalConnection, controlPlane.connection(),
-        deployments, config.hostServices().services(), Deployer.deniedSubjects(config));
+        deployments, config.hostServices().services(), Deployer.deniedSubjects(config), metrics);
     hostServices.start();
     teardown.push(hostServices::close);
     Deployer deployer = new Deployer(config, identity.xkey(),
@@ -162,14 +174,20 @@ public final class Node {
         artifactServer, pool, factory, agentRequests, events, deployments, triggers);
     teardown.push(deployer::stopAll);
     AgentRelay relay = new AgentRelay(internalConnection, controlPlane.connection(), identity.id(), deployments,
-        events, deployer::workloadEnded);
+        events, deployer::workloadEnded, controlPlaneWatch);
     relay.start();
     teardown.push(relay::close);
 
-    ControlApi controlApi = new ControlApi(controlPlane.connection(), new View(), deployer);
+    ControlApi controlApi = new ControlApi(controlPlane.connection(), new View(), deployer, metrics);
     controlApi.start();
     teardown.push(controlApi::close);
     LOG.info("NATS execution engine awaiting commands id={} version={}", identity.id(), NexVersion.VERSION);
+
+    if (config.httpPort() > 0) {
+      MetricsServer http = MetricsServer.start(config.httpPort(), metrics, this::health);
+      teardown.push(http::close);
+      LOG.info("Serving /metrics and /healthz on http://{}:{}", MetricsServer.HOST, http.port());
+    }
 
     HandshakeListener handshakes = new HandshakeListener(internalConnection, pool);
     handshakes.start();
@@ -183,6 +201,19 @@ public final class Node {
     heartbeat.scheduleAtFixedRate(this::publishHeartbeat, HEARTBEAT_INTERVAL.toMillis(),
         HEARTBEAT_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
     teardown.push(heartbeat::shutdownNow);
+  }
+
+  /** Able to take work: both NATS connections up. */
+  private Health health() {
+    int ready = (int) pool.snapshot().stream().filter(a -> a.state().equals("ready")).count();
+    int workloads = deployments.count();
+    if (!controlPlaneWatch.connected() || controlPlaneConnection.getStatus() != Connection.Status.CONNECTED) {
+      return Health.unavailable(identity.id(), ready, workloads, "control plane disconnected");
+    }
+    if (internalConnection.getStatus() != Connection.Status.CONNECTED) {
+      return Health.unavailable(identity.id(), ready, workloads, "internal server disconnected");
+    }
+    return Health.ok(identity.id(), ready, workloads);
   }
 
   private void publishHeartbeat() {

@@ -7,6 +7,7 @@ import io.nex.api.Envelope;
 import io.nex.api.Json;
 import io.nex.api.ResponseTypes;
 import io.nex.api.Subjects;
+import io.nex.node.metrics.NodeMetrics;
 import io.nex.node.workload.Deployer;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
@@ -28,6 +29,7 @@ public final class ControlApi implements AutoCloseable {
   private final Connection connection;
   private final NodeView node;
   private final Deployer deployer;
+  private final NodeMetrics metrics;
   private Dispatcher dispatcher;
   private final ExecutorService workers = Executors.newCachedThreadPool(r -> {
     Thread thread = new Thread(r, "control-request");
@@ -35,10 +37,11 @@ public final class ControlApi implements AutoCloseable {
     return thread;
   });
 
-  public ControlApi(Connection connection, NodeView node, Deployer deployer) {
+  public ControlApi(Connection connection, NodeView node, Deployer deployer, NodeMetrics metrics) {
     this.connection = connection;
     this.node = node;
     this.deployer = deployer;
+    this.metrics = metrics;
   }
 
   public void start() throws InterruptedException, TimeoutException {
@@ -48,7 +51,7 @@ public final class ControlApi implements AutoCloseable {
     serve(Subjects.ping(node.id()), ResponseTypes.PING, ping);
     serve(Subjects.info("*", node.id()), ResponseTypes.INFO, new InfoHandler(node));
     serve(Subjects.auction(), ResponseTypes.AUCTION, new AuctionHandler(node));
-    serve(Subjects.deploy("*", node.id()), ResponseTypes.RUN, new DeployHandler(deployer));
+    serve(Subjects.deploy("*", node.id()), ResponseTypes.RUN, new DeployHandler(deployer, metrics));
     serve(Subjects.stop("*", node.id()), ResponseTypes.STOP, new StopHandler(deployer));
     // make sure the server has our interest before we announce ourselves
     connection.flush(Duration.ofSeconds(2));
