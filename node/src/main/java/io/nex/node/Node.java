@@ -141,7 +141,8 @@ public final class Node {
     InternalServer internal = InternalServer.start(NatsServerBinary.require(config.binPath()),
         workDir.resolve("internal"), config.internalNodeHost(), config.internalNodePort());
     teardown.push(internal::close);
-    LOG.info("Internal NATS server started client_url=\"{}\"", internal.clientUrl());
+    internal.supervise(new InternalServer.Supervision(metrics::internalServerRestarted, this::fatal));
+    LOG.info("Internal NATS server started client_url=\"{}\" pid={}", internal.clientUrl(), internal.pid());
     internalConnection = internal.connectAsNode("nex-node-internal");
     teardown.push(() -> closeQuietly(internalConnection));
 
