@@ -112,6 +112,9 @@ public final class Node {
 
     PidFile pidFile = PidFile.claim(Path.of(config.pidFilepath()));
     teardown.push(pidFile::release);
+    Path runState = config.resourceDir().resolve(RunState.FILE_NAME).toAbsolutePath();
+    Leftovers.cleanAfter(runState);
+    teardown.push(() -> deleteQuietly(runState));
 
     ControlPlane controlPlane;
     try {
@@ -141,7 +144,11 @@ public final class Node {
     InternalServer internal = InternalServer.start(NatsServerBinary.require(config.binPath()),
         workDir.resolve("internal"), config.internalNodeHost(), config.internalNodePort());
     teardown.push(internal::close);
-    internal.supervise(new InternalServer.Supervision(metrics::internalServerRestarted, this::fatal));
+    RunState.of(workDir, internal.pid()).write(runState);
+    internal.supervise(new InternalServer.Supervision(() -> {
+      metrics.internalServerRestarted();
+      recordRunState(runState, workDir, internal.pid());
+    }, this::fatal));
     LOG.info("Internal NATS server started client_url=\"{}\" pid={}", internal.clientUrl(), internal.pid());
     internalConnection = internal.connectAsNode("nex-node-internal");
     teardown.push(() -> closeQuietly(internalConnection));
@@ -281,6 +288,14 @@ public final class Node {
       connection.close();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+  }
+
+  private static void recordRunState(Path file, Path workDir, long internalServerPid) {
+    try {
+      RunState.of(workDir, internalServerPid).write(file);
+    } catch (IOException e) {
+      LOG.warn("Could not update {}: {}", file, e.getMessage());
     }
   }
 
