@@ -71,7 +71,9 @@ final class Agent implements AutoCloseable {
         .inboxPrefix("_INBOX." + metadata.vmid())
         .authHandler(Nats.staticCredentials(null, metadata.nodeNatsNkey().toCharArray()))
         .connectionTimeout(Duration.ofSeconds(2))
+        // the node restarts its internal server on the same port if it dies: come back to it, forever, quickly
         .maxReconnects(-1)
+        .reconnectWait(Duration.ofMillis(250))
         // connection trouble during the first attempts is expected (see connect()); server errors are not
         .errorListener(new ErrorListener() {
           @Override

@@ -14,6 +14,7 @@ import io.nex.node.control.ControlApi;
 import io.nex.node.control.NodeView;
 import io.nex.node.controlplane.ControlPlane;
 import io.nex.node.controlplane.ControlPlaneException;
+import io.nex.node.controlplane.ControlPlaneWatch;
 import io.nex.node.essential.EssentialKeeper;
 import io.nex.node.fs.DirectoryTree;
 import io.nex.node.function.TriggerRouter;
@@ -22,6 +23,9 @@ import io.nex.node.lameduck.LameDuck;
 import io.nex.node.telemetry.HostMemory;
 import io.nex.node.internal.AgentRequests;
 import io.nex.node.internal.InternalServer;
+import io.nex.node.metrics.Health;
+import io.nex.node.metrics.MetricsServer;
+import io.nex.node.metrics.NodeMetrics;
 import io.nex.node.natsserver.NatsServerBinary;
 import io.nex.node.pool.HandshakeListener;
 import io.nex.node.pool.WarmPool;
@@ -77,6 +81,10 @@ public final class Node {
   private final Deployments deployments = new Deployments();
   private TriggerRouter triggers;
   private EventPublisher events;
+  private final NodeMetrics metrics = new NodeMetrics();
+  private final ControlPlaneWatch controlPlaneWatch = new ControlPlaneWatch(metrics);
+  private Connection controlPlaneConnection;
+  private Connection internalConnection;
   private boolean stopping;
   private LameDuck lameDuck;
 
@@ -109,15 +117,19 @@ public final class Node {
 
     PidFile pidFile = PidFile.claim(Path.of(config.pidFilepath()));
     teardown.push(pidFile::release);
+    Path runState = config.resourceDir().resolve(RunState.FILE_NAME).toAbsolutePath();
+    Leftovers.cleanAfter(runState);
+    teardown.push(() -> deleteQuietly(runState));
 
     ControlPlane controlPlane;
     try {
       controlPlane = ControlPlane.connect(options.controlPlaneUrl(), config.resourceDir(), config.binPath(),
-          "nex-node-" + identity.id());
+          "nex-node-" + identity.id(), controlPlaneWatch);
     } catch (ControlPlaneException e) {
       throw new NodeStartException(e.getMessage());
     }
     teardown.push(controlPlane::close);
+    controlPlaneConnection = controlPlane.connection();
     controlPlane.localServer().ifPresent(s -> LOG.info(
         "No NATS server was listening at {}; started a local nats-server (JetStream on, data in {}) pid={}",
         ControlPlane.DEFAULT_URL, config.resourceDir().resolve("control-plane").toAbsolutePath(), s.pid()));
@@ -137,8 +149,13 @@ public final class Node {
     InternalServer internal = InternalServer.start(NatsServerBinary.require(config.binPath()),
         workDir.resolve("internal"), config.internalNodeHost(), config.internalNodePort());
     teardown.push(internal::close);
-    LOG.info("Internal NATS server started client_url=\"{}\"", internal.clientUrl());
-    Connection internalConnection = internal.connectAsNode("nex-node-internal");
+    RunState.of(workDir, internal.pid()).write(runState);
+    internal.supervise(new InternalServer.Supervision(() -> {
+      metrics.internalServerRestarted();
+      recordRunState(runState, workDir, internal.pid());
+    }, this::fatal));
+    LOG.info("Internal NATS server started client_url=\"{}\" pid={}", internal.clientUrl(), internal.pid());
+    internalConnection = internal.connectAsNode("nex-node-internal");
     teardown.push(() -> closeQuietly(internalConnection));
 
     LOG.info("Use this key as the recipient for encrypted run requests public_xkey={}", identity.publicXkey());
@@ -149,6 +166,9 @@ public final class Node {
     pool = new WarmPool(config.machinePoolSize(), factory,
         Duration.ofMillis(config.agentHandshakeTimeoutMs()), this::fatal);
     teardown.push(pool::close);
+    metrics.watchPool(config.machinePoolSize(), () -> pool.snapshot().stream().map(PooledAgent::state).toList());
+    metrics.watchWorkloads(() -> deployments.all().stream()
+        .map(d -> List.of(d.type(), d.sandbox().isAlive() ? "running" : "exited")).toList());
     ArtifactServer artifactServer = new ArtifactServer(internalConnection);
     artifactServer.start();
     teardown.push(artifactServer::close);
@@ -156,10 +176,10 @@ public final class Node {
     agentRequests.start();
     teardown.push(agentRequests::close);
     triggers = new TriggerRouter(controlPlane.connection(), agentRequests, events,
-        Duration.ofMillis(config.functionTimeoutMs() + TRIGGER_GRACE_MS));
+        Duration.ofMillis(config.functionTimeoutMs() + TRIGGER_GRACE_MS), metrics);
     teardown.push(triggers::close);
     HostServicesServer hostServices = new HostServicesServer(internalConnection, controlPlane.connection(),
-        deployments, config.hostServices().services(), Deployer.deniedSubjects(config));
+        deployments, config.hostServices().services(), Deployer.deniedSubjects(config), metrics);
     hostServices.start();
     teardown.push(hostServices::close);
     Deployer deployer = new Deployer(config, identity.xkey(),
@@ -170,7 +190,7 @@ public final class Node {
         deployer, this::runs, () -> lameDuck != null && lameDuck.active());
     teardown.push(essentials::close);
     AgentRelay relay = new AgentRelay(internalConnection, controlPlane.connection(), identity.id(), deployments,
-        events, deployer::workloadEnded);
+        events, deployer::workloadEnded, controlPlaneWatch);
     relay.start();
     teardown.push(relay::close);
 
@@ -179,10 +199,16 @@ public final class Node {
       essentials.releaseAll();
     }, () -> stop(0));
     teardown.push(lameDuck::close);
-    ControlApi controlApi = new ControlApi(controlPlane.connection(), new View(), deployer, lameDuck);
+    ControlApi controlApi = new ControlApi(controlPlane.connection(), new View(), deployer, lameDuck, metrics);
     controlApi.start();
     teardown.push(controlApi::close);
     LOG.info("NATS execution engine awaiting commands id={} version={}", identity.id(), NexVersion.VERSION);
+
+    if (config.httpPort() > 0) {
+      MetricsServer http = MetricsServer.start(config.httpPort(), metrics, this::health);
+      teardown.push(http::close);
+      LOG.info("Serving /metrics and /healthz on http://{}:{}", MetricsServer.HOST, http.port());
+    }
 
     HandshakeListener handshakes = new HandshakeListener(internalConnection, pool);
     handshakes.start();
@@ -209,6 +235,19 @@ public final class Node {
     Map<String, String> marked = new java.util.TreeMap<>(tags);
     marked.put("nex.lameduck", "true");
     tags = java.util.Collections.unmodifiableMap(marked);
+  }
+
+  /** Able to take work: both NATS connections up. */
+  private Health health() {
+    int ready = pool.readyCount();
+    int workloads = deployments.count();
+    if (!controlPlaneWatch.connected() || controlPlaneConnection.getStatus() != Connection.Status.CONNECTED) {
+      return Health.unavailable(identity.id(), ready, workloads, "control plane disconnected");
+    }
+    if (internalConnection.getStatus() != Connection.Status.CONNECTED) {
+      return Health.unavailable(identity.id(), ready, workloads, "internal server disconnected");
+    }
+    return Health.ok(identity.id(), ready, workloads);
   }
 
   private void publishHeartbeat() {
@@ -275,6 +314,14 @@ public final class Node {
       connection.close();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+  }
+
+  private static void recordRunState(Path file, Path workDir, long internalServerPid) {
+    try {
+      RunState.of(workDir, internalServerPid).write(file);
+    } catch (IOException e) {
+      LOG.warn("Could not update {}: {}", file, e.getMessage());
     }
   }
 

@@ -8,12 +8,23 @@ import java.util.List;
 
 /** A real nats-server on a random loopback port, JetStream on, as a test's control plane. */
 public final class ControlPlaneServer implements AutoCloseable {
-  private final NatsServerProcess server;
+  private final Path dir;
+  private final String config;
+  private final int port;
   private final int monitorPort;
+  private NatsServerProcess server;
 
-  private ControlPlaneServer(NatsServerProcess server, int monitorPort) {
-    this.server = server;
+  private ControlPlaneServer(Path dir, String config, int port, int monitorPort) throws IOException {
+    this.dir = dir;
+    this.config = config;
+    this.port = port;
     this.monitorPort = monitorPort;
+    this.server = launch();
+  }
+
+  private NatsServerProcess launch() throws IOException {
+    return NatsServerProcess.start(NatsServerBinary.require(List.of()), dir.resolve("control.conf"), config,
+        "127.0.0.1", port, dir.resolve("control.log"));
   }
 
   public static ControlPlaneServer start(Path dir) throws IOException {
@@ -23,8 +34,20 @@ public final class ControlPlaneServer implements AutoCloseable {
         + "http: \"127.0.0.1:" + monitorPort + "\"\n"
         + "max_payload: 8MB\n"
         + "jetstream { store_dir: \"" + dir.resolve("js") + "\" }\n";
-    return new ControlPlaneServer(NatsServerProcess.start(NatsServerBinary.require(List.of()),
-        dir.resolve("control.conf"), config, "127.0.0.1", port, dir.resolve("control.log")), monitorPort);
+    return new ControlPlaneServer(dir, config, port, monitorPort);
+  }
+
+  /** Kills the server with SIGKILL, as a crash would, and waits until it is gone. */
+  public void kill() {
+    ProcessHandle.of(server.pid()).ifPresent(p -> {
+      p.destroyForcibly();
+      p.onExit().join();
+    });
+  }
+
+  /** Starts the server again on the same port with the same config (after {@link #kill()}). */
+  public void restart() throws IOException {
+    server = launch();
   }
 
   /** Subscriptions the server holds right now, from its monitoring endpoint. */

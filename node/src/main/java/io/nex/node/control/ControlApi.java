@@ -8,6 +8,7 @@ import io.nex.api.Json;
 import io.nex.api.ResponseTypes;
 import io.nex.api.Subjects;
 import io.nex.node.lameduck.LameDuck;
+import io.nex.node.metrics.NodeMetrics;
 import io.nex.node.workload.Deployer;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
@@ -30,6 +31,7 @@ public final class ControlApi implements AutoCloseable {
   private final NodeView node;
   private final Deployer deployer;
   private final LameDuck lameDuck;
+  private final NodeMetrics metrics;
   private Dispatcher dispatcher;
   private final ExecutorService workers = Executors.newCachedThreadPool(r -> {
     Thread thread = new Thread(r, "control-request");
@@ -37,11 +39,12 @@ public final class ControlApi implements AutoCloseable {
     return thread;
   });
 
-  public ControlApi(Connection connection, NodeView node, Deployer deployer, LameDuck lameDuck) {
+  public ControlApi(Connection connection, NodeView node, Deployer deployer, LameDuck lameDuck, NodeMetrics metrics) {
     this.connection = connection;
     this.node = node;
     this.deployer = deployer;
     this.lameDuck = lameDuck;
+    this.metrics = metrics;
   }
 
   public void start() throws InterruptedException, TimeoutException {
@@ -51,7 +54,7 @@ public final class ControlApi implements AutoCloseable {
     serve(Subjects.ping(node.id()), ResponseTypes.PING, ping);
     serve(Subjects.info("*", node.id()), ResponseTypes.INFO, new InfoHandler(node));
     serve(Subjects.auction(), ResponseTypes.AUCTION, new AuctionHandler(node));
-    serve(Subjects.deploy("*", node.id()), ResponseTypes.RUN, new DeployHandler(deployer));
+    serve(Subjects.deploy("*", node.id()), ResponseTypes.RUN, new DeployHandler(deployer, metrics));
     serve(Subjects.stop("*", node.id()), ResponseTypes.STOP, new StopHandler(deployer));
     serve(Subjects.lameDuck(node.id()), ResponseTypes.LAMEDUCK, new LameDuckHandler(node.id(), lameDuck));
     // make sure the server has our interest before we announce ourselves

@@ -1,6 +1,7 @@
 package io.nex.node.controlplane;
 
 import io.nats.client.Connection;
+import io.nats.client.ConnectionListener;
 import io.nats.client.Nats;
 import io.nats.client.Options;
 import io.nex.node.natsserver.NatsErrorLog;
@@ -20,6 +21,7 @@ import java.util.Optional;
  */
 public final class ControlPlane implements AutoCloseable {
   public static final String DEFAULT_URL = "nats://127.0.0.1:4222";
+  private static final long RECONNECT_BUFFER_BYTES = 8L * 1024 * 1024;
 
   private final Connection connection;
   private final String url;
@@ -31,8 +33,13 @@ public final class ControlPlane implements AutoCloseable {
     this.localServer = localServer;
   }
 
-  public static ControlPlane connect(String url, Path resourceDir, List<String> binPath, String connectionName)
-      throws ControlPlaneException {
+  /**
+   * Connects, reconnecting forever to the same URL after a loss; {@code listener} hears of
+   * losses and returns. While disconnected, jnats keeps what we publish in its reconnect buffer
+   * (8 MiB) and sends it on reconnect.
+   */
+  public static ControlPlane connect(String url, Path resourceDir, List<String> binPath, String connectionName,
+      ConnectionListener listener) throws ControlPlaneException {
     NatsServerProcess local = null;
     if (DEFAULT_URL.equals(url) && !NatsServerProcess.isListening("127.0.0.1", 4222)) {
       local = startLocalServer(resourceDir, binPath);
@@ -44,6 +51,8 @@ public final class ControlPlane implements AutoCloseable {
           .connectionTimeout(Duration.ofSeconds(2))
           .maxReconnects(-1)
           .reconnectWait(Duration.ofMillis(250))
+          .reconnectBufferSize(RECONNECT_BUFFER_BYTES)
+          .connectionListener(listener)
           .errorListener(new NatsErrorLog("control plane"))
           .build();
       return new ControlPlane(Nats.connect(options), url, local);

@@ -8,6 +8,7 @@ import io.nex.api.Subjects;
 import io.nex.api.agent.FunctionHeaders;
 import io.nex.api.events.EventTypes;
 import io.nex.node.internal.AgentRequests;
+import io.nex.node.metrics.NodeMetrics;
 import io.nex.node.telemetry.EventPublisher;
 import io.nex.node.workload.Deployment;
 import java.time.Duration;
@@ -29,10 +30,13 @@ public final class TriggerRouter implements AutoCloseable {
   private final AgentRequests agents;
   private final EventPublisher events;
   private final Duration timeout;
+  private final NodeMetrics metrics;
   private final Map<String, Dispatcher> byWorkload = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> runtimeNanos = new ConcurrentHashMap<>();
 
-  public TriggerRouter(Connection triggers, AgentRequests agents, EventPublisher events, Duration timeout) {
+  public TriggerRouter(Connection triggers, AgentRequests agents, EventPublisher events, Duration timeout,
+      NodeMetrics metrics) {
+    this.metrics = metrics;
     this.triggers = triggers;
     this.agents = agents;
     this.events = events;
@@ -71,6 +75,7 @@ public final class TriggerRouter implements AutoCloseable {
           long elapsed = System.nanoTime() - started;
           String error = failure != null ? describe(failure) : reply.getHeaders() == null ? null
               : reply.getHeaders().getFirst(FunctionHeaders.ERROR);
+          metrics.triggerFinished(error == null, elapsed / 1e9);
           if (error == null) {
             succeeded(deployment, msg, reply, elapsed);
           } else {

@@ -6,6 +6,7 @@ import io.nats.client.Message;
 import io.nats.client.impl.Headers;
 import io.nex.api.agent.FunctionHeaders;
 import io.nex.node.config.NodeConfig;
+import io.nex.node.metrics.NodeMetrics;
 import io.nex.node.workload.Deployment;
 import io.nex.node.workload.Deployments;
 import java.util.HashMap;
@@ -29,6 +30,7 @@ public final class HostServicesServer implements AutoCloseable {
 
   private final Connection internal;
   private final Deployments deployments;
+  private final NodeMetrics metrics;
   private final Map<String, HostService> services = new HashMap<>();
   private final Map<String, String> disabled = new HashMap<>();
   private final ExecutorService workers = Executors.newCachedThreadPool(r -> {
@@ -39,8 +41,9 @@ public final class HostServicesServer implements AutoCloseable {
   private Dispatcher dispatcher;
 
   public HostServicesServer(Connection internal, Connection services, Deployments deployments,
-      NodeConfig.Services config, List<String> deniedSubjects) {
+      NodeConfig.Services config, List<String> deniedSubjects, NodeMetrics metrics) {
     this.internal = internal;
+    this.metrics = metrics;
     this.deployments = deployments;
     offer("kv", config.kv(), () -> new KeyValueService(services));
     offer("objectstore", config.objectstore(), () -> new ObjectStoreService(services));
@@ -77,6 +80,7 @@ public final class HostServicesServer implements AutoCloseable {
       reply = ServiceReply.badRequest("expected hostint.{id}.rpc.{ns}.{workload}.{service}.{method}");
     } else {
       reply = call(tokens[1], tokens[3], tokens[4], tokens[5], tokens[6], msg);
+      metrics.hostServiceCall(tokens[5], tokens[6], reply.code());
     }
     Headers headers = new Headers()
         .put(FunctionHeaders.HS_CODE, Integer.toString(reply.code()))

@@ -162,6 +162,26 @@ public final class NatsServerProcess implements AutoCloseable {
     return process.isAlive();
   }
 
+  /** Completes when the server process exits, for whatever reason. */
+  public java.util.concurrent.CompletableFuture<Process> onExit() {
+    return process.onExit();
+  }
+
+  /** Waits up to {@code timeout} for the process to exit; true if it has. */
+  public boolean awaitExit(Duration timeout) {
+    try {
+      return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  /** Exit code of a process that has exited. */
+  public int exitValue() {
+    return process.exitValue();
+  }
+
   @Override
   public void close() {
     process.destroy();

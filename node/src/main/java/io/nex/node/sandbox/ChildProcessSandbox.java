@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -81,7 +82,10 @@ public final class ChildProcessSandbox implements Sandbox {
 
   @Override
   public void destroy() {
-    List<ProcessHandle> tree = process.descendants().toList();
+    List<ProcessHandle> tree = new ArrayList<>(process.descendants().toList());
+    // a workload whose agent died (SIGKILL) is no longer a descendant, but still works in here
+    ProcessTable.workingIn(workDir).stream().filter(p -> !tree.contains(p) && p.pid() != process.pid())
+        .forEach(tree::add);
     try {
       process.getOutputStream().close();
     } catch (IOException ignored) {

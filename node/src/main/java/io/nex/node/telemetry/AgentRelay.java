@@ -9,6 +9,7 @@ import io.nex.api.agent.AgentLogLine;
 import io.nex.api.agent.WorkloadEvent;
 import io.nex.api.events.EventTypes;
 import io.nex.api.events.LogLine;
+import io.nex.node.controlplane.ControlPlaneWatch;
 import io.nex.node.workload.Deployment;
 import io.nex.node.workload.Deployments;
 import java.util.LinkedHashMap;
@@ -28,6 +29,7 @@ public final class AgentRelay implements AutoCloseable {
   private final Deployments deployments;
   private final EventPublisher events;
   private final WorkloadExitListener onExit;
+  private final ControlPlaneWatch controlPlaneWatch;
   private Dispatcher dispatcher;
 
   /** Told when an agent reports that its workload ended: {@code (sandbox id, exit code, reason)}. */
@@ -37,7 +39,8 @@ public final class AgentRelay implements AutoCloseable {
   }
 
   public AgentRelay(Connection internal, Connection controlPlane, String nodeId, Deployments deployments,
-      EventPublisher events, WorkloadExitListener onExit) {
+      EventPublisher events, WorkloadExitListener onExit, ControlPlaneWatch controlPlaneWatch) {
+    this.controlPlaneWatch = controlPlaneWatch;
     this.internal = internal;
     this.controlPlane = controlPlane;
     this.nodeId = nodeId;
@@ -54,6 +57,10 @@ public final class AgentRelay implements AutoCloseable {
 
   private void relayLog(Message message) {
     deploymentOf(message).ifPresent(d -> {
+      if (!controlPlaneWatch.connected()) {
+        controlPlaneWatch.logLineDropped();
+        return;
+      }
       try {
         AgentLogLine line = Json.read(message.getData(), AgentLogLine.class);
         controlPlane.publish(Subjects.logs(d.namespace(), nodeId, d.name(), d.id()),
