@@ -43,9 +43,15 @@ public final class NodeProcess implements AutoCloseable {
     return new NodeProcess(process, log);
   }
 
-  /** A config with the test's own resource dir, so nodes never share files. */
+  /**
+   * A config with the test's own resource dir, so nodes never share files. Agents get 30 s to
+   * handshake unless the test says otherwise: tests share two cores with other JVMs, and a
+   * handshake that takes 6 s there is slowness, not the failure Nex's 5 s default guards against.
+   */
   public static String config(Path resourceDir, String extraFields) {
-    return "{\"default_resource_dir\": \"" + resourceDir + "\"" + (extraFields.isEmpty() ? "" : ", " + extraFields) + "}";
+    String fields = extraFields.contains("agent_handshake_timeout_ms") ? extraFields
+        : "\"agent_handshake_timeout_ms\": 30000" + (extraFields.isEmpty() ? "" : ", " + extraFields);
+    return "{\"default_resource_dir\": \"" + resourceDir + "\", " + fields + "}";
   }
 
   public String log() {
