@@ -4,6 +4,8 @@ import io.nex.node.config.NodeConfig;
 import io.nex.node.sandbox.SandboxDriver;
 import io.nex.node.sandbox.namespace.NamespaceSandboxDriver;
 import io.nex.node.sandbox.process.ProcessSandboxDriver;
+import io.nex.node.sandbox.qemu.QemuSandboxDriver;
+import io.nex.node.vm.GuestImage;
 import java.io.IOException;
 import java.net.URI;
 import java.util.List;
@@ -13,7 +15,9 @@ import java.util.Optional;
  * Picks the sandbox driver: the configured one, or with none configured the strongest this
  * host can run (namespace, then process), saying why the stronger ones were skipped. A
  * configured driver that cannot run stops the node with the reason: never a silent downgrade.
- * The VM drivers (qemu, firecracker) do not exist in this build yet.
+ * {@code auto} never picks {@code qemu}: without KVM it emulates the guest in software, which is
+ * isolation at a large cost in speed and memory (see docs/microvm.md), so it must be asked for.
+ * The firecracker driver does not exist in this build yet.
  */
 final class SandboxDrivers {
   private SandboxDrivers() {}
@@ -26,10 +30,11 @@ final class SandboxDrivers {
       Optional<String> namespaceUnavailable = NamespaceSandboxDriver.unavailableReason();
       if (namespaceUnavailable.isEmpty()) {
         return new Choice(namespace(config, controlPlaneUrl),
-            "strongest available; qemu and firecracker drivers are not in this build");
+            "strongest available; qemu is only used when configured; no firecracker driver in this build");
       }
       return new Choice(new ProcessSandboxDriver(config.agentPath()),
-          "namespace unavailable: " + namespaceUnavailable.get() + "; qemu and firecracker drivers are not in this build");
+          "namespace unavailable: " + namespaceUnavailable.get()
+              + "; qemu is only used when configured; no firecracker driver in this build");
     }
     return switch (wanted) {
       case "process" -> new Choice(new ProcessSandboxDriver(config.agentPath()),
@@ -41,6 +46,15 @@ final class SandboxDrivers {
               + " (see nex node preflight)");
         }
         yield new Choice(namespace(config, controlPlaneUrl), "sandbox is \"namespace\"");
+      }
+      case "qemu" -> {
+        GuestImage image = GuestImage.of(config.kernelFilepath(), config.rootfsFilepath());
+        Optional<String> unavailable = QemuSandboxDriver.unavailableReason(image);
+        if (unavailable.isPresent()) {
+          throw new NodeStartException("sandbox \"qemu\" cannot run: " + unavailable.get());
+        }
+        yield new Choice(new QemuSandboxDriver(image, loopbackPort(controlPlaneUrl).map(List::of).orElse(List.of())),
+            "sandbox is \"qemu\"");
       }
       default -> throw new NodeStartException("sandbox \"" + wanted + "\" cannot run: this build has no " + wanted
           + " driver yet (use \"namespace\" or \"process\", or leave \"sandbox\" unset)");
