@@ -115,7 +115,7 @@ public final class QemuSandboxDriver implements SandboxDriver {
       LOG.info("Called startVMM(), setting up a VMM vmid={} machine=microvm accel={} vcpus={} memsize_mib={} attempt={}",
           spec.id(), accel.name(), spec.template().vcpuCount(), spec.template().memsizeMib(), attempt);
       LOG.info("PutGuestBootSource kernel={} initrd={} cmdline=\"{}\" vmid={}", image.kernel(), image.initramfs(),
-          QemuCommand.KERNEL_ARGS, spec.id());
+          QemuCommand.kernelArgs(accel), spec.id());
       Path overlay = workDir.resolve("rootfs.qcow2");
       programs.createOverlay(image.rootfs(), overlay);
       LOG.info("Attached drive {} (copy-on-write over {}), slot 1, root true vmid={}", overlay, image.rootfs(),
