@@ -21,7 +21,8 @@ import java.util.stream.Stream;
  * root with busybox, a jlinked JRE and the agent. Everything is keyed by a sha256 of its inputs
  * (kernel package, scripts, JVM options, busybox, JDK, agent class path) and cached, so a
  * second build with the same inputs only prints where the files are. The same inputs give the
- * same bytes: fixed times, owners, UUID and hash seed.
+ * same kernel and initramfs bytes; the ext4 image has fixed file times, owners, UUID and hash
+ * seed, but mke2fs copies inode change times from the staging tree, so it differs in those.
  */
 public final class GuestImageBuilder {
   /** Bump when the image's layout changes in a way the inputs do not show. */
