@@ -3,6 +3,7 @@ package io.nex.cli;
 import io.nex.api.NexVersion;
 import io.nex.cli.node.NodeCommand;
 import io.nex.cli.node.NodeLameDuckCommand;
+import io.nex.cli.rootfs.RootfsCommand;
 import io.nex.cli.watch.EventsCommand;
 import io.nex.cli.watch.LogsCommand;
 import io.nex.cli.watch.MonitorCommand;
@@ -16,7 +17,8 @@ import picocli.CommandLine.Command;
 @Command(name = "nex", mixinStandardHelpOptions = true, version = "nex " + NexVersion.VERSION,
     description = "NATS execution engine",
     subcommands = {NodeCommand.class, RunCommand.class, DevRunCommand.class, StopCommand.class, LogsCommand.class,
-        EventsCommand.class, MonitorCommand.class, RequestCommand.class, NodeLameDuckCommand.class})
+        EventsCommand.class, MonitorCommand.class, RequestCommand.class, NodeLameDuckCommand.class,
+        RootfsCommand.class})
 public final class NexMain {
 
   public static void main(String[] args) {

@@ -5,6 +5,8 @@ import io.nex.node.sandbox.SandboxDriver;
 import io.nex.node.sandbox.firecracker.FirecrackerSandboxDriver;
 import io.nex.node.sandbox.namespace.NamespaceSandboxDriver;
 import io.nex.node.sandbox.process.ProcessSandboxDriver;
+import io.nex.node.sandbox.qemu.QemuSandboxDriver;
+import io.nex.node.vm.GuestImage;
 import java.io.IOException;
 import java.net.URI;
 import java.util.List;
@@ -14,8 +16,9 @@ import java.util.Optional;
  * Picks the sandbox driver: the configured one, or with none configured the strongest this
  * host can run (namespace, then process), saying why the stronger ones were skipped. A
  * configured driver that cannot run stops the node with the reason: never a silent downgrade.
- * Firecracker is never picked on its own: it is untested against a real Firecracker. The qemu
- * driver does not exist in this build yet.
+ * {@code auto} never picks {@code qemu}: without KVM it emulates the guest in software, which is
+ * isolation at a large cost in speed and memory (see docs/microvm.md), so it must be asked for.
+ * Nor {@code firecracker}: it is untested against a real Firecracker.
  */
 final class SandboxDrivers {
   private SandboxDrivers() {}
@@ -28,11 +31,11 @@ final class SandboxDrivers {
       Optional<String> namespaceUnavailable = NamespaceSandboxDriver.unavailableReason();
       if (namespaceUnavailable.isEmpty()) {
         return new Choice(namespace(config, controlPlaneUrl),
-            "strongest available; qemu is not in this build, firecracker runs only when configured");
+            "strongest available; qemu and firecracker run only when configured");
       }
       return new Choice(new ProcessSandboxDriver(config.agentPath()),
           "namespace unavailable: " + namespaceUnavailable.get()
-              + "; qemu is not in this build, firecracker runs only when configured");
+              + "; qemu and firecracker run only when configured");
     }
     return switch (wanted) {
       case "process" -> new Choice(new ProcessSandboxDriver(config.agentPath()),
@@ -58,8 +61,17 @@ final class SandboxDrivers {
           throw new NodeStartException("sandbox \"firecracker\" cannot start: " + e.getMessage());
         }
       }
-      default -> throw new NodeStartException("sandbox \"" + wanted + "\" cannot run: this build has no " + wanted
-          + " driver yet (use \"namespace\" or \"process\", or leave \"sandbox\" unset)");
+      case "qemu" -> {
+        GuestImage image = GuestImage.of(config.kernelFilepath(), config.rootfsFilepath());
+        Optional<String> unavailable = QemuSandboxDriver.unavailableReason(image);
+        if (unavailable.isPresent()) {
+          throw new NodeStartException("sandbox \"qemu\" cannot run: " + unavailable.get());
+        }
+        yield new Choice(new QemuSandboxDriver(image, loopbackPort(controlPlaneUrl).map(List::of).orElse(List.of())),
+            "sandbox is \"qemu\"");
+      }
+      default -> throw new NodeStartException("sandbox \"" + wanted + "\" is unknown (use \"namespace\", \"process\", "
+          + "\"qemu\" or \"firecracker\", or leave \"sandbox\" unset)");
     };
   }
 

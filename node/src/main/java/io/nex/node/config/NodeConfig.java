@@ -6,7 +6,9 @@ import java.util.Map;
 
 /**
  * The node's configuration (SPEC §3), already merged over the defaults in
- * {@code default-node-config.json} and validated by {@link NodeConfigLoader}.
+ * {@code default-node-config.json} and validated by {@link NodeConfigLoader}. After loading,
+ * {@code agentHandshakeTimeoutMs} is never null: unset, it is 60 s for VM sandboxes (a guest
+ * boots first, and under software emulation that takes seconds) and 5 s otherwise.
  */
 public record NodeConfig(
     int machinePoolSize,
@@ -23,7 +25,7 @@ public record NodeConfig(
     List<String> workloadTypes,
     boolean noSandbox,
     String sandbox,
-    int agentHandshakeTimeoutMs,
+    Integer agentHandshakeTimeoutMs,
     int agentPingTimeoutMs,
     RateLimiters rateLimiters,
     HostServices hostServices,

@@ -33,6 +33,9 @@ import java.util.stream.Collectors;
  */
 public final class NodeConfigLoader {
   public static final Set<String> SANDBOXES = Set.of("auto", "process", "namespace", "qemu", "firecracker");
+  private static final Set<String> VM_SANDBOXES = Set.of("qemu", "firecracker");
+  private static final int HANDSHAKE_TIMEOUT_MS = 5000;
+  private static final int VM_HANDSHAKE_TIMEOUT_MS = 60000;
   private static final String DEFAULTS_RESOURCE = "/default-node-config.json";
 
   private static final ObjectMapper STRICT = JsonMapper.builder()
@@ -115,7 +118,9 @@ public final class NodeConfigLoader {
     }
     atLeast("machine_template.vcpu_count", c.machineTemplate().vcpuCount(), 1);
     atLeast("machine_template.memsize_mib", c.machineTemplate().memsizeMib(), 32);
-    atLeast("agent_handshake_timeout_ms", c.agentHandshakeTimeoutMs(), 1);
+    if (c.agentHandshakeTimeoutMs() != null) {
+      atLeast("agent_handshake_timeout_ms", c.agentHandshakeTimeoutMs(), 1);
+    }
     atLeast("agent_ping_timeout_ms", c.agentPingTimeoutMs(), 1);
     atLeast("function_timeout_ms", c.functionTimeoutMs(), 1);
     atLeast("max_script_bytes", c.maxScriptBytes(), 1);
@@ -151,10 +156,12 @@ public final class NodeConfigLoader {
   private static NodeConfig withDerivedPaths(NodeConfig c) {
     String kernel = blank(c.kernelFilepath()) ? Path.of(c.defaultResourceDir(), "vmlinux").toString() : c.kernelFilepath();
     String rootfs = blank(c.rootfsFilepath()) ? Path.of(c.defaultResourceDir(), "rootfs.ext4").toString() : c.rootfsFilepath();
+    Integer handshake = c.agentHandshakeTimeoutMs() != null ? c.agentHandshakeTimeoutMs()
+        : c.sandbox() != null && VM_SANDBOXES.contains(c.sandbox()) ? VM_HANDSHAKE_TIMEOUT_MS : HANDSHAKE_TIMEOUT_MS;
     String pid = blank(c.pidFilepath()) ? Path.of(c.defaultResourceDir(), "nex.pid").toString() : c.pidFilepath();
     return new NodeConfig(c.machinePoolSize(), c.machineTemplate(), c.defaultResourceDir(), kernel, rootfs, c.cni(),
         c.internalNodeHost(), c.internalNodePort(), c.binPath(), c.tags(), c.validIssuers(), c.workloadTypes(),
-        c.noSandbox(), c.sandbox(), c.agentHandshakeTimeoutMs(), c.agentPingTimeoutMs(), c.rateLimiters(),
+        c.noSandbox(), c.sandbox(), handshake, c.agentPingTimeoutMs(), c.rateLimiters(),
         c.hostServices(), c.denyTriggerSubjects(), c.nodeLimits(), c.autostart(), pid, c.httpPort(), c.agentPath(),
         c.functionTimeoutMs(), c.maxScriptBytes());
   }

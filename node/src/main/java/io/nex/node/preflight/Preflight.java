@@ -5,6 +5,8 @@ import io.nex.node.natsserver.NatsServerBinary;
 import io.nex.node.sandbox.firecracker.FirecrackerSandboxDriver;
 import io.nex.node.sandbox.firecracker.HostKvm;
 import io.nex.node.sandbox.namespace.NamespaceSandboxDriver;
+import io.nex.node.vm.GuestImage;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -40,18 +42,24 @@ public final class Preflight {
     checks.add(new Check("nats-server", nats.isPresent(), nats.map(Path::toString).orElse("not found"),
         "apt-get install -y nats-server", true));
     checks.add(binary("bwrap", "apt-get install -y bubblewrap", sandbox.equals("namespace")));
-    checks.add(binary("socat", "apt-get install -y socat", sandbox.equals("namespace")));
+    checks.add(binary("socat", "apt-get install -y socat", sandbox.equals("namespace") || sandbox.equals("qemu")));
     checks.add(binary("setpriv", "apt-get install -y util-linux", sandbox.equals("namespace")));
     Optional<String> namespace = NamespaceSandboxDriver.unavailableReason();
     checks.add(new Check("namespace sandbox (bwrap + cgroups + loopback bridge)", namespace.isEmpty(),
         namespace.orElse("runs here"), "run the node as root on Linux with bubblewrap, socat and cgroups mounted",
         sandbox.equals("namespace")));
     checks.add(cgroups(sandbox.equals("namespace")));
-    checks.add(binary("qemu-system-x86_64", "apt-get install -y qemu-system-x86", sandbox.equals("qemu")));
+    String qemuPackages = "apt-get install -y --no-install-recommends qemu-system-x86 qemu-utils socat";
+    checks.add(binary("qemu-system-x86_64", qemuPackages, sandbox.equals("qemu")));
+    checks.add(binary("qemu-img", qemuPackages, sandbox.equals("qemu")));
     checks.add(binary("firecracker", "install a firecracker release binary on bin_path (not packaged by Debian)",
         sandbox.equals("firecracker")));
-    checks.add(file("kernel", config.kernelFilepath(), "set kernel_filepath, or build one (VM drivers)", vm));
-    checks.add(file("root filesystem", config.rootfsFilepath(), "set rootfs_filepath, or build one (VM drivers)", vm));
+    GuestImage image = GuestImage.of(config.kernelFilepath(), config.rootfsFilepath());
+    String fix = "set kernel_filepath and rootfs_filepath, or " + GuestImage.FIX;
+    checks.add(file("kernel", image.kernel().toString(), fix, vm));
+    checks.add(file("initramfs (beside the kernel)", image.initramfs().toString(), fix, vm));
+    checks.add(file("root filesystem", image.rootfs().toString(), fix, vm));
+    // qemu falls back to TCG (software emulation) without a usable KVM
     checks.add(kvm(sandbox.equals("firecracker")));
     checks.add(cni(sandbox.equals("firecracker")));
     Optional<String> firecracker = FirecrackerSandboxDriver.unavailableReason(config);
@@ -59,10 +67,6 @@ public final class Preflight {
         "untested: only run against a stand-in of its API; " + firecracker.orElse("its prerequisites are present"),
         "a host with hardware KVM, a firecracker binary, a Firecracker-ready guest kernel, and internal_node_host"
             + " reachable from guests", sandbox.equals("firecracker")));
-    if (!sandbox.equals("qemu")) {
-      checks.add(new Check("qemu sandbox", false, "not in this build",
-          "none: the " + sandbox + " sandbox does not need it", false));
-    }
     return checks;
   }
 

@@ -1,5 +1,6 @@
 package io.nex.node.sandbox;
 
+import io.nex.node.fs.CacheDir;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -29,22 +30,9 @@ public final class AgentClassArchive {
     this.archive = archive;
   }
 
-  /**
-   * The archive for this JVM and class path, kept under {@code /var/cache/nex/cds} (root) or
-   * {@code ~/.cache/nex/cds}. Not under /root for root: a namespace sandbox binds the file at
-   * its own path, and its parents would show up there as empty directories.
-   */
+  /** The archive for this JVM and class path, kept in the {@link CacheDir} {@code cds}. */
   public static AgentClassArchive forThisJvm() {
-    Path varCache = Path.of("/var/cache");
-    Path dir;
-    if (Files.isWritable(varCache)) {
-      dir = varCache.resolve("nex").resolve("cds");
-    } else {
-      String home = System.getenv("HOME");
-      dir = Path.of(home != null && !home.isBlank() ? home : System.getProperty("java.io.tmpdir"), ".cache", "nex",
-          "cds");
-    }
-    return new AgentClassArchive(dir.resolve("agent-" + key() + ".jsa"));
+    return new AgentClassArchive(CacheDir.of("cds").resolve("agent-" + key() + ".jsa"));
   }
 
   /** The archive, once one has been recorded; a sandbox with walls must let its agent read it. */

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,12 +31,23 @@ public final class ChildProcessSandbox implements Sandbox {
   private final CompletableFuture<Integer> exit;
 
   private final Runnable afterExit;
+  private final Predicate<String> lineFilter;
 
   public ChildProcessSandbox(String id, Process process, Path workDir, Runnable afterExit) {
+    this(id, process, workDir, afterExit, line -> true);
+  }
+
+  /**
+   * {@code lineFilter} sees each stdout line first and says whether to log it (a VM driver
+   * watches its console for signs of life, and keeps the kernel's boot messages out of the log).
+   */
+  public ChildProcessSandbox(String id, Process process, Path workDir, Runnable afterExit,
+      Predicate<String> lineFilter) {
     this.id = id;
     this.process = process;
     this.workDir = workDir;
     this.afterExit = afterExit;
+    this.lineFilter = lineFilter;
     this.exit = process.onExit().thenApply(Process::exitValue);
     relay(process.getInputStream(), false);
     relay(process.getErrorStream(), true);
@@ -48,7 +60,7 @@ public final class ChildProcessSandbox implements Sandbox {
         while ((line = reader.readLine()) != null) {
           if (isStderr) {
             LOG.warn("{} vmid={}", line, id);
-          } else {
+          } else if (lineFilter.test(line)) {
             LOG.info("{} vmid={}", line, id);
           }
         }

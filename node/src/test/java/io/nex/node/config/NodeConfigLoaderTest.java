@@ -32,6 +32,15 @@ class NodeConfigLoaderTest {
   }
 
   @Test
+  void vmSandboxesWaitLongerForTheHandshakeUnlessTold() throws ConfigException {
+    assertThat(parse("{\"sandbox\": \"qemu\"}").agentHandshakeTimeoutMs()).isEqualTo(60000);
+    assertThat(parse("{\"sandbox\": \"firecracker\"}").agentHandshakeTimeoutMs()).isEqualTo(60000);
+    assertThat(parse("{\"sandbox\": \"namespace\"}").agentHandshakeTimeoutMs()).isEqualTo(5000);
+    assertThat(parse("{\"sandbox\": \"qemu\", \"agent_handshake_timeout_ms\": 9000}").agentHandshakeTimeoutMs())
+        .isEqualTo(9000);
+  }
+
+  @Test
   void fileValuesOverrideDefaultsAndNestedObjectsMerge() throws ConfigException {
     NodeConfig c = parse("{\"machine_pool_size\": 3, \"machine_template\": {\"memsize_mib\": 512},"
         + " \"default_resource_dir\": \"/var/nex\", \"tags\": {\"zone\": \"a\"}}");
