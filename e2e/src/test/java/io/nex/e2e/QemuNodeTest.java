@@ -56,7 +56,8 @@ class QemuNodeTest {
 
   private static String config(Path res, String extra) {
     return NodeProcess.config(res, "\"sandbox\": \"qemu\", \"kernel_filepath\": \"" + image.resolve("vmlinux")
-        + "\", \"rootfs_filepath\": \"" + image.resolve("rootfs.ext4") + "\"" + extra);
+        + "\", \"rootfs_filepath\": \"" + image.resolve("rootfs.ext4") + "\""
+        + (extra.contains("agent_handshake_timeout_ms") ? extra : extra + ", \"agent_handshake_timeout_ms\": 90000"));
   }
 
   @Test
