@@ -166,6 +166,7 @@ public final class Node {
     pool = new WarmPool(config.machinePoolSize(), factory,
         Duration.ofMillis(config.agentHandshakeTimeoutMs()), this::fatal);
     teardown.push(pool::close);
+    metrics.watchLameDuck(() -> lameDuck != null && lameDuck.active());
     metrics.watchPool(config.machinePoolSize(), () -> pool.snapshot().stream().map(PooledAgent::state).toList());
     metrics.watchWorkloads(() -> deployments.all().stream()
         .map(d -> List.of(d.type(), d.sandbox().isAlive() ? "running" : "exited")).toList());
@@ -187,7 +188,7 @@ public final class Node {
         artifactServer, pool, factory, agentRequests, events, deployments, triggers);
     teardown.push(deployer::stopAll);
     EssentialKeeper essentials = EssentialKeeper.start(controlPlane.connection(), identity.id(), identity.xkey(),
-        deployer, this::runs, () -> lameDuck != null && lameDuck.active());
+        deployer, this::runs, () -> lameDuck != null && lameDuck.active(), metrics);
     teardown.push(essentials::close);
     AgentRelay relay = new AgentRelay(internalConnection, controlPlane.connection(), identity.id(), deployments,
         events, deployer::workloadEnded, controlPlaneWatch);

@@ -11,6 +11,7 @@ import io.nex.api.control.DeployRequest;
 import io.nex.keys.XKeyPair;
 import io.nex.node.controlplane.KeyValueBuckets;
 import io.nex.node.essential.FleetLeases.Lease;
+import io.nex.node.metrics.NodeMetrics;
 import io.nex.node.workload.Deployer;
 import io.nex.node.workload.Deployment;
 import io.nex.node.workload.DeploymentListener;
@@ -71,10 +72,12 @@ public final class EssentialKeeper implements DeploymentListener, AutoCloseable 
   private final Deployer deployer;
   private final Predicate<String> runsType;
   private final BooleanSupplier lameDuck;
+  private final NodeMetrics metrics;
   private final Connection controlPlane;
   /** The fleet's buckets, null until the control plane's JetStream answers. */
   private volatile KeyValue specs;
   private volatile FleetLeases leases;
+  private volatile BucketWatch specWatch;
   private boolean warnedUnreachable;
   private final Map<String, Local> local = new ConcurrentHashMap<>();
   private final Map<String, String> keyByWorkload = new ConcurrentHashMap<>();
@@ -85,7 +88,8 @@ public final class EssentialKeeper implements DeploymentListener, AutoCloseable 
   private volatile boolean closing;
 
   private EssentialKeeper(Connection controlPlane, String nodeId, XKeyPair xkey, Deployer deployer,
-      Predicate<String> runsType, BooleanSupplier lameDuck) {
+      Predicate<String> runsType, BooleanSupplier lameDuck, NodeMetrics metrics) {
+    this.metrics = metrics;
     this.controlPlane = controlPlane;
     this.nodeId = nodeId;
     this.xkey = xkey;
@@ -100,8 +104,8 @@ public final class EssentialKeeper implements DeploymentListener, AutoCloseable 
    * @param runsType whether this node can run a workload type (only such workloads are taken over)
    */
   public static EssentialKeeper start(Connection controlPlane, String nodeId, XKeyPair xkey, Deployer deployer,
-      Predicate<String> runsType, BooleanSupplier lameDuck) {
-    EssentialKeeper keeper = new EssentialKeeper(controlPlane, nodeId, xkey, deployer, runsType, lameDuck);
+      Predicate<String> runsType, BooleanSupplier lameDuck, NodeMetrics metrics) {
+    EssentialKeeper keeper = new EssentialKeeper(controlPlane, nodeId, xkey, deployer, runsType, lameDuck, metrics);
     deployer.watch(keeper);
     long every = FleetLeases.RENEW_EVERY.toMillis();
     keeper.timer.scheduleWithFixedDelay(keeper::scan, 0, every, TimeUnit.MILLISECONDS);
@@ -122,12 +126,20 @@ public final class EssentialKeeper implements DeploymentListener, AutoCloseable 
       KeyValue specBucket = KeyValueBuckets.open(controlPlane, KeyValueConfiguration.builder().name(SPECS_BUCKET)
           .maxHistoryPerKey(1).storageType(StorageType.File).build());
       leases = new FleetLeases(leaseBucket);
+      specWatch = BucketWatch.start(specBucket);
       specs = specBucket;
       if (warnedUnreachable) {
         LOG.info("Control plane JetStream reachable; essential workloads can now be taken over across nodes");
       }
       return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
     } catch (IOException | JetStreamApiException | RuntimeException e) {
+      if (leases != null) {
+        leases.close();
+        leases = null;
+      }
       if (!warnedUnreachable) {
         warnedUnreachable = true;
         LOG.warn("Essential workloads restart on this node only until the control plane offers JetStream ({})",
@@ -203,6 +215,7 @@ public final class EssentialKeeper implements DeploymentListener, AutoCloseable 
     DeployRequest request = sealedForSelf(workload, retry);
     try {
       deploy(key, workload.namespace, request);
+      metrics.essentialRestarted();
     } catch (RefusedException e) {
       int next = retry + 1;
       LOG.warn("Restart of essential workload refused: {}; trying again retry_count={} in={}ms", e.getMessage(), next,
@@ -231,15 +244,14 @@ public final class EssentialKeeper implements DeploymentListener, AutoCloseable 
     try {
       leases.renew(new Lease(nodeId, xkey.publicKey(), lameDuck.getAsBoolean()));
       Map<String, Lease> alive = leases.alive();
-      for (String key : specs.keys()) {
-        KeyValueEntry entry = specs.get(key);
-        if (entry == null || entry.getValue() == null) {
-          continue;
-        }
-        EssentialSpec spec = Json.read(entry.getValue(), EssentialSpec.class);
+      for (Map.Entry<String, BucketWatch.Seen> stored : specWatch.entries().entrySet()) {
+        String key = stored.getKey();
+        EssentialSpec spec = Json.read(stored.getValue().value(), EssentialSpec.class);
         Local mine = local.get(key);
         if (nodeId.equals(spec.owner())) {
-          if (mine != null && !alive.keySet().stream().allMatch(n -> spec.environmentByNode().containsKey(n))) {
+          boolean sealedForAll = spec.environmentSender() == null || spec.environmentByNode() == null
+              || spec.environmentByNode().keySet().containsAll(alive.keySet());
+          if (mine != null && !sealedForAll) {
             publish(key);
           }
         } else if (mine != null && !spec.released()) {
@@ -250,13 +262,11 @@ public final class EssentialKeeper implements DeploymentListener, AutoCloseable 
             deployer.evict(mine.workloadId, "Essential workload taken over by node " + spec.owner());
           }
         } else if (mine == null && canTakeOver(spec, alive)) {
-          claim(key, spec, entry.getRevision());
+          claim(key, spec, stored.getValue().revision());
         }
       }
     } catch (IOException | JetStreamApiException | Json.MalformedJsonException | RuntimeException e) {
       LOG.debug("Essential scan failed: {}", e.getMessage());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     }
   }
 
@@ -282,6 +292,7 @@ public final class EssentialKeeper implements DeploymentListener, AutoCloseable 
         deploy(key, spec.namespace(), withEnvironment(spec.request(),
             spec.environmentByNode() == null ? null : spec.environmentByNode().get(nodeId), spec.environmentSender(),
             spec.retryCount()));
+        metrics.essentialTakenOver();
         LOG.info("Took over essential workload name={} from={} id={} deploy_ms={}", spec.name(), from,
             workload.workloadId, Duration.between(started, Instant.now()).toMillis());
       } catch (RefusedException e) {
@@ -321,8 +332,6 @@ public final class EssentialKeeper implements DeploymentListener, AutoCloseable 
       }
     } catch (IOException | JetStreamApiException | Json.MalformedJsonException | RuntimeException e) {
       LOG.debug("Could not record essential workload {}: {}", key, e.getMessage());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     }
   }
 
@@ -375,6 +384,8 @@ public final class EssentialKeeper implements DeploymentListener, AutoCloseable 
       } catch (IOException | JetStreamApiException | RuntimeException e) {
         LOG.debug("Could not withdraw our lease: {}", e.getMessage());
       }
+      leases.close();
+      specWatch.close();
     }
     deploys.shutdownNow();
   }

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -34,6 +35,16 @@ public final class NodeMetrics {
       "Times the node restarted its internal nats-server after it exited.");
   private final Counter logLinesDropped = registry.counter("nex_log_lines_dropped_total",
       "Workload log lines dropped because the control plane was unreachable.");
+  private final Counter essentialRestarts = registry.counter("nex_essential_restarts_total",
+      "Essential workloads deployed again on this node after they exited.");
+  private final Counter essentialTakeovers = registry.counter("nex_essential_takeovers_total",
+      "Essential workloads this node took over from a dead or departed node.");
+
+  /** 1 while the node is in lame duck mode. */
+  public void watchLameDuck(BooleanSupplier lameDuck) {
+    registry.gauge("nex_lameduck", "1 while the node is in lame duck mode (draining), else 0.",
+        () -> Map.of(List.of(), lameDuck.getAsBoolean() ? 1.0 : 0.0));
+  }
 
   /** The pool's sandboxes by state ({@code warm}, {@code starting}), from their wire states. */
   public void watchPool(int targetSize, Supplier<Collection<String>> states) {
@@ -90,6 +101,14 @@ public final class NodeMetrics {
 
   public void internalServerRestarted() {
     internalServerRestarts.inc();
+  }
+
+  public void essentialRestarted() {
+    essentialRestarts.inc();
+  }
+
+  public void essentialTakenOver() {
+    essentialTakeovers.inc();
   }
 
   public void logLineDropped() {
