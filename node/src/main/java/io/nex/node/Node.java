@@ -25,7 +25,6 @@ import io.nex.node.sandbox.SandboxFactory;
 import io.nex.node.telemetry.AgentRelay;
 import io.nex.node.telemetry.EventPublisher;
 import io.nex.node.workload.ArtifactCache;
-import io.nex.node.workload.ArtifactServer;
 import io.nex.node.workload.Deployer;
 import io.nex.node.workload.Deployment;
 import io.nex.node.workload.Deployments;
@@ -144,9 +143,6 @@ public final class Node {
     pool = new WarmPool(config.machinePoolSize(), factory,
         Duration.ofMillis(config.agentHandshakeTimeoutMs()), this::fatal);
     teardown.push(pool::close);
-    ArtifactServer artifactServer = new ArtifactServer(internalConnection);
-    artifactServer.start();
-    teardown.push(artifactServer::close);
     AgentRequests agentRequests = new AgentRequests(internalConnection);
     agentRequests.start();
     teardown.push(agentRequests::close);
@@ -159,7 +155,7 @@ public final class Node {
     teardown.push(hostServices::close);
     Deployer deployer = new Deployer(config, identity.xkey(),
         new ArtifactCache(controlPlane.connection(), config.resourceDir().resolve("cache").toAbsolutePath()),
-        artifactServer, pool, factory, agentRequests, events, deployments, triggers);
+        pool, factory, agentRequests, events, deployments, triggers);
     teardown.push(deployer::stopAll);
     AgentRelay relay = new AgentRelay(internalConnection, controlPlane.connection(), identity.id(), deployments,
         events, deployer::workloadEnded);

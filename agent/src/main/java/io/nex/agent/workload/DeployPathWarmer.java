@@ -8,10 +8,6 @@ import io.nex.api.agent.WorkloadEvent;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -20,7 +16,7 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * An agent runs its deploy path exactly once, so without help it always runs it cold: JSON
- * binding for the deploy record, SHA-256, file permissions and the first process spawn each cost
+ * binding for the deploy record, file access and the first process spawn each cost
  * class loading and interpretation. Going through them once while the sandbox waits in the warm
  * pool takes that cost off the deploy itself.
  */
@@ -35,18 +31,13 @@ public final class DeployPathWarmer {
       Json.write(new DeployAck(true, "warm"));
       Json.write(new WorkloadEvent("warm", 0, "warm"));
       Json.write(new AgentLogLine("workload", 0, "warm"));
-      // enough hashing for the JIT to compile SHA-256 before a real artifact comes
-      byte[] block = new byte[64 * 1024];
-      for (int i = 0; i < 16; i++) {
-        HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(block));
-      }
       Path probe = Files.createTempFile(workDir, "warm", ".tmp");
       Files.write(probe, request);
-      Files.setPosixFilePermissions(probe, PosixFilePermissions.fromString("rwxr-x---"));
+      Files.size(probe);
       Files.delete(probe);
       WorkloadProcess.start(new ProcessBuilder("true").directory(workDir.toFile()), (line, isStderr) -> { })
           .onExit().get(5, TimeUnit.SECONDS);
-    } catch (IOException | NoSuchAlgorithmException | Json.MalformedJsonException | ExecutionException
+    } catch (IOException | Json.MalformedJsonException | ExecutionException
         | TimeoutException e) {
       // warming is an optimisation: a failure here shows up, if at all, in the real deploy
     } catch (InterruptedException e) {

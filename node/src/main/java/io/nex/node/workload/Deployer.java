@@ -21,6 +21,10 @@ import io.nex.node.pool.WarmPool;
 import io.nex.node.sandbox.Sandbox;
 import io.nex.node.sandbox.SandboxFactory;
 import io.nex.node.telemetry.EventPublisher;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.WritableByteChannel;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -46,7 +50,6 @@ public final class Deployer {
   private final XKeyPair nodeXkey;
   private final IssuerCheck issuers;
   private final ArtifactCache artifacts;
-  private final ArtifactServer artifactServer;
   private final WarmPool pool;
   private final SandboxFactory sandboxes;
   private final AgentRequests agents;
@@ -55,14 +58,12 @@ public final class Deployer {
   private final TriggerRouter triggers;
   private final List<String> deniedSubjects;
 
-  public Deployer(NodeConfig config, XKeyPair nodeXkey, ArtifactCache artifacts, ArtifactServer artifactServer,
-      WarmPool pool, SandboxFactory sandboxes, AgentRequests agents, EventPublisher events, Deployments deployments,
+  public Deployer(NodeConfig config, XKeyPair nodeXkey, ArtifactCache artifacts, WarmPool pool, SandboxFactory sandboxes, AgentRequests agents, EventPublisher events, Deployments deployments,
       TriggerRouter triggers) {
     this.config = config;
     this.nodeXkey = nodeXkey;
     this.issuers = new IssuerCheck(config.validIssuers());
     this.artifacts = artifacts;
-    this.artifactServer = artifactServer;
     this.pool = pool;
     this.sandboxes = sandboxes;
     this.agents = agents;
@@ -96,8 +97,8 @@ public final class Deployer {
         request.triggerSubjects() == null ? List.of() : request.triggerSubjects(), Instant.now(), sandbox);
     // registered before the agent hears of it, so its first log line and event find their workload
     deployments.add(deployment);
-    artifactServer.offer(sandbox.id(), artifact);
     try {
+      handOver(artifact, sandbox);
       DeployAck ack = sendToAgent(sandbox.id(), new AgentDeployRequest(request.argv(), request.description(),
           environment, request.essential(), artifact.sha256(), namespace, request.retriedAt(), request.retryCount(),
           artifact.size(), deployment.triggerSubjects(), claims.name(), type.wireName(),
@@ -110,8 +111,6 @@ public final class Deployer {
       sandboxes.destroy(sandbox);
       throw e instanceof RefusedException r ? r : new RefusedException(e.getMessage());
     } finally {
-      // the agent fetched it (or never will): the cache keeps the file, the sandbox loses access
-      artifactServer.withdraw(sandbox.id());
       pool.fill();
     }
     if (type.isFunction()) {
@@ -190,6 +189,27 @@ public final class Deployer {
           + maxTotal);
     }
     return artifact;
+  }
+
+  /**
+   * Copies the artifact into the sandbox, where the agent runs it from. No hash here: the cache
+   * file was hashed as it was fetched and is named by that hash, and nothing but the node writes
+   * the cache or, before the deploy, the sandbox (docs/architecture.md, "Artifact hand-over").
+   */
+  private static void handOver(Artifact artifact, Sandbox sandbox) throws RefusedException {
+    try (FileChannel from = FileChannel.open(artifact.file(), StandardOpenOption.READ);
+        WritableByteChannel to = sandbox.createArtifact()) {
+      for (long at = 0; at < artifact.size(); ) {
+        // a file-to-file transfer is a copy inside the kernel (sendfile)
+        long moved = from.transferTo(at, artifact.size() - at, to);
+        if (moved <= 0) {
+          throw new IOException("the cached artifact is shorter than its " + artifact.size() + " bytes");
+        }
+        at += moved;
+      }
+    } catch (IOException e) {
+      throw new RefusedException("cannot hand the artifact to sandbox " + sandbox.id() + ": " + e.getMessage());
+    }
   }
 
   private DeployAck sendToAgent(String sandboxId, AgentDeployRequest request) throws RefusedException, InterruptedException {
