@@ -17,6 +17,7 @@ import com.dylibso.chicory.wasm.types.MemoryLimits;
 import java.io.ByteArrayInputStream;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 /**
@@ -51,8 +52,8 @@ final class WasmRunner implements FunctionRunner {
   }
 
   @Override
-  public byte[] invoke(String triggerSubject, byte[] payload) throws FunctionException {
-    return invocations.run(deadline -> runOnce(triggerSubject, payload));
+  public CompletableFuture<byte[]> start(String triggerSubject, byte[] payload) {
+    return invocations.start(deadline -> runOnce(triggerSubject, payload));
   }
 
   private byte[] runOnce(String subject, byte[] payload) throws FunctionException {
