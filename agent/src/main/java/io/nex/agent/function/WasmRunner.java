@@ -2,7 +2,8 @@ package io.nex.agent.function;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
-import com.dylibso.chicory.runtime.ByteArrayMemory;
+import com.dylibso.chicory.log.Logger;
+import com.dylibso.chicory.log.SystemLogger;
 import com.dylibso.chicory.runtime.ChicoryInterruptedException;
 import com.dylibso.chicory.runtime.ExportFunction;
 import com.dylibso.chicory.runtime.HostFunction;
@@ -29,6 +30,9 @@ import java.util.function.Consumer;
  */
 final class WasmRunner implements FunctionRunner {
   private static final String ARGV0 = "nexfunction";
+  // WASI's default when none is given; giving it skips a per-call class lookup (an Android probe)
+  // that failed through the whole class path each time
+  private static final Logger WASI_LOG = new SystemLogger();
 
   private final PreparedModule prepared;
   private final Map<String, String> env;
@@ -70,7 +74,7 @@ final class WasmRunner implements FunctionRunner {
     env.forEach(options::withEnvironment);
     Instance instance = null;
     // closing the log streams delivers a last line left without its newline
-    try (stderr; stdoutLog; WasiPreview1 wasi = WasiPreview1.builder().withOptions(options.build()).build()) {
+    try (stderr; stdoutLog; WasiPreview1 wasi = WasiPreview1.builder().withLogger(WASI_LOG).withOptions(options.build()).build()) {
       instance = Instance.builder(prepared.module())
           .withImportValues(ImportValues.builder().addFunction(wasi.toHostFunctions()).addFunction(nexImports).build())
           .withMachineFactory(prepared.machineFactory())
@@ -125,7 +129,7 @@ final class WasmRunner implements FunctionRunner {
 
   private Memory cappedMemory(MemoryLimits declared) {
     int max = Math.min(declared.maximumPages(), prepared.maxPages());
-    return new ByteArrayMemory(new MemoryLimits(Math.min(declared.initialPages(), max), max));
+    return new FreshMemory(new MemoryLimits(Math.min(declared.initialPages(), max), max));
   }
 
   /** Traps after a refused memory.grow are the usual way out of memory ends, so say how full it was. */
