@@ -1,6 +1,7 @@
 package io.nex.agent.workload;
 
 import io.nex.api.Json;
+import io.nex.api.WorkloadType;
 import io.nex.api.agent.AgentDeployRequest;
 import io.nex.api.agent.AgentLogLine;
 import io.nex.api.agent.DeployAck;
@@ -21,16 +22,22 @@ import java.util.concurrent.TimeoutException;
  * pool takes that cost off the deploy itself.
  */
 public final class DeployPathWarmer {
+  private static final int COMPILE_CALLS = 250;
+
   private DeployPathWarmer() {}
 
   public static void warm(Path workDir) {
     try {
       byte[] request = Json.write(new AgentDeployRequest(List.of("a"), "d", Map.of("K", "V"), false, "00", "ns", null, 0,
           1, List.of(), "warm", "native", 64, 5000, 12288));
-      Json.read(request, AgentDeployRequest.class);
-      Json.write(new DeployAck(true, "warm"));
-      Json.write(new WorkloadEvent("warm", 0, "warm"));
-      Json.write(new AgentLogLine("workload", 0, "warm"));
+      // often enough for C1 to compile it (a few hundred calls): run once, it would stay interpreted
+      for (int i = 0; i < COMPILE_CALLS; i++) {
+        Json.read(request, AgentDeployRequest.class);
+        Json.write(new DeployAck(true, "warm"));
+        Json.write(new WorkloadEvent("warm", 0, null));
+        Json.write(new AgentLogLine("workload", 0, "warm"));
+        WorkloadCommand.forService(WorkloadType.NATIVE, workDir.resolve("warm"), List.of("a"), Map.of("K", "V"), 64, workDir);
+      }
       Path probe = Files.createTempFile(workDir, "warm", ".tmp");
       Files.write(probe, request);
       Files.size(probe);
