@@ -42,8 +42,9 @@ public final class DeployPathWarmer {
       Files.write(probe, request);
       Files.size(probe);
       Files.delete(probe);
-      WorkloadProcess.start(new ProcessBuilder("true").directory(workDir.toFile()), (line, isStderr) -> { })
-          .onExit().get(5, TimeUnit.SECONDS);
+      WorkloadProcess warm = WorkloadProcess.start(new ProcessBuilder("true").directory(workDir.toFile()));
+      warm.relayOutput((line, isStderr) -> { });
+      warm.onExit().get(5, TimeUnit.SECONDS);
     } catch (IOException | Json.MalformedJsonException | ExecutionException
         | TimeoutException e) {
       // warming is an optimisation: a failure here shows up, if at all, in the real deploy

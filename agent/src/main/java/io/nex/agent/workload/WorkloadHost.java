@@ -89,6 +89,10 @@ public final class WorkloadHost {
     // registration reloads the internal server, and an event sent after the ack waited for that
     event(EventTypes.WORKLOAD_DEPLOYED, new WorkloadEvent(request.workloadName(), 0, null));
     reply(message, new DeployAck(true, "Workload deployed"));
+    WorkloadProcess service = process;
+    if (service != null) {
+      service.relayOutput(this::log);
+    }
   }
 
   private Optional<String> start(AgentDeployRequest request) {
@@ -133,7 +137,7 @@ public final class WorkloadHost {
     ProcessBuilder builder = WorkloadCommand.forService(type, artifact, request.argv(), request.environment(),
         request.memsizeMib(), workDir);
     try {
-      WorkloadProcess started = WorkloadProcess.start(builder, this::log);
+      WorkloadProcess started = WorkloadProcess.start(builder);
       process = started;
       started.onExit().thenAccept(code -> event(EventTypes.WORKLOAD_UNDEPLOYED,
           new WorkloadEvent(request.workloadName(), code, "Workload exited with code " + code)));

@@ -26,11 +26,18 @@ final class WorkloadProcess {
     this.exit = process.onExit().thenApply(Process::exitValue);
   }
 
-  static WorkloadProcess start(ProcessBuilder builder, BiConsumer<String, Boolean> onLine) throws IOException {
-    WorkloadProcess workload = new WorkloadProcess(spawn(builder.redirectInput(ProcessBuilder.Redirect.PIPE)));
-    workload.relay(workload.process.getInputStream(), false, onLine);
-    workload.relay(workload.process.getErrorStream(), true, onLine);
-    return workload;
+  static WorkloadProcess start(ProcessBuilder builder) throws IOException {
+    return new WorkloadProcess(spawn(builder.redirectInput(ProcessBuilder.Redirect.PIPE)));
+  }
+
+  /**
+   * Starts passing the output on, line by line. Separate from {@link #start} so that a deploy can
+   * answer first: the output waits in the pipes meanwhile, and the two threads' start does not
+   * compete with the answer for the CPU.
+   */
+  void relayOutput(BiConsumer<String, Boolean> onLine) {
+    relay(process.getInputStream(), false, onLine);
+    relay(process.getErrorStream(), true, onLine);
   }
 
   /**
