@@ -37,7 +37,10 @@ public final class Subjects {
   // ---- internal server: agent -> node ----
   public static String handshake(String sandboxId) { return "hostint." + sandboxId + ".handshake"; }
   public static String agentLogs(String sandboxId) { return "hostint." + sandboxId + ".logs"; }
-  /** Request: body = byte offset (decimal); reply: the next chunk of the sandbox's artifact. */
+  /**
+   * Request: body = byte offset (decimal); reply: the next chunk of the sandbox's artifact. Only
+   * for sandboxes that do not share the node's file system (VMs).
+   */
   public static String artifact(String sandboxId) { return "hostint." + sandboxId + ".artifact"; }
   public static String agentEvents(String sandboxId, String type) { return "hostint." + sandboxId + ".events." + type; }
   public static String hostServiceRpc(String sandboxId, String namespace, String workload, String service, String method) {

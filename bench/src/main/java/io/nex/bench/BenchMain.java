@@ -1,5 +1,6 @@
 package io.nex.bench;
 
+import java.nio.file.Files;
 import java.util.List;
 
 /** Runs the benchmarks named on the command line (all of them by default) and prints their figures. */
@@ -10,33 +11,35 @@ public final class BenchMain {
   private BenchMain() {}
 
   public static void main(String[] args) throws Exception {
-    List<String> wanted = args.length == 0 ? List.of("startup", "deploy", "trigger", "vm") : List.of(args);
+    List<String> wanted = args.length == 0 ? List.of("startup", "deploy", "trigger") : List.of(args);
     System.out.printf("machine: %d cores, %s %s, Java %s%n", Runtime.getRuntime().availableProcessors(),
         System.getProperty("os.name"), System.getProperty("os.arch"), System.getProperty("java.version"));
-    for (String name : wanted) {
+    for (String arg : wanted) {
+      // "deploy" runs under both sandboxes, "deploy:process" under one
+      String name = arg.contains(":") ? arg.substring(0, arg.indexOf(':')) : arg;
+      List<String> sandboxes = arg.contains(":") ? List.of(arg.substring(arg.indexOf(':') + 1))
+          : List.of("process", "namespace");
       switch (name) {
-        case "startup" -> {
-          StartupBench.run("process");
-          StartupBench.run("namespace");
-        }
-        case "deploy" -> {
-          DeployBench.run("process", DeployBench.DEPLOYS, "");
-          DeployBench.run("namespace", DeployBench.DEPLOYS, "");
-        }
-        case "trigger" -> {
-          TriggerBench.run("process");
-          TriggerBench.run("namespace");
-        }
         case "fleet" -> FleetBench.run();
         case "vm" -> {
           VmBench.run();
           // deploy latency inside a VM next to the other sandboxes, in the same run
           DeployBench.run("process", VM_DEPLOYS, "");
           DeployBench.run("namespace", VM_DEPLOYS, "");
-          DeployBench.run("qemu", VM_DEPLOYS, VmBench.imageConfig(java.nio.file.Files.createTempDirectory("nex-bench-vm")));
+          DeployBench.run("qemu", VM_DEPLOYS, VmBench.imageConfig(Files.createTempDirectory("nex-bench-vm")));
+        }
+        case "startup", "deploy", "trigger" -> {
+          for (String sandbox : sandboxes) {
+            switch (name) {
+              case "startup" -> StartupBench.run(sandbox);
+              case "deploy" -> DeployBench.run(sandbox, DeployBench.DEPLOYS, "");
+              default -> TriggerBench.run(sandbox);
+            }
+          }
         }
         default -> {
-          System.err.println("unknown benchmark: " + name + " (known: startup, deploy, trigger, fleet, vm)");
+          System.err.println("unknown benchmark: " + name + " (known: startup, deploy, trigger, each optionally"
+              + " :process or :namespace; fleet; vm)");
           System.exit(2);
         }
       }

@@ -14,11 +14,14 @@ public final class Cli {
 
   public record Result(int exitCode, String stdout, String stderr) {}
 
+  /** The command line bin/nex runs: C1 only for short-lived commands, the full JIT for {@code node up}. */
   public static List<String> command(String... args) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-XX:+UseSerialGC");
-    command.add("-XX:TieredStopAtLevel=1");
+    if (args.length < 2 || !args[0].equals("node") || !args[1].equals("up")) {
+      command.add("-XX:TieredStopAtLevel=1");
+    }
     command.add("-jar");
     command.add(JAR.toString());
     command.addAll(List.of(args));

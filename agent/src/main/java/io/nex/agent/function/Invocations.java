@@ -1,28 +1,31 @@
 package io.nex.agent.function;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
- * Runs each invocation on a worker thread so the caller's wait is bounded by the time limit even
- * when the function is stuck. On timeout the worker is interrupted: Chicory checks for that at
- * every branch and call (interpreter and AOT alike), and scripts watch the same deadline through
- * Rhino's instruction observer. A worker blocked where neither looks (inside a host service call)
- * is left to finish on its own, its result dropped, and the next invocation takes another thread.
- * Nothing is shared between invocations, so the next one starts clean either way. Workers are
- * pooled: starting a thread costs more than a small function's whole run.
+ * Runs each invocation on a worker thread, and ends it at the time limit even when the function
+ * is stuck: a timer then fails the invocation and interrupts the worker. Chicory checks for that
+ * at every branch and call (interpreter and AOT alike), and scripts watch the same deadline
+ * through Rhino's instruction observer. A worker blocked where neither looks (inside a host
+ * service call) is left to finish on its own, its result dropped, and the next invocation takes
+ * another thread. Nothing is shared between invocations, so the next one starts clean either
+ * way. Workers are pooled (starting a thread costs more than a small function's whole run), and
+ * the caller's thread never waits: the result is a future, completed by the worker.
  */
 final class Invocations {
   // AOT-compiled WebAssembly and compiled scripts recurse on the Java stack
   private static final long STACK_BYTES = 16L << 20;
   private static final long IDLE_SECONDS = 30;
+  private static final ScheduledThreadPoolExecutor DEADLINES = deadlines();
 
   private final Duration timeout;
   private final ExecutorService workers;
@@ -42,25 +45,40 @@ final class Invocations {
     byte[] run(long deadlineNanos) throws FunctionException;
   }
 
-  byte[] run(Body body) throws FunctionException {
+  CompletableFuture<byte[]> start(Body body) {
     long deadline = System.nanoTime() + timeout.toNanos();
-    Future<byte[]> result;
+    CompletableFuture<byte[]> result = new CompletableFuture<>();
+    Future<?> running;
     try {
-      result = workers.submit(() -> body.run(deadline));
+      running = workers.submit(() -> {
+        try {
+          result.complete(body.run(deadline));
+        } catch (Throwable failure) {
+          result.completeExceptionally(describe(failure));
+        }
+      });
     } catch (RejectedExecutionException e) {
-      throw new FunctionException("function is undeployed");
+      return CompletableFuture.failedFuture(new FunctionException("function is undeployed"));
     }
+    Future<?> timer = DEADLINES.schedule(() -> {
+      if (result.completeExceptionally(timedOut())) {
+        running.cancel(true);
+      }
+    }, timeout.toNanos(), TimeUnit.NANOSECONDS);
+    result.whenComplete((output, failure) -> timer.cancel(false));
+    return result;
+  }
+
+  /** Waits for a run started with {@link #start}. */
+  static byte[] await(CompletableFuture<byte[]> run) throws FunctionException {
     try {
-      return result.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-    } catch (TimeoutException e) {
-      result.cancel(true);
-      throw timedOut();
-    } catch (InterruptedException e) {
-      result.cancel(true);
-      Thread.currentThread().interrupt();
-      throw new FunctionException("function invocation was interrupted");
+      return run.get();
     } catch (ExecutionException e) {
       throw describe(e.getCause());
+    } catch (InterruptedException e) {
+      run.cancel(true);
+      Thread.currentThread().interrupt();
+      throw new FunctionException("function invocation was interrupted");
     }
   }
 
@@ -89,5 +107,16 @@ final class Invocations {
       return new FunctionException("function overflowed its stack");
     }
     return new FunctionException("function failed: " + failure);
+  }
+
+  /** One daemon thread for every runner's time limits; cancelled timers leave its queue at once. */
+  private static ScheduledThreadPoolExecutor deadlines() {
+    ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1, task -> {
+      Thread thread = new Thread(task, "function-deadlines");
+      thread.setDaemon(true);
+      return thread;
+    });
+    timers.setRemoveOnCancelPolicy(true);
+    return timers;
   }
 }

@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import org.mozilla.javascript.Context;
 import org.mozilla.javascript.EcmaError;
@@ -13,6 +14,7 @@ import org.mozilla.javascript.JavaScriptException;
 import org.mozilla.javascript.RhinoException;
 import org.mozilla.javascript.Script;
 import org.mozilla.javascript.ScriptRuntime;
+import org.mozilla.javascript.Scriptable;
 import org.mozilla.javascript.ScriptableObject;
 import org.mozilla.javascript.WrappedException;
 
@@ -21,22 +23,26 @@ import org.mozilla.javascript.WrappedException;
  * invocation evaluates it in a brand-new global scope, so nothing a call leaves behind is seen by
  * the next, and calls the function it evaluates to with {@code (subject, payload)}, payload a
  * Uint8Array. The return value is JSON-encoded as the reply, as Nex does.
+ *
+ * <p>The built-ins ({@code Object}, {@code Array}, ..., and ours: {@code console},
+ * {@code TextEncoder}, {@code TextDecoder}, {@code hostServices}) are made once per runner and
+ * sealed; each call's global scope is a fresh object whose prototype is that sealed scope. Its
+ * own globals die with it, and a change to a built-in fails (a TypeError the script may catch)
+ * instead of reaching the next call. Building the built-ins per call cost more than the whole
+ * rest of a small call.
  */
 final class JavaScriptRunner implements FunctionRunner {
   private static final String SOURCE_NAME = "function.js";
 
   private final ScriptContexts contexts;
   private final Script script;
-  private final HostServices hostServices;
-  private final Consumer<String> logLine;
+  private final ScriptableObject builtIns;
   private final Invocations invocations;
 
-  private JavaScriptRunner(ScriptContexts contexts, Script script, FunctionLimits limits, HostServices hostServices,
-      Consumer<String> logLine) {
+  private JavaScriptRunner(ScriptContexts contexts, Script script, ScriptableObject builtIns, FunctionLimits limits) {
     this.contexts = contexts;
     this.script = script;
-    this.hostServices = hostServices;
-    this.logLine = logLine;
+    this.builtIns = builtIns;
     this.invocations = new Invocations("nex-function-js", limits.timeout());
   }
 
@@ -60,7 +66,7 @@ final class JavaScriptRunner implements FunctionRunner {
     Context cx = contexts.enterContext();
     try {
       Script script = cx.compileString(source, SOURCE_NAME, 1, null);
-      return new JavaScriptRunner(contexts, script, limits, hostServices, logLine);
+      return new JavaScriptRunner(contexts, script, SealedBuiltIns.create(cx, hostServices, logLine), limits);
     } catch (EvaluatorException e) {
       throw new FunctionException("script syntax error at line " + e.lineNumber() + ": " + e.details());
     } finally {
@@ -69,17 +75,14 @@ final class JavaScriptRunner implements FunctionRunner {
   }
 
   @Override
-  public byte[] invoke(String triggerSubject, byte[] payload) throws FunctionException {
-    return invocations.run(deadline -> runOnce(deadline, triggerSubject, payload));
+  public CompletableFuture<byte[]> start(String triggerSubject, byte[] payload) {
+    return invocations.start(deadline -> runOnce(deadline, triggerSubject, payload));
   }
 
   private byte[] runOnce(long deadline, String subject, byte[] payload) throws FunctionException {
     Context cx = contexts.enter(deadline);
     try {
-      ScriptableObject scope = cx.initSafeStandardObjects();
-      JsConsole.install(cx, scope, logLine);
-      JsTextCodecs.install(scope);
-      JsHostServices.install(cx, scope, hostServices);
+      Scriptable scope = SealedBuiltIns.callScope(builtIns);
       Object exported = script.exec(cx, scope, scope);
       if (!(exported instanceof Function function)) {
         throw new FunctionException("the script must evaluate to a function (subject, payload); it evaluated to "

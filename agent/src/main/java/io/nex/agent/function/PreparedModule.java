@@ -33,7 +33,7 @@ import java.util.stream.Collectors;
  * Everything that can be known without running the module is refused here, with a reason.
  */
 record PreparedModule(WasmModule module, Form form, boolean exportsAlloc, boolean exportsInitialize,
-    Function<Instance, Machine> machineFactory, int maxPages) {
+    boolean importsWasi, Function<Instance, Machine> machineFactory, int maxPages) {
 
   enum Form {
     /** A WASI command: _start, argv, stdin, stdout, exit code. */
@@ -103,7 +103,11 @@ record PreparedModule(WasmModule module, Form form, boolean exportsAlloc, boolea
     } catch (ChicoryException | IllegalArgumentException | IllegalStateException e) {
       throw new FunctionException("cannot compile the module: " + e.getMessage());
     }
-    return new PreparedModule(module, form, exportsAlloc, exportsInitialize, machineFactory, maxPages);
+    boolean importsWasi = false;
+    for (int i = 0; i < module.importSection().importCount(); i++) {
+      importsWasi |= module.importSection().getImport(i).module().equals(WASI_MODULE);
+    }
+    return new PreparedModule(module, form, exportsAlloc, exportsInitialize, importsWasi, machineFactory, maxPages);
   }
 
   /** A page count as a size a person reads: whole MiB, or KiB below one MiB. */

@@ -2,7 +2,8 @@ package io.nex.agent.function;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
-import com.dylibso.chicory.runtime.ByteArrayMemory;
+import com.dylibso.chicory.log.Logger;
+import com.dylibso.chicory.log.SystemLogger;
 import com.dylibso.chicory.runtime.ChicoryInterruptedException;
 import com.dylibso.chicory.runtime.ExportFunction;
 import com.dylibso.chicory.runtime.HostFunction;
@@ -15,19 +16,24 @@ import com.dylibso.chicory.wasi.WasiPreview1;
 import com.dylibso.chicory.wasm.ChicoryException;
 import com.dylibso.chicory.wasm.types.MemoryLimits;
 import java.io.ByteArrayInputStream;
+import java.io.OutputStream;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 /**
  * A {@code wasm} function on Chicory. Each invocation gets a fresh instance of the module compiled
- * at deploy time, with linear memory capped at the memory limit, WASI preview 1 (argv
- * {@code ["nexfunction", subject]}, the workload's environment, no files) and the {@code nex}
- * host services. A command module reads the payload on stdin and replies on stdout; a handler
+ * at deploy time, with linear memory capped at the memory limit, WASI preview 1 when the module
+ * imports any of it (argv {@code ["nexfunction", subject]}, the workload's environment, no files)
+ * and the {@code nex} host services. A command module reads the payload on stdin and replies on stdout; a handler
  * module gets both through {@code handle}, and its stdout is logged like stderr.
  */
 final class WasmRunner implements FunctionRunner {
   private static final String ARGV0 = "nexfunction";
+  // WASI's default when none is given; giving it skips a per-call class lookup (an Android probe)
+  // that failed through the whole class path each time
+  private static final Logger WASI_LOG = new SystemLogger();
 
   private final PreparedModule prepared;
   private final Map<String, String> env;
@@ -51,8 +57,8 @@ final class WasmRunner implements FunctionRunner {
   }
 
   @Override
-  public byte[] invoke(String triggerSubject, byte[] payload) throws FunctionException {
-    return invocations.run(deadline -> runOnce(triggerSubject, payload));
+  public CompletableFuture<byte[]> start(String triggerSubject, byte[] payload) {
+    return invocations.start(deadline -> runOnce(triggerSubject, payload));
   }
 
   private byte[] runOnce(String subject, byte[] payload) throws FunctionException {
@@ -61,17 +67,16 @@ final class WasmRunner implements FunctionRunner {
     ReplyStream reply = new ReplyStream(Memory.bytes(prepared.maxPages()));
     LogLineStream stderr = new LogLineStream(logLine);
     LogLineStream stdoutLog = new LogLineStream(logLine);
-    WasiOptions.Builder options = WasiOptions.builder()
-        .withArguments(List.of(ARGV0, subject))
-        .withStdin(new ByteArrayInputStream(command ? payload : new byte[0]))
-        .withStdout(command ? reply : stdoutLog)
-        .withStderr(stderr);
-    env.forEach(options::withEnvironment);
+    ImportValues.Builder imports = ImportValues.builder().addFunction(nexImports);
     Instance instance = null;
     // closing the log streams delivers a last line left without its newline
-    try (stderr; stdoutLog; WasiPreview1 wasi = WasiPreview1.builder().withOptions(options.build()).build()) {
+    try (stderr; stdoutLog; WasiPreview1 wasi = prepared.importsWasi() ? wasi(subject, command ? payload : new byte[0],
+        command ? reply : stdoutLog, stderr) : null) {
+      if (wasi != null) {
+        imports.addFunction(wasi.toHostFunctions());
+      }
       instance = Instance.builder(prepared.module())
-          .withImportValues(ImportValues.builder().addFunction(wasi.toHostFunctions()).addFunction(nexImports).build())
+          .withImportValues(imports.build())
           .withMachineFactory(prepared.machineFactory())
           .withMemoryFactory(this::cappedMemory)
           .withStart(false)
@@ -93,6 +98,17 @@ final class WasmRunner implements FunctionRunner {
       throw new FunctionException("function wrote more than " + reply.maxBytes() + " bytes to stdout");
     }
     return reply.bytes();
+  }
+
+  /** WASI for one call, made only for modules that import it: some 50 host functions each time. */
+  private WasiPreview1 wasi(String subject, byte[] stdin, OutputStream stdout, OutputStream stderr) {
+    WasiOptions.Builder options = WasiOptions.builder()
+        .withArguments(List.of(ARGV0, subject))
+        .withStdin(new ByteArrayInputStream(stdin))
+        .withStdout(stdout)
+        .withStderr(stderr);
+    env.forEach(options::withEnvironment);
+    return WasiPreview1.builder().withLogger(WASI_LOG).withOptions(options.build()).build();
   }
 
   /**
@@ -124,7 +140,7 @@ final class WasmRunner implements FunctionRunner {
 
   private Memory cappedMemory(MemoryLimits declared) {
     int max = Math.min(declared.maximumPages(), prepared.maxPages());
-    return new ByteArrayMemory(new MemoryLimits(Math.min(declared.initialPages(), max), max));
+    return new FreshMemory(new MemoryLimits(Math.min(declared.initialPages(), max), max));
   }
 
   /** Traps after a refused memory.grow are the usual way out of memory ends, so say how full it was. */

@@ -27,7 +27,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The agent's one workload: takes the deploy, fetches and checks the artifact, starts it, and
+ * The agent's one workload: takes the deploy, finds the artifact the node put in its working
+ * directory, starts it, and
  * reports its output and its end to the node. One deploy per agent, ever: a second is refused.
  */
 public final class WorkloadHost {
@@ -48,9 +49,8 @@ public final class WorkloadHost {
   }
 
   /**
-   * Warms the deploy path in the background. A deploy waits for it to finish: besides saving
-   * nothing, a spawn racing with the artifact being written would make the exec fail with
-   * "text file busy" (the child inherits the open file).
+   * Warms the deploy path in the background. A deploy waits for it to finish: running both at
+   * once would only make the deploy compete with the warming for the CPU.
    */
   public void warmUp() {
     Thread warmer = new Thread(() -> {
@@ -85,8 +85,14 @@ public final class WorkloadHost {
       event(EventTypes.WORKLOAD_UNDEPLOYED, new WorkloadEvent(request.workloadName(), -1, refusal.get()));
       return;
     }
-    reply(message, new DeployAck(true, "Workload deployed"));
+    // the event first: the node's answer to the deploy starts a replacement sandbox, whose
+    // registration reloads the internal server, and an event sent after the ack waited for that
     event(EventTypes.WORKLOAD_DEPLOYED, new WorkloadEvent(request.workloadName(), 0, null));
+    reply(message, new DeployAck(true, "Workload deployed"));
+    WorkloadProcess service = process;
+    if (service != null) {
+      service.relayOutput(this::log);
+    }
   }
 
   private Optional<String> start(AgentDeployRequest request) {
@@ -97,12 +103,23 @@ public final class WorkloadHost {
     if (request.hash() == null || request.workloadName() == null) {
       return Optional.of("deploy request lacks a hash or a workload name");
     }
-    Path artifact;
+    Path artifact = workDir.resolve(AgentDeployRequest.ARTIFACT_FILE);
+    if (request.fetchArtifact()) {
+      // a VM: our disk is not the node's, so the bytes come over the internal server
+      try {
+        ArtifactDownloader.download(connection, sandboxId, request.totalBytes(), request.hash(), artifact);
+      } catch (ArtifactDownloader.ArtifactException e) {
+        return Optional.of(e.getMessage());
+      }
+    }
+    // the node put it there, checked against request.hash(), before telling us (see ArtifactHandover)
     try {
-      artifact = ArtifactDownloader.download(connection, sandboxId, request.totalBytes(), request.hash(),
-          workDir.resolve("workload"));
-    } catch (ArtifactDownloader.ArtifactException e) {
-      return Optional.of(e.getMessage());
+      long size = Files.size(artifact);
+      if (size != request.totalBytes()) {
+        return Optional.of("the artifact is " + size + " bytes, the deploy says " + request.totalBytes());
+      }
+    } catch (IOException e) {
+      return Optional.of("the node did not hand over the artifact: " + e.getMessage());
     }
     return type.get().isFunction() ? startFunction(request, artifact) : startService(request, type.get(), artifact);
   }
@@ -128,7 +145,7 @@ public final class WorkloadHost {
     ProcessBuilder builder = WorkloadCommand.forService(type, artifact, request.argv(), request.environment(),
         request.memsizeMib(), workDir);
     try {
-      WorkloadProcess started = WorkloadProcess.start(builder, this::log);
+      WorkloadProcess started = WorkloadProcess.start(builder);
       process = started;
       started.onExit().thenAccept(code -> event(EventTypes.WORKLOAD_UNDEPLOYED,
           new WorkloadEvent(request.workloadName(), code, "Workload exited with code " + code)));

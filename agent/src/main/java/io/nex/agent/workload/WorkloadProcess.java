@@ -16,6 +16,8 @@ import java.util.function.BiConsumer;
  * shell's children must not outlive the workload).
  */
 final class WorkloadProcess {
+  private static final int TEXT_BUSY_ATTEMPTS = 10;
+
   private final Process process;
   private final CompletableFuture<Integer> exit;
 
@@ -24,11 +26,41 @@ final class WorkloadProcess {
     this.exit = process.onExit().thenApply(Process::exitValue);
   }
 
-  static WorkloadProcess start(ProcessBuilder builder, BiConsumer<String, Boolean> onLine) throws IOException {
-    WorkloadProcess workload = new WorkloadProcess(builder.redirectInput(ProcessBuilder.Redirect.PIPE).start());
-    workload.relay(workload.process.getInputStream(), false, onLine);
-    workload.relay(workload.process.getErrorStream(), true, onLine);
-    return workload;
+  static WorkloadProcess start(ProcessBuilder builder) throws IOException {
+    return new WorkloadProcess(spawn(builder.redirectInput(ProcessBuilder.Redirect.PIPE)));
+  }
+
+  /**
+   * Starts passing the output on, line by line. Separate from {@link #start} so that a deploy can
+   * answer first: the output waits in the pipes meanwhile, and the two threads' start does not
+   * compete with the answer for the CPU.
+   */
+  void relayOutput(BiConsumer<String, Boolean> onLine) {
+    relay(process.getInputStream(), false, onLine);
+    relay(process.getErrorStream(), true, onLine);
+  }
+
+  /**
+   * The node writes the artifact just before the deploy; a process the node was forking at that
+   * moment holds the file open for writing until it closes its inherited descriptors, and exec
+   * fails with ETXTBSY (error=26) meanwhile. That lasts microseconds, so try again briefly.
+   */
+  private static Process spawn(ProcessBuilder builder) throws IOException {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return builder.start();
+      } catch (IOException e) {
+        if (attempt == TEXT_BUSY_ATTEMPTS || e.getMessage() == null || !e.getMessage().contains("error=26,")) {
+          throw e;
+        }
+        try {
+          Thread.sleep(attempt);
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+      }
+    }
   }
 
   private void relay(InputStream stream, boolean isStderr, BiConsumer<String, Boolean> onLine) {

@@ -74,12 +74,58 @@ class JavaScriptFunctionTest {
   void everyInvocationStartsFromAFreshScope() throws Exception {
     String source = """
         var calls = (typeof calls === 'undefined') ? 1 : calls + 1;
-        Array.prototype.leaked = (Array.prototype.leaked || 0) + 1;
-        (subject, payload) => [calls, [].leaked]
+        globalThis.mine = (globalThis.mine || 0) + 1;
+        undeclared = (typeof undeclared === 'undefined') ? 1 : undeclared + 1;
+        (subject, payload) => [calls, mine, undeclared, globalThis === this]
         """;
     try (FunctionRunner runner = script(source)) {
-      assertThat(invoke(runner, "a", "")).isEqualTo("[1,1]");
-      assertThat(invoke(runner, "a", "")).isEqualTo("[1,1]");
+      assertThat(invoke(runner, "a", "")).isEqualTo("[1,1,1,true]");
+      assertThat(invoke(runner, "a", "")).isEqualTo("[1,1,1,true]");
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {
+      "Array.prototype.leaked = 1",
+      "Object.prototype.toString = () => 'mine'",
+      "JSON.stringify = () => 'mine'",
+      "Math.leaked = 1",
+      "RegExp.prototype.leaked = 1",
+      "Uint8Array.prototype.leaked = 1",
+      "globalThis.__proto__.leaked = 1",
+      "hostServices.kv.get = () => 'mine'",
+      "TextDecoder.prototype.decode = () => 'mine'",
+      "console.log = () => 'mine'",
+      "delete Array.prototype.map"})
+  void builtInsAreSharedByCallsSoTheyCannotBeChanged(String change) throws Exception {
+    String source = """
+        let refused = false;
+        try { %s; } catch (e) { refused = true; }
+        (subject, payload) => [refused, [].leaked === undefined, typeof [].map, JSON.stringify({}),
+            Object.prototype.toString.call([]), Math.leaked === undefined]
+        """.formatted(change);
+    try (FunctionRunner runner = script(source)) {
+      for (int call = 0; call < 2; call++) {
+        assertThat(invoke(runner, "a", "")).isEqualTo("[true,true,\"function\",\"{}\",\"[object Array]\",true]");
+      }
+    }
+  }
+
+  @Test
+  void callsRunAtOnceWithoutSeeingEachOther() throws Exception {
+    String source = """
+        var mine = [];
+        (subject, payload) => { for (let i = 0; i < 1000; i++) { mine.push(subject); }
+                                return mine.every(s => s === subject) && mine.length === 1000; }
+        """;
+    try (FunctionRunner runner = script(source)) {
+      List<java.util.concurrent.CompletableFuture<byte[]>> runs = new java.util.ArrayList<>();
+      for (int i = 0; i < 32; i++) {
+        runs.add(runner.start("call" + i, new byte[0]));
+      }
+      for (var run : runs) {
+        assertThat(new String(run.get(), UTF_8)).isEqualTo("true");
+      }
     }
   }
 

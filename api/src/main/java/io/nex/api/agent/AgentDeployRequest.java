@@ -5,8 +5,11 @@ import java.util.Map;
 
 /**
  * Node → agent on {@code agentint.{id}.deploy}: the control-plane request with its environment
- * opened, plus what the node learned fetching the artifact (its sha256 and size). The agent then
- * fetches the artifact in chunks from {@code hostint.{id}.artifact}.
+ * opened, plus what the node learned fetching the artifact (its sha256 and size). Before sending
+ * it, the node has put the artifact, checked against that sha256, in the file
+ * {@link #ARTIFACT_FILE} of the agent's working directory, unless {@code fetch_artifact} (ours)
+ * says the sandbox (a VM) does not share the node's files: then the agent fetches it in chunks
+ * from {@code hostint.{id}.artifact} and checks the sha256 itself.
  */
 public record AgentDeployRequest(
     List<String> argv,
@@ -23,7 +26,11 @@ public record AgentDeployRequest(
     String workloadType,
     int memsizeMib,
     int functionTimeoutMs,
-    int maxScriptBytes) {
+    int maxScriptBytes,
+    boolean fetchArtifact) {
+
+  /** The artifact's file name in the agent's working directory. */
+  public static final String ARTIFACT_FILE = "workload";
 
   @Override
   public String toString() {

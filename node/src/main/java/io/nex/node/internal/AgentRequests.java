@@ -11,6 +11,8 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -22,9 +24,16 @@ import java.util.concurrent.TimeoutException;
  * agent cannot publish under this sandbox's id.
  */
 public final class AgentRequests implements AutoCloseable {
+  private static final long SWEEP_MILLIS = 50;
+
   private final Connection internal;
   private final String prefix = NUID.nextGlobal();
-  private final Map<String, CompletableFuture<Message>> pending = new ConcurrentHashMap<>();
+  private final Map<String, Pending> pending = new ConcurrentHashMap<>();
+  private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(task -> {
+    Thread thread = new Thread(task, "agent-request-timeouts");
+    thread.setDaemon(true);
+    return thread;
+  });
   private Dispatcher dispatcher;
 
   public AgentRequests(Connection internal) {
@@ -34,6 +43,7 @@ public final class AgentRequests implements AutoCloseable {
   public void start() {
     dispatcher = internal.createDispatcher(this::complete);
     dispatcher.subscribe("hostint.*.reply." + prefix + ".*");
+    sweeper.scheduleWithFixedDelay(this::expire, SWEEP_MILLIS, SWEEP_MILLIS, TimeUnit.MILLISECONDS);
   }
 
   private void complete(Message reply) {
@@ -70,15 +80,35 @@ public final class AgentRequests implements AutoCloseable {
   public CompletableFuture<Message> requestAsync(String sandboxId, String subject, Headers headers, byte[] body,
       Duration timeout) {
     String replyTo = "hostint." + sandboxId + ".reply." + prefix + "." + NUID.nextGlobalSequence();
-    CompletableFuture<Message> reply = new CompletableFuture<>();
+    Pending reply = new Pending(System.nanoTime() + timeout.toNanos());
     pending.put(replyTo, reply);
     internal.publish(subject, replyTo, headers, body);
-    return reply.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
-        .whenComplete((message, failure) -> pending.remove(replyTo));
+    return reply;
+  }
+
+  /**
+   * Fails the requests whose time is up. One sweep over the (few) requests in flight every
+   * {@link #SWEEP_MILLIS} instead of a timer per request: at thousands of triggers a second,
+   * scheduling and cancelling a timer each cost more than the rest of the node's work on them.
+   */
+  private void expire() {
+    long now = System.nanoTime();
+    pending.entrySet().removeIf(entry -> now - entry.getValue().deadlineNanos >= 0
+        && entry.getValue().completeExceptionally(new TimeoutException("no reply from the agent in time")));
+  }
+
+  /** A reply on its way, and when to stop waiting for it. */
+  private static final class Pending extends CompletableFuture<Message> {
+    private final long deadlineNanos;
+
+    private Pending(long deadlineNanos) {
+      this.deadlineNanos = deadlineNanos;
+    }
   }
 
   @Override
   public void close() {
+    sweeper.shutdownNow();
     if (dispatcher != null && internal.getStatus() == Connection.Status.CONNECTED) {
       internal.closeDispatcher(dispatcher);
     }

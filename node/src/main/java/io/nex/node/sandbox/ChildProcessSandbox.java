@@ -1,14 +1,19 @@
 package io.nex.node.sandbox;
 
+import io.nex.api.agent.AgentDeployRequest;
 import io.nex.node.fs.DirectoryTree;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -90,6 +95,18 @@ public final class ChildProcessSandbox implements Sandbox {
   @Override
   public CompletableFuture<Integer> onExit() {
     return exit;
+  }
+
+  /** Where {@link #createArtifact} puts the workload. */
+  public Path artifactFile() {
+    return workDir.resolve(AgentDeployRequest.ARTIFACT_FILE);
+  }
+
+  @Override
+  public FileChannel createArtifact() throws IOException {
+    // CREATE_NEW is O_CREAT|O_EXCL: it neither follows nor reuses whatever is already there
+    return FileChannel.open(artifactFile(), Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-x---")));
   }
 
   @Override

@@ -1,5 +1,7 @@
 package io.nex.node.sandbox;
 
+import java.io.IOException;
+import java.nio.channels.WritableByteChannel;
 import java.util.concurrent.CompletableFuture;
 
 /** One running sandbox with its agent. It is destroyed after use, never reused. */
@@ -18,6 +20,13 @@ public interface Sandbox {
   default long memoryLimitKills() {
     return 0;
   }
+
+  /**
+   * Creates the file the agent will find its workload in ({@code AgentDeployRequest.ARTIFACT_FILE}
+   * in its working directory), which the agent and its workload can read and execute. Fails if
+   * anything is already there, a link included, so nothing in the sandbox can redirect the write.
+   */
+  WritableByteChannel createArtifact() throws IOException;
 
   /** Stops the agent and everything it started, then removes the sandbox's files. */
   void destroy();

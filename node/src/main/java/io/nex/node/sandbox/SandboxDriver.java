@@ -11,4 +11,12 @@ public interface SandboxDriver {
   boolean isolated();
 
   Sandbox launch(SandboxSpec spec) throws IOException;
+
+  /**
+   * True when the agent works in the sandbox's host directory, so that the node can hand it the
+   * artifact as a file; a VM's agent has its own disk and fetches it over the internal server.
+   */
+  default boolean sharesWorkDir() {
+    return true;
+  }
 }

@@ -21,6 +21,10 @@ import io.nex.node.pool.WarmPool;
 import io.nex.node.sandbox.Sandbox;
 import io.nex.node.sandbox.SandboxFactory;
 import io.nex.node.telemetry.EventPublisher;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.WritableByteChannel;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -114,12 +118,17 @@ public final class Deployer {
         request.retryCount(), sandbox);
     // registered before the agent hears of it, so its first log line and event find their workload
     deployments.add(deployment);
-    artifactServer.offer(sandbox.id(), artifact);
+    boolean asFile = sandboxes.driver().sharesWorkDir();
     try {
+      if (asFile) {
+        handOver(artifact, sandbox);
+      } else {
+        artifactServer.offer(sandbox.id(), artifact);
+      }
       DeployAck ack = sendToAgent(sandbox.id(), new AgentDeployRequest(request.argv(), request.description(),
           environment, request.essential(), artifact.sha256(), namespace, request.retriedAt(), request.retryCount(),
           artifact.size(), deployment.triggerSubjects(), claims.name(), type.wireName(),
-          workloadMemoryMib(), config.functionTimeoutMs(), config.maxScriptBytes()));
+          workloadMemoryMib(), config.functionTimeoutMs(), config.maxScriptBytes(), !asFile));
       if (!ack.accepted()) {
         throw new RefusedException("workload rejected by agent: " + ack.message());
       }
@@ -128,7 +137,7 @@ public final class Deployer {
       sandboxes.destroy(sandbox);
       throw e instanceof RefusedException r ? r : new RefusedException(e.getMessage());
     } finally {
-      // the agent fetched it (or never will): the cache keeps the file, the sandbox loses access
+      // a VM's agent has fetched it (or never will): the cache keeps the file, the sandbox loses access
       artifactServer.withdraw(sandbox.id());
       pool.fill();
     }
@@ -209,6 +218,27 @@ public final class Deployer {
           + maxTotal);
     }
     return artifact;
+  }
+
+  /**
+   * Copies the artifact into the sandbox, where the agent runs it from. No hash here: the cache
+   * file was hashed as it was fetched and is named by that hash, and nothing but the node writes
+   * the cache or, before the deploy, the sandbox (docs/architecture.md, "Artifact hand-over").
+   */
+  private static void handOver(Artifact artifact, Sandbox sandbox) throws RefusedException {
+    try (FileChannel from = FileChannel.open(artifact.file(), StandardOpenOption.READ);
+        WritableByteChannel to = sandbox.createArtifact()) {
+      for (long at = 0; at < artifact.size(); ) {
+        // a file-to-file transfer is a copy inside the kernel (sendfile)
+        long moved = from.transferTo(at, artifact.size() - at, to);
+        if (moved <= 0) {
+          throw new IOException("the cached artifact is shorter than its " + artifact.size() + " bytes");
+        }
+        at += moved;
+      }
+    } catch (IOException e) {
+      throw new RefusedException("cannot hand the artifact to sandbox " + sandbox.id() + ": " + e.getMessage());
+    }
   }
 
   private DeployAck sendToAgent(String sandboxId, AgentDeployRequest request) throws RefusedException, InterruptedException {

@@ -1,6 +1,7 @@
 package io.nex.node.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.nats.client.Connection;
@@ -15,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -68,6 +70,23 @@ class InternalServerIsolationTest {
           server.addSandbox("cccccccccccccccccc" + i + "c");
         }
       }
+    }
+  }
+
+  @Test
+  void aRequestTheAgentNeverAnswersFailsWithATimeoutSoonAfterItsTime() throws Exception {
+    // an agent that takes requests and never answers
+    node.subscribe("agentint.aaaaaaaaaaaaaaaaaaaa.>");
+    try (AgentRequests requests = new AgentRequests(node)) {
+      requests.start();
+      node.flush(Duration.ofSeconds(2));
+      long sent = System.nanoTime();
+      var reply = requests.requestAsync("aaaaaaaaaaaaaaaaaaaa", "agentint.aaaaaaaaaaaaaaaaaaaa.trigger", null, new byte[0],
+          Duration.ofMillis(300));
+      assertThatThrownBy(reply::get).hasCauseInstanceOf(TimeoutException.class);
+      assertThat(Duration.ofNanos(System.nanoTime() - sent)).isBetween(Duration.ofMillis(300), Duration.ofSeconds(2));
+      assertThat(requests.request("aaaaaaaaaaaaaaaaaaaa", "agentint.aaaaaaaaaaaaaaaaaaaa.ping", new byte[0],
+          Duration.ofMillis(200))).isEmpty();
     }
   }
 

@@ -84,6 +84,11 @@ public final class FirecrackerSandboxDriver implements SandboxDriver {
   }
 
   @Override
+  public boolean sharesWorkDir() {
+    return false;
+  }
+
+  @Override
   public String kind() {
     return "firecracker";
   }

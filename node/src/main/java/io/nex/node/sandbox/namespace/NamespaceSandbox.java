@@ -2,6 +2,10 @@ package io.nex.node.sandbox.namespace;
 
 import io.nex.node.sandbox.ChildProcessSandbox;
 import io.nex.node.sandbox.Sandbox;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -52,6 +56,20 @@ public final class NamespaceSandbox implements Sandbox {
   @Override
   public CompletableFuture<Integer> onExit() {
     return process.onExit();
+  }
+
+  /** Made by the node (root), then given to the sandbox user, who runs it. */
+  @Override
+  public FileChannel createArtifact() throws IOException {
+    FileChannel out = process.createArtifact();
+    try {
+      Files.setAttribute(process.artifactFile(), "unix:uid", user.uid(), LinkOption.NOFOLLOW_LINKS);
+      Files.setAttribute(process.artifactFile(), "unix:gid", user.uid(), LinkOption.NOFOLLOW_LINKS);
+      return out;
+    } catch (IOException | RuntimeException e) {
+      out.close();
+      throw e;
+    }
   }
 
   @Override

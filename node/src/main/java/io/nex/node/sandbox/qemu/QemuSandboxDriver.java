@@ -70,6 +70,11 @@ public final class QemuSandboxDriver implements SandboxDriver {
   }
 
   @Override
+  public boolean sharesWorkDir() {
+    return false;
+  }
+
+  @Override
   public String kind() {
     return "qemu";
   }
