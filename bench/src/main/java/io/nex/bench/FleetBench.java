@@ -23,9 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A fleet of three nodes, each on its own nats-server of a routed cluster: placement (auction →
@@ -204,24 +202,6 @@ final class FleetBench {
   }
 
   private static double throughput(List<Connection> connections, String subject) throws InterruptedException {
-    byte[] payload = "0123456789abcdef".getBytes(StandardCharsets.UTF_8);
-    Semaphore slots = new Semaphore(IN_FLIGHT);
-    AtomicLong done = new AtomicLong();
-    long started = System.nanoTime();
-    long end = started + WINDOW.toNanos();
-    int i = 0;
-    while (System.nanoTime() < end) {
-      slots.acquire();
-      CompletableFuture<Message> reply = connections.get(i++ % connections.size())
-          .requestWithTimeout(subject, payload, Duration.ofSeconds(5));
-      reply.whenComplete((m, e) -> {
-        if (e == null) {
-          done.incrementAndGet();
-        }
-        slots.release();
-      });
-    }
-    slots.tryAcquire(IN_FLIGHT, 10, TimeUnit.SECONDS);
-    return done.get() / ((System.nanoTime() - started) / 1e9);
+    return Throughput.measure(connections, subject, IN_FLIGHT, WINDOW);
   }
 }

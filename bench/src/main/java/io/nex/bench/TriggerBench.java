@@ -15,10 +15,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Function trigger round trip (p50/p99, one request at a time) and throughput (64 in flight)
@@ -100,22 +96,6 @@ final class TriggerBench {
   }
 
   private static double throughput(Connection nc, String subject, Duration window) throws InterruptedException {
-    byte[] payload = "0123456789abcdef".getBytes(StandardCharsets.UTF_8);
-    Semaphore slots = new Semaphore(IN_FLIGHT);
-    AtomicLong done = new AtomicLong();
-    long end = System.nanoTime() + window.toNanos();
-    long started = System.nanoTime();
-    while (System.nanoTime() < end) {
-      slots.acquire();
-      CompletableFuture<Message> reply = nc.requestWithTimeout(subject, payload, Duration.ofSeconds(5));
-      reply.whenComplete((m, e) -> {
-        if (e == null) {
-          done.incrementAndGet();
-        }
-        slots.release();
-      });
-    }
-    slots.tryAcquire(IN_FLIGHT, 10, TimeUnit.SECONDS);
-    return done.get() / ((System.nanoTime() - started) / 1e9);
+    return Throughput.measure(List.of(nc), subject, IN_FLIGHT, window);
   }
 }
