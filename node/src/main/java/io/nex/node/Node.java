@@ -226,9 +226,7 @@ public final class Node {
   }
 
   private boolean runs(String type) {
-    var wanted = WorkloadType.parse(type);
-    return wanted.isPresent() && options.config().workloadTypes().stream()
-        .anyMatch(t -> WorkloadType.parse(t).equals(wanted));
+    return WorkloadType.parse(type).map(options.config()::enables).orElse(false);
   }
 
   /** {@code nex node ls} marks a draining node with a {@code *}, as Nex does, from this tag. */

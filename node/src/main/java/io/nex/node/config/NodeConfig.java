@@ -1,8 +1,10 @@
 package io.nex.node.config;
 
+import io.nex.api.WorkloadType;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The node's configuration (SPEC §3), already merged over the defaults in
@@ -37,6 +39,11 @@ public record NodeConfig(
     String agentPath,
     int functionTimeoutMs,
     int maxScriptBytes) {
+
+  /** Whether {@code workload_types} enables {@code type}, under any of its spellings ({@code v8}). */
+  public boolean enables(WorkloadType type) {
+    return workloadTypes.stream().map(WorkloadType::parse).anyMatch(t -> t.equals(Optional.of(type)));
+  }
 
   public record MachineTemplate(int vcpuCount, int memsizeMib) {}
 

@@ -90,10 +90,7 @@ public final class AgentRelay implements AutoCloseable {
         data.put("workload_name", d.name());
         data.put("id", d.id());
         data.put("type", d.type());
-        if (d.essential()) {
-          data.put("essential", true);
-          data.put("retry_count", d.retryCount());
-        }
+        d.describeEssential(data);
         events.publish(d.namespace(), type, data);
       }
     });

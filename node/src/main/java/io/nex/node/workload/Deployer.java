@@ -164,10 +164,7 @@ public final class Deployer {
   private WorkloadType checkType(DeployRequest request) throws RefusedException {
     WorkloadType type = WorkloadType.parse(request.type())
         .orElseThrow(() -> new RefusedException("unknown workload type \"" + request.type() + "\""));
-    boolean enabled = config.workloadTypes().stream()
-        .map(WorkloadType::parse)
-        .anyMatch(t -> t.equals(Optional.of(type)));
-    if (!enabled) {
+    if (!config.enables(type)) {
       throw new RefusedException("workload type \"" + type.wireName() + "\" is not enabled on this node (enabled: "
           + String.join(", ", config.workloadTypes()) + ")");
     }
@@ -264,10 +261,7 @@ public final class Deployer {
     if (deployments.remove(deployment.id()).isEmpty()) {
       throw new RefusedException("no such workload: " + request.workloadId());
     }
-    if (agents.request(deployment.id(), Subjects.agentUndeploy(deployment.id()), new byte[0], AGENT_UNDEPLOY_TIMEOUT)
-        .isEmpty()) {
-      LOG.warn("Agent did not confirm the undeploy in time; destroying its sandbox id={}", deployment.id());
-    }
+    undeploy(deployment);
     finish(deployment, 0, "Workload shutdown requested", DeploymentListener.Ending.REQUESTED);
     return new StopResponse(true, deployment.id(), deployment.issuer(), deployment.name());
   }
@@ -283,12 +277,20 @@ public final class Deployer {
   public void evict(String id, String reason) {
     deployments.remove(id).ifPresent(d -> {
       try {
-        agents.request(d.id(), Subjects.agentUndeploy(d.id()), new byte[0], AGENT_UNDEPLOY_TIMEOUT);
+        undeploy(d);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
       finish(d, 0, reason, DeploymentListener.Ending.EVICTED);
     });
+  }
+
+  /** Asks the agent to stop its workload (SIGTERM, grace, SIGKILL); the sandbox goes either way. */
+  private void undeploy(Deployment deployment) throws InterruptedException {
+    if (agents.request(deployment.id(), Subjects.agentUndeploy(deployment.id()), new byte[0], AGENT_UNDEPLOY_TIMEOUT)
+        .isEmpty()) {
+      LOG.warn("Agent did not confirm the undeploy in time; destroying its sandbox id={}", deployment.id());
+    }
   }
 
   private void finish(Deployment deployment, int code, String reason, DeploymentListener.Ending ending) {
@@ -299,10 +301,7 @@ public final class Deployer {
     data.put("id", deployment.id());
     data.put("reason", reason);
     data.put("code", code);
-    if (deployment.essential()) {
-      data.put("essential", true);
-      data.put("retry_count", deployment.retryCount());
-    }
+    deployment.describeEssential(data);
     events.publish(deployment.namespace(), EventTypes.WORKLOAD_UNDEPLOYED, data);
     LOG.info("Workload stopped name={} id={} code={} reason=\"{}\"", deployment.name(), deployment.id(), code, reason);
     listeners.forEach(l -> l.ended(deployment, code, reason, ending));

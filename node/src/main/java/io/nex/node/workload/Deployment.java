@@ -3,6 +3,7 @@ package io.nex.node.workload;
 import io.nex.node.sandbox.Sandbox;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A workload running in a sandbox taken from the pool; its id is the sandbox's id. An essential
@@ -21,4 +22,13 @@ public record Deployment(
     Instant deployedAt,
     boolean essential,
     int retryCount,
-    Sandbox sandbox) {}
+    Sandbox sandbox) {
+
+  /** Adds {@code essential} and {@code retry_count} to an event's data, for essential workloads only. */
+  public void describeEssential(Map<String, Object> eventData) {
+    if (essential) {
+      eventData.put("essential", true);
+      eventData.put("retry_count", retryCount);
+    }
+  }
+}
