@@ -48,12 +48,12 @@ class FleetLoadTest {
   private static final int TRIGGER_MESSAGES = 10_000;
   /**
    * Deploy/stop cycles: {@code nex.load.cycles} (1,000), unless {@code nex.load.cycle-seconds}
-   * (270 s) run out first; at least {@link #MIN_CYCLES}. Each cycle boots a fresh agent JVM
+   * (300 s) run out first; at least {@link #MIN_CYCLES}. Each cycle boots a fresh agent JVM
    * (~0.4 CPU-seconds): on an otherwise idle two-core machine 1,000 take about four minutes, on a
    * busy one the time bound stops the test and it says how many it did.
    */
   private static final int CYCLES = Integer.getInteger("nex.load.cycles", 1000);
-  private static final Duration CYCLE_BUDGET = Duration.ofSeconds(Integer.getInteger("nex.load.cycle-seconds", 270));
+  private static final Duration CYCLE_BUDGET = Duration.ofSeconds(Integer.getInteger("nex.load.cycle-seconds", 300));
   private static final int MIN_CYCLES = 200;
   private static final Duration DEPLOY_BOUND = Duration.ofMinutes(4);
   private static final Pattern HEAP_USED = Pattern.compile("total \\d+K, used (\\d+)K");
