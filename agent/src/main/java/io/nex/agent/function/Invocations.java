@@ -3,42 +3,52 @@ package io.nex.agent.function;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Runs each invocation on a worker thread, and ends it at the time limit even when the function
- * is stuck: a timer then fails the invocation and interrupts the worker. Chicory checks for that
- * at every branch and call (interpreter and AOT alike), and scripts watch the same deadline
- * through Rhino's instruction observer. A worker blocked where neither looks (inside a host
- * service call) is left to finish on its own, its result dropped, and the next invocation takes
- * another thread. Nothing is shared between invocations, so the next one starts clean either
- * way. Workers are pooled (starting a thread costs more than a small function's whole run), and
- * the caller's thread never waits: the result is a future, completed by the worker.
+ * Runs invocations on a few worker threads, and ends each at the time limit even when the
+ * function is stuck: a timer then fails the invocation and interrupts its worker. Chicory checks
+ * for that at every branch and call (interpreter and AOT alike), and scripts watch the same
+ * deadline through Rhino's instruction observer. A worker blocked where neither looks (inside a
+ * host service call) is left to finish on its own, its result dropped, and the pool grows by one
+ * until it does, so stuck invocations never starve the next ones. Nothing is shared between
+ * invocations, so the next one starts clean either way.
+ *
+ * <p>At most {@link #WORKERS} run at once: that bounds the instances in memory. Invocations
+ * beyond that wait in a queue, and a worker that finishes one takes the next without sleeping in
+ * between: under load, handing an invocation over costs no thread wake-up. The caller's thread
+ * never waits: the result is a future, completed by the worker.
  */
 final class Invocations {
+  static final int WORKERS = 2 * Math.max(2, Runtime.getRuntime().availableProcessors());
   // AOT-compiled WebAssembly and compiled scripts recurse on the Java stack
   private static final long STACK_BYTES = 16L << 20;
   private static final long IDLE_SECONDS = 30;
   private static final ScheduledThreadPoolExecutor DEADLINES = deadlines();
+  private static final int QUEUED = 0;
+  private static final int RUNNING = 1;
+  private static final int STUCK = 2;
+  private static final int DONE = 3;
 
   private final Duration timeout;
-  private final ExecutorService workers;
+  private final ThreadPoolExecutor workers;
   private volatile boolean closed;
 
   Invocations(String threadName, Duration timeout) {
     this.timeout = timeout;
-    this.workers = new ThreadPoolExecutor(0, Integer.MAX_VALUE, IDLE_SECONDS, TimeUnit.SECONDS, new SynchronousQueue<>(),
+    this.workers = new ThreadPoolExecutor(WORKERS, WORKERS, IDLE_SECONDS, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
         task -> {
           Thread thread = new Thread(null, task, threadName, STACK_BYTES);
           thread.setDaemon(true);
           return thread;
         });
+    workers.allowCoreThreadTimeOut(true);
   }
 
   interface Body {
@@ -48,13 +58,21 @@ final class Invocations {
   CompletableFuture<byte[]> start(Body body) {
     long deadline = System.nanoTime() + timeout.toNanos();
     CompletableFuture<byte[]> result = new CompletableFuture<>();
+    AtomicInteger state = new AtomicInteger(QUEUED);
     Future<?> running;
     try {
       running = workers.submit(() -> {
+        if (!state.compareAndSet(QUEUED, RUNNING)) {
+          return; // its time ran out while it waited
+        }
         try {
           result.complete(body.run(deadline));
         } catch (Throwable failure) {
           result.completeExceptionally(describe(failure));
+        } finally {
+          if (state.getAndSet(DONE) == STUCK) {
+            resize(-1);
+          }
         }
       });
     } catch (RejectedExecutionException e) {
@@ -62,11 +80,31 @@ final class Invocations {
     }
     Future<?> timer = DEADLINES.schedule(() -> {
       if (result.completeExceptionally(timedOut())) {
+        if (state.compareAndSet(RUNNING, STUCK)) {
+          resize(+1);
+        } else {
+          state.compareAndSet(QUEUED, DONE);
+        }
         running.cancel(true);
       }
     }, timeout.toNanos(), TimeUnit.NANOSECONDS);
     result.whenComplete((output, failure) -> timer.cancel(false));
     return result;
+  }
+
+  /** One more (or one fewer) worker while an invocation past its deadline holds one. */
+  private synchronized void resize(int by) {
+    if (closed) {
+      return;
+    }
+    int size = workers.getCorePoolSize() + by;
+    if (by > 0) {
+      workers.setMaximumPoolSize(size);
+      workers.setCorePoolSize(size);
+    } else {
+      workers.setCorePoolSize(size);
+      workers.setMaximumPoolSize(size);
+    }
   }
 
   /** Waits for a run started with {@link #start}. */
@@ -91,7 +129,7 @@ final class Invocations {
     return closed ? new FunctionException("function is undeployed") : timedOut();
   }
 
-  void close() {
+  synchronized void close() {
     closed = true;
     workers.shutdownNow();
   }

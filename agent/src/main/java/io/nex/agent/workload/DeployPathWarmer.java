@@ -29,7 +29,7 @@ public final class DeployPathWarmer {
   public static void warm(Path workDir) {
     try {
       byte[] request = Json.write(new AgentDeployRequest(List.of("a"), "d", Map.of("K", "V"), false, "00", "ns", null, 0,
-          1, List.of(), "warm", "native", 64, 5000, 12288, false));
+          1, List.of(), "warm", "native", 64, 5000, 12288, false, false));
       // often enough for C1 to compile it (a few hundred calls): run once, it would stay interpreted
       for (int i = 0; i < COMPILE_CALLS; i++) {
         Json.read(request, AgentDeployRequest.class);

@@ -1,72 +1,100 @@
 package io.nex.agent.workload;
 
-import io.nats.client.Connection;
-import io.nats.client.Dispatcher;
-import io.nats.client.Message;
-import io.nats.client.impl.Headers;
 import io.nex.agent.function.FunctionException;
 import io.nex.agent.function.FunctionRunner;
-import io.nex.api.Subjects;
-import io.nex.api.agent.FunctionHeaders;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.Semaphore;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * A function workload: each {@code agentint.{id}.trigger} runs it once, and the reply carries its
- * output and run time, or the error. Invocations are independent (each gets a fresh context or
- * instance), so several run at once; the dispatcher only starts them, and the worker that
- * finishes one sends its reply. At most {@link #IN_FLIGHT} run at a time, so that a burst of
- * triggers cannot hold more instances in memory than the agent's heap takes; further triggers
- * wait in the dispatcher's queue.
+ * A function workload: runs it once per trigger, whichever way the triggers come
+ * ({@link NatsTriggers}, {@link SocketTriggers}), and reports its output and run time, or the
+ * error. Invocations are independent (each gets a fresh context or instance), so several run at
+ * once; the caller only starts them, and the worker that finishes one reports it. At most
+ * {@link #IN_FLIGHT} are started and unfinished (the runner bounds how many of those run at once,
+ * and so the instances in memory); a further trigger waits in {@link #run} for a slot, which holds
+ * the next triggers back in the socket or the dispatcher.
  */
 final class FunctionHost {
-  static final int IN_FLIGHT = 2 * Math.max(2, Runtime.getRuntime().availableProcessors());
+  static final int IN_FLIGHT = 32;
+  // a waiting caller is woken once half the slots are free, not at every one: under load that
+  // spares a thread wake-up per trigger
+  private static final int RESUME_AT = IN_FLIGHT / 2;
   private static final byte[] NO_OUTPUT = new byte[0];
 
-  private final Connection connection;
   private final FunctionRunner runner;
-  private final Dispatcher dispatcher;
-  private final Semaphore slots = new Semaphore(IN_FLIGHT);
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition roomy = lock.newCondition();
+  private final Condition idle = lock.newCondition();
+  private int inFlight;
 
-  FunctionHost(Connection connection, String sandboxId, FunctionRunner runner) {
-    this.connection = connection;
+  FunctionHost(FunctionRunner runner) {
     this.runner = runner;
-    this.dispatcher = connection.createDispatcher(this::start);
-    dispatcher.subscribe(Subjects.agentTrigger(sandboxId));
   }
 
-  private void start(Message trigger) throws InterruptedException {
-    String subject = trigger.getHeaders() == null ? null
-        : trigger.getHeaders().getFirst(FunctionHeaders.TRIGGER_SUBJECT);
-    slots.acquire();
+  /** Where the outcome of one run goes: its output and run time, or (error non-null) why it failed. */
+  interface Outcome {
+    void report(byte[] output, long runtimeNanos, String error);
+  }
+
+  /** Starts one run, once a slot is free; {@code outcome} is called exactly once, from a worker. */
+  void run(String subject, byte[] payload, Outcome outcome) throws InterruptedException {
+    lock.lock();
+    try {
+      while (inFlight >= IN_FLIGHT) {
+        roomy.await();
+      }
+      inFlight++;
+    } finally {
+      lock.unlock();
+    }
     long started = System.nanoTime();
-    runner.start(subject == null ? "" : subject, trigger.getData() == null ? NO_OUTPUT : trigger.getData())
-        .whenComplete((output, failure) -> {
-          slots.release();
-          reply(trigger, started, output, failure);
-        });
+    runner.start(subject, payload).whenComplete((output, failure) -> {
+      try {
+        if (failure == null) {
+          outcome.report(output == null ? NO_OUTPUT : output, System.nanoTime() - started, null);
+        } else {
+          outcome.report(NO_OUTPUT, 0, describe(failure));
+        }
+      } finally {
+        finished();
+      }
+    });
   }
 
-  private void reply(Message trigger, long started, byte[] output, Throwable failure) {
-    if (trigger.getReplyTo() == null) {
-      return;
+  private void finished() {
+    lock.lock();
+    try {
+      inFlight--;
+      if (inFlight == RESUME_AT) {
+        roomy.signalAll();
+      }
+      if (inFlight == 0) {
+        idle.signalAll();
+      }
+    } finally {
+      lock.unlock();
     }
-    Headers headers = new Headers();
+  }
+
+  /** Waits until no run is in progress and every outcome has been reported. */
+  void awaitIdle() throws InterruptedException {
+    lock.lock();
+    try {
+      while (inFlight > 0) {
+        idle.await();
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private static String describe(Throwable failure) {
     Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-    if (cause == null) {
-      headers.put(FunctionHeaders.RUNTIME_NS, Long.toString(System.nanoTime() - started));
-    } else if (cause instanceof FunctionException) {
-      headers.put(FunctionHeaders.ERROR, cause.getMessage());
-    } else {
-      headers.put(FunctionHeaders.ERROR, "function failed: " + cause);
-    }
-    connection.publish(trigger.getReplyTo(), headers, cause != null || output == null ? NO_OUTPUT : output);
+    return cause instanceof FunctionException ? cause.getMessage() : "function failed: " + cause;
   }
 
   void stop() {
-    if (connection.getStatus() == Connection.Status.CONNECTED) {
-      connection.closeDispatcher(dispatcher);
-    }
     runner.close();
   }
 }

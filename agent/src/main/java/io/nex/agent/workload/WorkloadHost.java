@@ -40,6 +40,7 @@ public final class WorkloadHost {
   private final AtomicReference<AgentDeployRequest> deployed = new AtomicReference<>();
   private volatile WorkloadProcess process;
   private volatile FunctionHost function;
+  private volatile TriggerSource triggers;
   private final CountDownLatch warmed = new CountDownLatch(1);
 
   public WorkloadHost(Connection connection, String sandboxId, Path workDir) {
@@ -132,8 +133,19 @@ public final class WorkloadHost {
           request.environment(), limits,
           new HostServicesClient(connection, sandboxId, request.namespace(), request.workloadName()),
           line -> log(line, false));
-      function = new FunctionHost(connection, sandboxId, runner);
-      return Optional.empty();
+      FunctionHost host = new FunctionHost(runner);
+      function = host;
+      if (!request.triggerSocket()) {
+        triggers = new NatsTriggers(connection, sandboxId, host);
+        return Optional.empty();
+      }
+      try {
+        // relative to our working directory: its absolute path is often too long for a Unix socket
+        triggers = SocketTriggers.listen(Path.of(AgentDeployRequest.TRIGGER_SOCKET_FILE), host, line -> log(line, true));
+        return Optional.empty();
+      } catch (IOException e) {
+        return Optional.of("cannot listen on the trigger socket: " + e.getMessage());
+      }
     } catch (FunctionException e) {
       return Optional.of(e.getMessage());
     } catch (IOException e) {
@@ -167,6 +179,11 @@ public final class WorkloadHost {
     WorkloadProcess running = process;
     if (running != null) {
       running.stop(STOP_GRACE_MILLIS);
+    }
+    TriggerSource source = triggers;
+    if (source != null) {
+      triggers = null;
+      source.close();
     }
     FunctionHost runningFunction = function;
     if (runningFunction != null) {

@@ -4,34 +4,42 @@ import io.nats.client.Connection;
 import io.nats.client.Dispatcher;
 import io.nats.client.Message;
 import io.nats.client.impl.Headers;
-import io.nex.api.Subjects;
 import io.nex.api.agent.FunctionHeaders;
+import io.nex.api.agent.TriggerResult;
 import io.nex.api.events.EventTypes;
 import io.nex.node.internal.AgentRequests;
 import io.nex.node.metrics.NodeMetrics;
 import io.nex.node.telemetry.EventPublisher;
 import io.nex.node.workload.Deployment;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Runs functions on their trigger subjects: each message on a trigger subject becomes one
- * {@code agentint.{id}.trigger} request; the function's output is the reply (when the message
+ * Runs functions on their trigger subjects: each message on a trigger subject becomes one call to
+ * the function's agent, over its trigger socket where the sandbox shares the node's files, else as
+ * an {@code agentint.{id}.trigger} request; the function's output is the reply (when the message
  * had a reply subject), and each run emits {@code function_exec_succeeded} or
  * {@code function_exec_failed}. Subscriptions use the workload name as queue group, so copies of
  * a function share the load. Nothing blocks per message in flight.
  */
 public final class TriggerRouter implements AutoCloseable {
+  private static final byte[] NO_PAYLOAD = new byte[0];
+
   private final Connection triggers;
   private final AgentRequests agents;
   private final EventPublisher events;
   private final Duration timeout;
   private final NodeMetrics metrics;
   private final Map<String, Dispatcher> byWorkload = new ConcurrentHashMap<>();
+  private final Map<String, TriggerLink> links = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> runtimeNanos = new ConcurrentHashMap<>();
 
   public TriggerRouter(Connection triggers, AgentRequests agents, EventPublisher events, Duration timeout,
@@ -43,11 +51,20 @@ public final class TriggerRouter implements AutoCloseable {
     this.timeout = timeout;
   }
 
-  public void route(Deployment deployment) {
+  /**
+   * Starts routing a deployed function's triggers to its agent: over the socket at
+   * {@code triggerSocket} when there is one (the agent listens there by now), else over the
+   * internal server.
+   */
+  public void route(Deployment deployment, Optional<Path> triggerSocket) throws IOException {
+    TriggerLink link = triggerSocket.isPresent()
+        ? SocketTriggerLink.connect(deployment.id(), triggerSocket.get(), timeout)
+        : new NatsTriggerLink(agents, deployment.id(), timeout);
+    links.put(deployment.id(), link);
     Dispatcher dispatcher = triggers.createDispatcher();
     runtimeNanos.put(deployment.id(), new AtomicLong());
     for (String subject : deployment.triggerSubjects()) {
-      dispatcher.subscribe(subject, deployment.name(), msg -> trigger(deployment, msg));
+      dispatcher.subscribe(subject, deployment.name(), msg -> trigger(deployment, link, msg));
     }
     byWorkload.put(deployment.id(), dispatcher);
   }
@@ -59,6 +76,10 @@ public final class TriggerRouter implements AutoCloseable {
     if (dispatcher != null && triggers.getStatus() == Connection.Status.CONNECTED) {
       triggers.closeDispatcher(dispatcher);
     }
+    TriggerLink link = links.remove(workloadId);
+    if (link != null) {
+      link.close();
+    }
   }
 
   /** Total time the function has run, for {@code node info}'s runtime column. */
@@ -67,31 +88,28 @@ public final class TriggerRouter implements AutoCloseable {
     return Duration.ofNanos(total == null ? 0 : total.get());
   }
 
-  private void trigger(Deployment deployment, Message msg) {
-    Headers headers = new Headers().put(FunctionHeaders.TRIGGER_SUBJECT, msg.getSubject());
+  private void trigger(Deployment deployment, TriggerLink link, Message msg) {
     long started = System.nanoTime();
-    agents.requestAsync(deployment.id(), Subjects.agentTrigger(deployment.id()), headers, msg.getData(), timeout)
-        .whenComplete((reply, failure) -> {
+    link.call(msg.getSubject(), msg.getData() == null ? NO_PAYLOAD : msg.getData())
+        .whenComplete((result, failure) -> {
           long elapsed = System.nanoTime() - started;
-          String error = failure != null ? describe(failure) : reply.getHeaders() == null ? null
-              : reply.getHeaders().getFirst(FunctionHeaders.ERROR);
+          String error = failure != null ? describe(failure) : result.error();
           metrics.triggerFinished(error == null, elapsed / 1e9);
           if (error == null) {
-            succeeded(deployment, msg, reply, elapsed);
+            succeeded(deployment, msg, result, elapsed);
           } else {
             failed(deployment, msg, error);
           }
         });
   }
 
-  private void succeeded(Deployment deployment, Message msg, Message reply, long elapsed) {
-    String runtime = reply.getHeaders() == null ? null : reply.getHeaders().getFirst(FunctionHeaders.RUNTIME_NS);
+  private void succeeded(Deployment deployment, Message msg, TriggerResult result, long elapsed) {
     AtomicLong total = runtimeNanos.get(deployment.id());
     if (total != null) {
-      total.addAndGet(runtime == null ? elapsed : Long.parseLong(runtime));
+      total.addAndGet(result.runtimeNanos() < 0 ? elapsed : result.runtimeNanos());
     }
     if (msg.getReplyTo() != null) {
-      triggers.publish(msg.getReplyTo(), reply.getData());
+      triggers.publish(msg.getReplyTo(), result.output());
     }
     Map<String, Object> data = eventData(deployment, msg);
     data.put("elapsed_nanos", elapsed);
@@ -108,7 +126,8 @@ public final class TriggerRouter implements AutoCloseable {
   }
 
   private String describe(Throwable failure) {
-    Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
+    Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause()
+        : failure;
     return cause instanceof TimeoutException
         ? "function did not answer within " + timeout.toMillis() + " ms"
         : "function failed: " + cause.getMessage();

@@ -6,14 +6,9 @@ import io.nats.client.Message;
 import io.nats.client.NUID;
 import io.nats.client.impl.Headers;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -24,16 +19,9 @@ import java.util.concurrent.TimeoutException;
  * agent cannot publish under this sandbox's id.
  */
 public final class AgentRequests implements AutoCloseable {
-  private static final long SWEEP_MILLIS = 50;
-
   private final Connection internal;
   private final String prefix = NUID.nextGlobal();
-  private final Map<String, Pending> pending = new ConcurrentHashMap<>();
-  private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(task -> {
-    Thread thread = new Thread(task, "agent-request-timeouts");
-    thread.setDaemon(true);
-    return thread;
-  });
+  private final PendingReplies<String, Message> pending = new PendingReplies<>("no reply from the agent in time");
   private Dispatcher dispatcher;
 
   public AgentRequests(Connection internal) {
@@ -41,17 +29,8 @@ public final class AgentRequests implements AutoCloseable {
   }
 
   public void start() {
-    dispatcher = internal.createDispatcher(this::complete);
+    dispatcher = internal.createDispatcher(reply -> pending.complete(reply.getSubject(), reply));
     dispatcher.subscribe("hostint.*.reply." + prefix + ".*");
-    sweeper.scheduleWithFixedDelay(this::expire, SWEEP_MILLIS, SWEEP_MILLIS, TimeUnit.MILLISECONDS);
-  }
-
-  private void complete(Message reply) {
-    String subject = reply.getSubject();
-    CompletableFuture<Message> waiting = pending.remove(subject);
-    if (waiting != null) {
-      waiting.complete(reply);
-    }
   }
 
   /** Sends {@code body} to {@code subject} of sandbox {@code sandboxId}; empty if no reply came in time. */
@@ -80,38 +59,16 @@ public final class AgentRequests implements AutoCloseable {
   public CompletableFuture<Message> requestAsync(String sandboxId, String subject, Headers headers, byte[] body,
       Duration timeout) {
     String replyTo = "hostint." + sandboxId + ".reply." + prefix + "." + NUID.nextGlobalSequence();
-    Pending reply = new Pending(System.nanoTime() + timeout.toNanos());
-    pending.put(replyTo, reply);
+    CompletableFuture<Message> reply = pending.expect(replyTo, timeout);
     internal.publish(subject, replyTo, headers, body);
     return reply;
   }
 
-  /**
-   * Fails the requests whose time is up. One sweep over the (few) requests in flight every
-   * {@link #SWEEP_MILLIS} instead of a timer per request: at thousands of triggers a second,
-   * scheduling and cancelling a timer each cost more than the rest of the node's work on them.
-   */
-  private void expire() {
-    long now = System.nanoTime();
-    pending.entrySet().removeIf(entry -> now - entry.getValue().deadlineNanos >= 0
-        && entry.getValue().completeExceptionally(new TimeoutException("no reply from the agent in time")));
-  }
-
-  /** A reply on its way, and when to stop waiting for it. */
-  private static final class Pending extends CompletableFuture<Message> {
-    private final long deadlineNanos;
-
-    private Pending(long deadlineNanos) {
-      this.deadlineNanos = deadlineNanos;
-    }
-  }
-
   @Override
   public void close() {
-    sweeper.shutdownNow();
     if (dispatcher != null && internal.getStatus() == Connection.Status.CONNECTED) {
       internal.closeDispatcher(dispatcher);
     }
-    pending.values().forEach(f -> f.cancel(false));
+    pending.close();
   }
 }

@@ -103,6 +103,11 @@ public final class ChildProcessSandbox implements Sandbox {
   }
 
   @Override
+  public Path triggerSocket() {
+    return workDir.resolve(AgentDeployRequest.TRIGGER_SOCKET_FILE);
+  }
+
+  @Override
   public FileChannel createArtifact() throws IOException {
     // CREATE_NEW is O_CREAT|O_EXCL: it neither follows nor reuses whatever is already there
     return FileChannel.open(artifactFile(), Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),

@@ -2,6 +2,7 @@ package io.nex.node.sandbox;
 
 import java.io.IOException;
 import java.nio.channels.WritableByteChannel;
+import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 
 /** One running sandbox with its agent. It is destroyed after use, never reused. */
@@ -27,6 +28,13 @@ public interface Sandbox {
    * anything is already there, a link included, so nothing in the sandbox can redirect the write.
    */
   WritableByteChannel createArtifact() throws IOException;
+
+  /**
+   * Where the agent of a function listens for triggers when asked to
+   * ({@code AgentDeployRequest.TRIGGER_SOCKET_FILE} in its working directory); reachable from the
+   * node only where the driver {@linkplain SandboxDriver#sharesWorkDir() shares the working directory}.
+   */
+  Path triggerSocket();
 
   /** Stops the agent and everything it started, then removes the sandbox's files. */
   void destroy();

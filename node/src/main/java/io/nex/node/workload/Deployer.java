@@ -24,6 +24,7 @@ import io.nex.node.telemetry.EventPublisher;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.WritableByteChannel;
+import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
@@ -119,6 +120,8 @@ public final class Deployer {
     // registered before the agent hears of it, so its first log line and event find their workload
     deployments.add(deployment);
     boolean asFile = sandboxes.driver().sharesWorkDir();
+    // the trigger socket lives in the sandbox's working directory: only where the node can reach it
+    Optional<Path> triggerSocket = asFile && type.isFunction() ? Optional.of(sandbox.triggerSocket()) : Optional.empty();
     try {
       if (asFile) {
         handOver(artifact, sandbox);
@@ -128,10 +131,17 @@ public final class Deployer {
       DeployAck ack = sendToAgent(sandbox.id(), new AgentDeployRequest(request.argv(), request.description(),
           environment, request.essential(), artifact.sha256(), namespace, request.retriedAt(), request.retryCount(),
           artifact.size(), deployment.triggerSubjects(), claims.name(), type.wireName(),
-          workloadMemoryMib(), config.functionTimeoutMs(), config.maxScriptBytes(), !asFile));
+          workloadMemoryMib(), config.functionTimeoutMs(), config.maxScriptBytes(), !asFile, triggerSocket.isPresent()));
       if (!ack.accepted()) {
         throw new RefusedException("workload rejected by agent: " + ack.message());
       }
+      if (type.isFunction()) {
+        triggers.route(deployment, triggerSocket);
+      }
+    } catch (IOException e) {
+      deployments.remove(sandbox.id());
+      sandboxes.destroy(sandbox);
+      throw new RefusedException("cannot reach the function's trigger socket: " + e.getMessage());
     } catch (RefusedException | RuntimeException e) {
       deployments.remove(sandbox.id());
       sandboxes.destroy(sandbox);
@@ -140,9 +150,6 @@ public final class Deployer {
       // a VM's agent has fetched it (or never will): the cache keeps the file, the sandbox loses access
       artifactServer.withdraw(sandbox.id());
       pool.fill();
-    }
-    if (type.isFunction()) {
-      triggers.route(deployment);
     }
     sandbox.onExit().thenAccept(code -> workloadEnded(sandbox.id(), code, "agent exited with code " + code));
     LOG.info("Workload deployed name={} type={} namespace={} id={}", claims.name(), type.wireName(), namespace,

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -59,6 +60,11 @@ public final class NamespaceSandbox implements Sandbox {
   }
 
   /** Made by the node (root), then given to the sandbox user, who runs it. */
+  @Override
+  public Path triggerSocket() {
+    return process.triggerSocket();
+  }
+
   @Override
   public FileChannel createArtifact() throws IOException {
     FileChannel out = process.createArtifact();

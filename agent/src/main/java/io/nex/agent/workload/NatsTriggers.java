@@ -1,0 +1,50 @@
+package io.nex.agent.workload;
+
+import io.nats.client.Connection;
+import io.nats.client.Dispatcher;
+import io.nats.client.Message;
+import io.nats.client.impl.Headers;
+import io.nex.api.Subjects;
+import io.nex.api.agent.FunctionHeaders;
+
+/**
+ * Triggers as {@code agentint.{id}.trigger} requests over the internal server (SPEC §5), the way
+ * a VM's agent gets them; the reply carries the output and {@code x-nex-runtime-ns}, or
+ * {@code x-nex-error}.
+ */
+final class NatsTriggers implements TriggerSource {
+  private static final byte[] NO_PAYLOAD = new byte[0];
+
+  private final Connection connection;
+  private final FunctionHost host;
+  private final Dispatcher dispatcher;
+
+  NatsTriggers(Connection connection, String sandboxId, FunctionHost host) {
+    this.connection = connection;
+    this.host = host;
+    this.dispatcher = connection.createDispatcher(this::start);
+    dispatcher.subscribe(Subjects.agentTrigger(sandboxId));
+  }
+
+  private void start(Message trigger) throws InterruptedException {
+    String subject = trigger.getHeaders() == null ? null
+        : trigger.getHeaders().getFirst(FunctionHeaders.TRIGGER_SUBJECT);
+    host.run(subject == null ? "" : subject, trigger.getData() == null ? NO_PAYLOAD : trigger.getData(),
+        (output, runtimeNanos, error) -> {
+          if (trigger.getReplyTo() == null) {
+            return;
+          }
+          Headers headers = error == null
+              ? new Headers().put(FunctionHeaders.RUNTIME_NS, Long.toString(runtimeNanos))
+              : new Headers().put(FunctionHeaders.ERROR, error);
+          connection.publish(trigger.getReplyTo(), headers, output);
+        });
+  }
+
+  @Override
+  public void close() {
+    if (connection.getStatus() == Connection.Status.CONNECTED) {
+      connection.closeDispatcher(dispatcher);
+    }
+  }
+}
