@@ -4,21 +4,28 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Length-prefixed frames over a blocking byte channel (the trigger socket between a node and an
- * agent, ours): each frame is a big-endian {@code int} length, then that many bytes. One thread
- * reads; any thread may write, one frame at a time. A reader reads as much as the socket holds,
- * so a burst of frames costs one system call, not one per frame.
+ * Length-prefixed frames over a blocking socket (the trigger socket between a node and an agent,
+ * ours): each frame is a big-endian {@code int} length, then that many bytes. One thread reads;
+ * any thread may write. Both directions batch without waiting: a read takes as much as the socket
+ * holds, and a writer that finds another thread writing leaves its frame to that thread, which
+ * sends everything queued in one system call before it returns.
  */
 public final class FrameChannel implements AutoCloseable {
   /** Room for the largest message a NATS server carries (64 MiB) and the frame's own fields. */
   public static final int MAX_FRAME_BYTES = (64 << 20) + 4096;
   private static final int BUFFER_BYTES = 64 << 10;
+  private static final int MAX_GATHER = 256;
 
   private final SocketChannel channel;
   private ByteBuffer in = ByteBuffer.allocate(BUFFER_BYTES).flip();
-  private final Object writeLock = new Object();
+  // each entry is one frame, {length, body}: queued as one, so frames never interleave
+  private final Queue<ByteBuffer[]> outbox = new ConcurrentLinkedQueue<>();
+  private final AtomicBoolean writing = new AtomicBoolean();
 
   public FrameChannel(SocketChannel channel) {
     this.channel = channel;
@@ -68,21 +75,55 @@ public final class FrameChannel implements AutoCloseable {
     return true;
   }
 
-  /** Writes one frame: its length, then {@code body} from its position to its limit. */
+  /**
+   * Sends one frame: its length, then {@code body} from its position to its limit. Returns once
+   * the frame is written, or handed to the thread that is writing and will write it next. Fails
+   * if this thread's write failed; a frame handed over is lost with the connection, which the
+   * reader then sees end.
+   */
   public void write(ByteBuffer body) throws IOException {
-    ByteBuffer length = ByteBuffer.allocate(Integer.BYTES).putInt(0, body.remaining());
-    ByteBuffer[] frame = {length, body};
-    synchronized (writeLock) {
-      while (body.hasRemaining()) {
-        channel.write(frame);
+    outbox.add(new ByteBuffer[] {ByteBuffer.allocate(Integer.BYTES).putInt(0, body.remaining()), body});
+    while (!outbox.isEmpty() && writing.compareAndSet(false, true)) {
+      try {
+        drain();
+      } finally {
+        writing.set(false);
       }
     }
   }
 
+  private void drain() throws IOException {
+    ByteBuffer[] batch = new ByteBuffer[MAX_GATHER];
+    for (int count = take(batch); count > 0; count = take(batch)) {
+      int first = 0;
+      while (first < count) {
+        channel.write(batch, first, count - first);
+        while (first < count && !batch[first].hasRemaining()) {
+          first++;
+        }
+      }
+    }
+  }
+
+  private int take(ByteBuffer[] batch) {
+    int count = 0;
+    for (ByteBuffer[] next; count < batch.length && (next = outbox.poll()) != null; ) {
+      batch[count++] = next[0];
+      batch[count++] = next[1];
+    }
+    return count;
+  }
+
   /** Tells the other side no more frames will come; frames may still be read. */
   public void finishWriting() throws IOException {
-    synchronized (writeLock) {
+    while (!writing.compareAndSet(false, true)) {
+      Thread.onSpinWait();
+    }
+    try {
+      drain();
       channel.shutdownOutput();
+    } finally {
+      writing.set(false);
     }
   }
 
