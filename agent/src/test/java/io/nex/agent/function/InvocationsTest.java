@@ -1,0 +1,101 @@
+package io.nex.agent.function;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The worker pool: failures described, and stuck invocations never starving the next ones. */
+class InvocationsTest {
+  private static final Duration TIMEOUT = Duration.ofSeconds(1);
+  private final String threadName = "invocations-test-" + System.nanoTime();
+  private final Invocations invocations = new Invocations(threadName, TIMEOUT);
+  private volatile boolean released;
+
+  @AfterEach
+  void close() {
+    released = true;
+    invocations.close();
+  }
+
+  @Test
+  void stuckInvocationsTimeOutAndTheNextOnesStillRun() throws Exception {
+    CountDownLatch running = new CountDownLatch(Invocations.WORKERS);
+    CountDownLatch interrupted = new CountDownLatch(Invocations.WORKERS);
+    List<CompletableFuture<byte[]>> stuck = new ArrayList<>();
+    for (int i = 0; i < Invocations.WORKERS; i++) {
+      // blocked where no deadline check looks, like a host service call that never returns
+      stuck.add(invocations.start(deadline -> {
+        running.countDown();
+        boolean told = false;
+        while (!released) {
+          LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+          if (Thread.interrupted() && !told) {
+            told = true;
+            interrupted.countDown();
+          }
+        }
+        return "late".getBytes(UTF_8);
+      }));
+    }
+    for (CompletableFuture<byte[]> invocation : stuck) {
+      assertThatThrownBy(() -> Invocations.await(invocation)).isInstanceOf(FunctionException.class)
+          .hasMessage("function timed out after 1000 ms");
+    }
+    assertThat(running.getCount()).as("every worker was held when the time ran out").isZero();
+    assertThat(interrupted.await(10, TimeUnit.SECONDS)).as("each stuck worker was interrupted").isTrue();
+
+    // every worker is still held; without a grown pool these would wait in the queue and time out
+    List<CompletableFuture<byte[]>> next = new ArrayList<>();
+    for (int i = 0; i < 2 * Invocations.WORKERS; i++) {
+      String output = "quick " + i;
+      next.add(invocations.start(deadline -> output.getBytes(UTF_8)));
+    }
+    for (int i = 0; i < next.size(); i++) {
+      assertThat(new String(Invocations.await(next.get(i)), UTF_8)).isEqualTo("quick " + i);
+    }
+
+    released = true;
+    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (workerThreads() > Invocations.WORKERS && System.nanoTime() < until) {
+      Thread.sleep(20);
+    }
+    assertThat(workerThreads()).as("the pool shrinks back once the stuck workers return")
+        .isLessThanOrEqualTo(Invocations.WORKERS);
+    assertThat(stuck).allMatch(CompletableFuture::isCompletedExceptionally);
+  }
+
+  @Test
+  void failuresAreDescribedInOneLine() {
+    assertThatThrownBy(() -> Invocations.await(invocations.start(deadline -> {
+      throw new FunctionException("bad input");
+    }))).isInstanceOf(FunctionException.class).hasMessage("bad input");
+    assertThatThrownBy(() -> Invocations.await(invocations.start(deadline -> {
+      throw new IllegalStateException("boom");
+    }))).isInstanceOf(FunctionException.class).hasMessage("function failed: java.lang.IllegalStateException: boom");
+    assertThatThrownBy(() -> Invocations.await(invocations.start(deadline -> {
+      throw new StackOverflowError();
+    }))).isInstanceOf(FunctionException.class).hasMessage("function overflowed its stack");
+  }
+
+  @Test
+  void aClosedPoolRefusesInvocations() {
+    invocations.close();
+    assertThatThrownBy(() -> Invocations.await(invocations.start(deadline -> new byte[0])))
+        .isInstanceOf(FunctionException.class).hasMessage("function is undeployed");
+  }
+
+  private long workerThreads() {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(thread -> thread.getName().equals(threadName) && thread.isAlive()).count();
+  }
+}
