@@ -32,6 +32,11 @@ final class NatsTriggerLink implements TriggerLink {
   }
 
   private static TriggerResult result(Message reply) {
+    if (reply.isStatusMessage()) {
+      // nats-server's "no responders": nothing subscribes to the sandbox's trigger subject, so no
+      // function ran, and an empty output must not pass for its answer
+      throw new IllegalStateException("the agent takes no triggers (" + reply.getStatus().getMessage() + ")");
+    }
     Headers headers = reply.getHeaders();
     String error = headers == null ? null : headers.getFirst(FunctionHeaders.ERROR);
     if (error != null) {
