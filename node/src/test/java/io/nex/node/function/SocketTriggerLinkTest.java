@@ -1,0 +1,117 @@
+package io.nex.node.function;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.nex.api.agent.FrameChannel;
+import io.nex.api.agent.TriggerCall;
+import io.nex.api.agent.TriggerResult;
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The node's end of a real trigger socket, with a plain frame reader and writer as the agent. */
+class SocketTriggerLinkTest {
+  @TempDir Path dir;
+  private ServerSocketChannel listener;
+  private SocketTriggerLink link;
+  private FrameChannel agent;
+
+  @BeforeEach
+  void connect() throws IOException {
+    Path socket = dir.resolve("triggers.sock");
+    listener = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+    listener.bind(UnixDomainSocketAddress.of(socket));
+    link = SocketTriggerLink.connect("sandbox-1", socket, Duration.ofSeconds(10));
+    agent = new FrameChannel(listener.accept());
+  }
+
+  @AfterEach
+  void close() throws IOException {
+    link.close();
+    agent.close();
+    listener.close();
+  }
+
+  @Test
+  void resultsInAnyOrderCompleteTheirOwnCalls() throws Exception {
+    List<CompletableFuture<TriggerResult>> calls = new ArrayList<>();
+    for (int i = 0; i < 100; i++) {
+      calls.add(link.call("orders." + i, ("p" + i).getBytes(UTF_8)));
+    }
+    List<TriggerCall> received = new ArrayList<>();
+    for (int i = 0; i < 100; i++) {
+      received.add(TriggerCall.decode(agent.next()));
+    }
+    for (int i = received.size() - 1; i >= 0; i--) {
+      TriggerCall call = received.get(i);
+      agent.write(TriggerResult.succeeded(call.id(), i, (call.subject() + " " + new String(call.payload(), UTF_8))
+          .getBytes(UTF_8)).encode());
+    }
+    for (int i = 0; i < calls.size(); i++) {
+      TriggerResult result = calls.get(i).get(10, TimeUnit.SECONDS);
+      assertThat(new String(result.output(), UTF_8)).isEqualTo("orders." + i + " p" + i);
+      assertThat(result.runtimeNanos()).isEqualTo(i);
+    }
+  }
+
+  @Test
+  void theAgentClosingFailsTheCallsStillWaitingAndLaterOnes() throws Exception {
+    CompletableFuture<TriggerResult> waiting = link.call("orders.a", new byte[0]);
+    TriggerCall.decode(agent.next());
+    agent.close();
+    assertThatThrownBy(() -> waiting.get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+        .hasCauseInstanceOf(IOException.class).hasRootCauseMessage("the agent closed its trigger socket");
+    CompletableFuture<TriggerResult> later = link.call("orders.b", new byte[0]);
+    assertThatThrownBy(() -> later.get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+        .hasCauseInstanceOf(IOException.class);
+  }
+
+  @Test
+  void noResultInTimeFailsTheCallWithATimeout() throws Exception {
+    Path socket = dir.resolve("silent.sock");
+    try (ServerSocketChannel silent = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+      silent.bind(UnixDomainSocketAddress.of(socket));
+      try (SocketTriggerLink impatient = SocketTriggerLink.connect("sandbox-2", socket, Duration.ofMillis(200));
+          SocketChannel agentThatNeverAnswers = silent.accept()) {
+        CompletableFuture<TriggerResult> call = impatient.call("orders.slow", new byte[0]);
+        assertThatThrownBy(() -> call.get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+            .hasCauseInstanceOf(TimeoutException.class);
+        assertThat(agentThatNeverAnswers.isConnected()).isTrue();
+      }
+    }
+  }
+
+  @Test
+  void closingStopsSendingButResultsStillArrive() throws Exception {
+    CompletableFuture<TriggerResult> inFlight = link.call("orders.a", new byte[0]);
+    link.close();
+    TriggerCall call = TriggerCall.decode(agent.next());
+    assertThat(agent.next()).as("the node sends no more").isNull();
+    agent.write(TriggerResult.failed(call.id(), "function threw").encode());
+    assertThat(inFlight.get(10, TimeUnit.SECONDS).error()).isEqualTo("function threw");
+  }
+
+  @Test
+  void aMalformedResultEndsTheLinkAndFailsWhatWaits() throws Exception {
+    CompletableFuture<TriggerResult> waiting = link.call("orders.a", new byte[0]);
+    agent.write(ByteBuffer.wrap(new byte[3]));
+    assertThatThrownBy(() -> waiting.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(IOException.class);
+  }
+}
