@@ -27,6 +27,8 @@ final class TriggerBench {
   private static final Duration THROUGHPUT_WINDOW = Duration.ofSeconds(5);
   // the node compiles its trigger path with C2 within the first seconds of load; measure after
   private static final Duration WARM_UP = Duration.ofSeconds(3);
+  // a new agent warms its deploy path for a moment after its handshake
+  private static final Duration REFILL_SETTLE = Duration.ofSeconds(2);
 
   private TriggerBench() {}
 
@@ -44,15 +46,17 @@ final class TriggerBench {
       plain.subscribe("bench.plain");
       nc.flush(Duration.ofSeconds(2));
 
-      System.out.println("\n== function triggers (sandbox=" + sandbox + "): echo, payload 16 bytes, " + SEQUENTIAL + " sequential requests; throughput with "
-          + IN_FLIGHT + " in flight for " + THROUGHPUT_WINDOW.toSeconds() + " s; each after " + WARM_UP.toSeconds()
-          + " s of load");
+      System.out.println("\n== function triggers (sandbox=" + sandbox + "): echo, payload 16 bytes, " + SEQUENTIAL
+          + " sequential requests; throughput with " + IN_FLIGHT + " in flight for " + THROUGHPUT_WINDOW.toSeconds()
+          + " s, each after " + WARM_UP.toSeconds() + " s of load; a function's latency is compared with raw requests"
+          + " taking turns with it, its rate with the mean of raw rates measured just before and just after it");
       System.out.printf("%-26s %9s %9s %10s %12s %12s%n", "", "p50 ms", "p99 ms", "p50/raw", "req/s", "of raw");
       throughput(nc, "bench.plain", WARM_UP);
       Stats raw = sequential(nc, "bench.plain");
       double rawRate = throughput(nc, "bench.plain", THROUGHPUT_WINDOW);
       print("raw jnats (Java responder)", raw, raw, rawRate, rawRate);
 
+      int handshakes = 2;
       for (String[] fn : new String[][] {{"javascript", System.getProperty("echo.js")}, {"wasm", System.getProperty("echo.wasm")}}) {
         Path artifact = Path.of(fn[1]);
         String subject = "bench.fn." + fn[0];
@@ -63,13 +67,20 @@ final class TriggerBench {
         if (deployed.failed()) {
           throw new IllegalStateException(deployed.error());
         }
+        // the replacement sandbox starts and warms up; measuring meanwhile would measure its start
+        node.awaitLog("Received agent handshake", ++handshakes, Duration.ofSeconds(60));
+        Thread.sleep(REFILL_SETTLE.toMillis());
         throughput(nc, subject, WARM_UP);
-        Stats stats = sequential(nc, subject);
+        Stats[] alternating = alternating(nc, "bench.plain", subject);
+        Stats rawNow = alternating[0];
+        Stats stats = alternating[1];
+        double rawBefore = throughput(nc, "bench.plain", THROUGHPUT_WINDOW);
         double rate = throughput(nc, subject, THROUGHPUT_WINDOW);
-        print(fn[0] + " function", stats, raw, rate, rawRate);
-        System.out.printf("%-26s deploy from a warm pool: %.1f ms%n", "", deployMs);
+        double rawAfter = throughput(nc, "bench.plain", THROUGHPUT_WINDOW);
+        print(fn[0] + " function", stats, rawNow, rate, (rawBefore + rawAfter) / 2);
+        System.out.printf("%-26s deploy from a warm pool: %.1f ms; raw alongside: p50 %.3f ms, %.0f and %.0f req/s"
+            + " before and after%n", "", deployMs, rawNow.median(), rawBefore, rawAfter);
         client.stop("default", node.nodeId(), deployed.dataAs(RunResponse.class).id(), "bench" + fn[0]);
-        Thread.sleep(1500); // let the pool refill before the next deploy
       }
     }
   }
@@ -93,6 +104,28 @@ final class TriggerBench {
       }
     }
     return new Stats(samples);
+  }
+
+  /**
+   * One request at a time, taking turns between {@code a} and {@code b}, so that both see the
+   * same machine: on a shared 2-core box, raw latency alone moves by 2x between minutes.
+   */
+  private static Stats[] alternating(Connection nc, String a, String b) throws InterruptedException {
+    byte[] payload = "0123456789abcdef".getBytes(StandardCharsets.UTF_8);
+    List<Double> first = new ArrayList<>();
+    List<Double> second = new ArrayList<>();
+    for (int i = 0; i < SEQUENTIAL + 300; i++) {
+      for (String subject : new String[] {a, b}) {
+        long start = System.nanoTime();
+        if (nc.request(subject, payload, Duration.ofSeconds(5)) == null) {
+          throw new IllegalStateException("no reply on " + subject);
+        }
+        if (i >= 300) {
+          (subject.equals(a) ? first : second).add((System.nanoTime() - start) / 1e6);
+        }
+      }
+    }
+    return new Stats[] {new Stats(first), new Stats(second)};
   }
 
   private static double throughput(Connection nc, String subject, Duration window) throws InterruptedException {

@@ -40,6 +40,7 @@ final class WasmRunner implements FunctionRunner {
   private final Consumer<String> logLine;
   private final HostFunction[] nexImports;
   private final Invocations invocations;
+  private final ReusedInstances reused;
 
   private WasmRunner(PreparedModule prepared, Map<String, String> env, FunctionLimits limits, HostServices hostServices,
       Consumer<String> logLine) {
@@ -49,6 +50,8 @@ final class WasmRunner implements FunctionRunner {
     this.nexImports = new NexImports(hostServices, logLine, prepared.exportsAlloc()).functions()
         .toArray(HostFunction[]::new);
     this.invocations = new Invocations("nex-function-wasm", limits.timeout());
+    this.reused = ReusedInstances.of(prepared, () -> instantiate(ImportValues.builder().addFunction(nexImports)))
+        .orElse(null);
   }
 
   static WasmRunner create(byte[] artifact, Map<String, String> env, FunctionLimits limits, HostServices hostServices,
@@ -62,6 +65,22 @@ final class WasmRunner implements FunctionRunner {
   }
 
   private byte[] runOnce(String subject, byte[] payload) throws FunctionException {
+    return reused != null ? runReused(subject, payload) : runFresh(subject, payload);
+  }
+
+  private byte[] runReused(String subject, byte[] payload) throws FunctionException {
+    Instance instance = null;
+    try {
+      instance = reused.take();
+      byte[] reply = handle(instance, subject, payload);
+      reused.giveBack(instance);
+      return reply;
+    } catch (ChicoryException e) {
+      throw failure(e, instance);
+    }
+  }
+
+  private byte[] runFresh(String subject, byte[] payload) throws FunctionException {
     boolean command = prepared.form() == PreparedModule.Form.COMMAND;
     // a reply can be no bigger than the memory the module may have
     ReplyStream reply = new ReplyStream(Memory.bytes(prepared.maxPages()));
@@ -75,12 +94,7 @@ final class WasmRunner implements FunctionRunner {
       if (wasi != null) {
         imports.addFunction(wasi.toHostFunctions());
       }
-      instance = Instance.builder(prepared.module())
-          .withImportValues(imports.build())
-          .withMachineFactory(prepared.machineFactory())
-          .withMemoryFactory(this::cappedMemory)
-          .withStart(false)
-          .build();
+      instance = instantiate(imports);
       if (!command) {
         return handle(instance, subject, payload);
       }
@@ -89,15 +103,27 @@ final class WasmRunner implements FunctionRunner {
       if (!command || e.exitCode() != 0) {
         throw new FunctionException("function exited with code " + e.exitCode());
       }
-    } catch (ChicoryInterruptedException e) {
-      throw invocations.stopped();
     } catch (ChicoryException e) {
-      throw new FunctionException("function trapped: " + e.getMessage() + memoryNote(instance));
+      throw failure(e, instance);
     }
     if (reply.overflowed()) {
       throw new FunctionException("function wrote more than " + reply.maxBytes() + " bytes to stdout");
     }
     return reply.bytes();
+  }
+
+  private Instance instantiate(ImportValues.Builder imports) {
+    return Instance.builder(prepared.module())
+        .withImportValues(imports.build())
+        .withMachineFactory(prepared.machineFactory())
+        .withMemoryFactory(this::cappedMemory)
+        .withStart(false)
+        .build();
+  }
+
+  private FunctionException failure(ChicoryException e, Instance instance) {
+    return e instanceof ChicoryInterruptedException ? invocations.stopped()
+        : new FunctionException("function trapped: " + e.getMessage() + memoryNote(instance));
   }
 
   /** WASI for one call, made only for modules that import it: some 50 host functions each time. */

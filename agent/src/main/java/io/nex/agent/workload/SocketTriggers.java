@@ -90,12 +90,12 @@ final class SocketTriggers implements TriggerSource {
     closed = true;
     try {
       listener.close();
-      FrameChannel open = frames;
-      if (open != null) {
-        open.close();
-      }
     } catch (IOException ignored) {
       // closing: nothing more to tell
+    }
+    FrameChannel open = frames;
+    if (open != null) {
+      open.closeQuietly();
     }
   }
 }

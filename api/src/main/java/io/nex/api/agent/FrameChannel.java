@@ -82,7 +82,20 @@ public final class FrameChannel implements AutoCloseable {
    * reader then sees end.
    */
   public void write(ByteBuffer body) throws IOException {
+    enqueue(body);
+    flush();
+  }
+
+  /**
+   * Queues a frame without sending it: a thread that knows more frames follow at once (a burst of
+   * triggers) queues them all and {@link #flush flushes} once, one system call for the burst.
+   */
+  public void enqueue(ByteBuffer body) {
     outbox.add(new ByteBuffer[] {ByteBuffer.allocate(Integer.BYTES).putInt(0, body.remaining()), body});
+  }
+
+  /** Sends every queued frame, unless another thread is sending, which then sends them too. */
+  public void flush() throws IOException {
     while (!outbox.isEmpty() && writing.compareAndSet(false, true)) {
       try {
         drain();
@@ -130,5 +143,14 @@ public final class FrameChannel implements AutoCloseable {
   @Override
   public void close() throws IOException {
     channel.close();
+  }
+
+  /** Closes, for a caller that is giving up on the connection anyway. */
+  public void closeQuietly() {
+    try {
+      channel.close();
+    } catch (IOException ignored) {
+      // nothing more can be done with it
+    }
   }
 }

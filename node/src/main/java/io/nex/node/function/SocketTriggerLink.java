@@ -27,6 +27,7 @@ final class SocketTriggerLink implements TriggerLink {
   private final FrameChannel frames;
   private final Duration timeout;
   private final AtomicLong ids = new AtomicLong();
+  private volatile boolean gone;
   private final PendingReplies<Long, TriggerResult> pending = new PendingReplies<>("no reply from the agent in time");
 
   private SocketTriggerLink(String sandboxId, SocketChannel channel, Duration timeout) {
@@ -44,14 +45,31 @@ final class SocketTriggerLink implements TriggerLink {
 
   @Override
   public CompletableFuture<TriggerResult> call(String subject, byte[] payload) {
+    CompletableFuture<TriggerResult> result = callLater(subject, payload);
+    flush();
+    return result;
+  }
+
+  @Override
+  public CompletableFuture<TriggerResult> callLater(String subject, byte[] payload) {
     long id = ids.incrementAndGet();
     CompletableFuture<TriggerResult> result = pending.expect(id, timeout);
-    try {
-      frames.write(new TriggerCall(id, subject, payload).encode());
-    } catch (IOException e) {
+    frames.enqueue(new TriggerCall(id, subject, payload).encode());
+    if (gone) {
+      // the reader has failed what was pending before this call was registered
       pending.fail(id, new IOException("the agent's trigger socket is closed"));
     }
     return result;
+  }
+
+  @Override
+  public void flush() {
+    try {
+      frames.flush();
+    } catch (IOException e) {
+      // the socket is gone: closing it ends the reader, which fails every call still pending
+      frames.closeQuietly();
+    }
   }
 
   private void readResults() {
@@ -63,13 +81,10 @@ final class SocketTriggerLink implements TriggerLink {
     } catch (IOException | IllegalArgumentException e) {
       LOG.warn("Trigger socket of sandbox {} failed: {}", sandboxId, e.getMessage());
     } finally {
+      gone = true;
       pending.failAll(new IOException("the agent closed its trigger socket"));
       pending.close();
-      try {
-        frames.close();
-      } catch (IOException ignored) {
-        // closing: nothing more to tell
-      }
+      frames.closeQuietly();
     }
   }
 

@@ -11,6 +11,18 @@ interface TriggerLink extends AutoCloseable {
    */
   CompletableFuture<TriggerResult> call(String subject, byte[] payload);
 
+  /**
+   * Calls the function once, but may hold the call back until {@link #flush}: the caller knows
+   * more triggers are waiting right behind this one.
+   */
+  default CompletableFuture<TriggerResult> callLater(String subject, byte[] payload) {
+    return call(subject, payload);
+  }
+
+  /** Sends the calls held back by {@link #callLater}. */
+  default void flush() {
+  }
+
   /** Sends no more; results of calls already sent still arrive. */
   @Override
   void close();

@@ -17,7 +17,9 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.BiFunction;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -64,7 +66,14 @@ public final class TriggerRouter implements AutoCloseable {
     Dispatcher dispatcher = triggers.createDispatcher();
     runtimeNanos.put(deployment.id(), new AtomicLong());
     for (String subject : deployment.triggerSubjects()) {
-      dispatcher.subscribe(subject, deployment.name(), msg -> trigger(deployment, link, msg));
+      dispatcher.subscribe(subject, deployment.name(), msg -> {
+        // a burst of triggers goes to the agent in one write, sent once the last has arrived
+        boolean more = dispatcher.getPendingMessageCount() > 0;
+        trigger(deployment, more ? link::callLater : link::call, msg);
+        if (!more) {
+          link.flush();
+        }
+      });
     }
     byWorkload.put(deployment.id(), dispatcher);
   }
@@ -88,9 +97,10 @@ public final class TriggerRouter implements AutoCloseable {
     return Duration.ofNanos(total == null ? 0 : total.get());
   }
 
-  private void trigger(Deployment deployment, TriggerLink link, Message msg) {
+  private void trigger(Deployment deployment, BiFunction<String, byte[], CompletableFuture<TriggerResult>> call,
+      Message msg) {
     long started = System.nanoTime();
-    link.call(msg.getSubject(), msg.getData() == null ? NO_PAYLOAD : msg.getData())
+    call.apply(msg.getSubject(), msg.getData() == null ? NO_PAYLOAD : msg.getData())
         .whenComplete((result, failure) -> {
           long elapsed = System.nanoTime() - started;
           String error = failure != null ? describe(failure) : result.error();

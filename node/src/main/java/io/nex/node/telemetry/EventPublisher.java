@@ -1,7 +1,6 @@
 package io.nex.node.telemetry;
 
 import io.nats.client.Connection;
-import io.nex.api.Json;
 import io.nex.api.Subjects;
 import io.nex.api.events.CloudEvent;
 
@@ -16,8 +15,7 @@ public final class EventPublisher {
   }
 
   public void publish(String namespace, String type, Object data) {
-    CloudEvent event = CloudEvent.of(nodeId, namespace, type, data);
-    connection.publish(Subjects.event(namespace, type), Json.write(event));
+    connection.publish(Subjects.event(namespace, type), CloudEvent.encode(nodeId, namespace, type, data));
   }
 
   public void publishSystem(String type, Object data) {
