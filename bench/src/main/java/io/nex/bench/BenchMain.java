@@ -1,6 +1,5 @@
 package io.nex.bench;
 
-import java.nio.file.Files;
 import java.util.List;
 
 /** Runs the benchmarks named on the command line (all of them by default) and prints their figures. */
@@ -26,7 +25,7 @@ public final class BenchMain {
           // deploy latency inside a VM next to the other sandboxes, in the same run
           DeployBench.run("process", VM_DEPLOYS, "");
           DeployBench.run("namespace", VM_DEPLOYS, "");
-          DeployBench.run("qemu", VM_DEPLOYS, VmBench.imageConfig(Files.createTempDirectory("nex-bench-vm")));
+          DeployBench.run("qemu", VM_DEPLOYS, VmBench.imageConfig(Scratch.dir("nex-bench-vm")));
         }
         case "startup", "deploy", "trigger" -> {
           for (String sandbox : sandboxes) {

@@ -14,7 +14,6 @@ import io.nex.testkit.ControlPlaneServer;
 import io.nex.testkit.DeployClient;
 import io.nex.testkit.NodeProcess;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -38,7 +37,7 @@ final class DeployBench {
 
   /** @param extraConfig more node config fields (a VM sandbox's image), or empty */
   static void run(String sandbox, int deploys, String extraConfig) throws Exception {
-    Path dir = Files.createTempDirectory("nex-bench-deploy");
+    Path dir = Scratch.dir("nex-bench-deploy");
     Path res = dir.resolve("node");
     String extra = extraConfig.isEmpty() ? "\"machine_pool_size\": 2, \"sandbox\": \"" + sandbox + "\""
         : "\"machine_pool_size\": 2, " + extraConfig;

@@ -16,7 +16,6 @@ import io.nex.testkit.ControlPlaneCluster;
 import io.nex.testkit.DeployClient;
 import io.nex.testkit.NodeProcess;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,7 +39,7 @@ final class FleetBench {
   private FleetBench() {}
 
   static void run() throws Exception {
-    Path dir = Files.createTempDirectory("nex-bench-fleet");
+    Path dir = Scratch.dir("nex-bench-fleet");
     List<NodeProcess> nodes = new ArrayList<>();
     List<Connection> connections = new ArrayList<>();
     try (ControlPlaneCluster cluster = ControlPlaneCluster.start(dir, NODES)) {

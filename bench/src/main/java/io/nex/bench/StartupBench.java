@@ -23,7 +23,7 @@ final class StartupBench {
   private StartupBench() {}
 
   static void run(String sandbox) throws Exception {
-    Path dir = Files.createTempDirectory("nex-bench-startup");
+    Path dir = Scratch.dir("nex-bench-startup");
     try (ControlPlaneServer controlPlane = ControlPlaneServer.start(dir)) {
       System.out.println("\n== node start → all N agents handshaken (" + RUNS + " runs each, sandbox=" + sandbox + ")");
       System.out.printf("%4s %14s %14s %22s%n", "N", "p50 ms", "max ms", "awaiting→ready p50 ms");

@@ -10,7 +10,6 @@ import io.nex.testkit.ControlPlaneServer;
 import io.nex.testkit.DeployClient;
 import io.nex.testkit.NodeProcess;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,7 +32,7 @@ final class TriggerBench {
   private TriggerBench() {}
 
   static void run(String sandbox) throws Exception {
-    Path dir = Files.createTempDirectory("nex-bench-trigger");
+    Path dir = Scratch.dir("nex-bench-trigger");
     Path res = dir.resolve("node");
     try (ControlPlaneServer controlPlane = ControlPlaneServer.start(dir);
         Connection nc = Nats.connect(controlPlane.url());

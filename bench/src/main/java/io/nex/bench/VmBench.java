@@ -37,7 +37,7 @@ final class VmBench {
   }
 
   static void run() throws Exception {
-    Path dir = Files.createTempDirectory("nex-bench-vm");
+    Path dir = Scratch.dir("nex-bench-vm");
     String vm = imageConfig(dir);
     List<Double> launchToHandshake = new ArrayList<>();
     List<Double> rssMib = new ArrayList<>();
