@@ -4,15 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.nats.client.Connection;
-import io.nats.client.Nats;
 import io.nex.api.Envelope;
 import io.nex.api.control.RunResponse;
 import io.nex.node.sandbox.AgentLaunch;
 import io.nex.node.sandbox.namespace.NamespaceSandboxDriver;
-import io.nex.testkit.ControlPlaneServer;
 import io.nex.testkit.DeployClient;
-import io.nex.testkit.NodeProcess;
+import io.nex.testkit.OneNode;
 import io.nex.testkit.ProcessScan;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -38,24 +35,20 @@ class AgentKilledTest {
       var unavailable = NamespaceSandboxDriver.unavailableReason();
       assumeTrue(unavailable.isEmpty(), () -> "namespace sandbox unavailable here: " + unavailable.orElse(""));
     }
-    Path res = dir.resolve("node");
-    try (ControlPlaneServer controlPlane = ControlPlaneServer.start(dir);
-        Connection nc = Nats.connect(controlPlane.url());
-        NodeProcess node = NodeProcess.start(res, controlPlane.url(), NodeProcess.config(res,
-            "\"machine_pool_size\": 2, \"sandbox\": \"" + sandbox + "\""));
-        EventRecorder events = new EventRecorder(nc)) {
-      node.awaitLog("Received agent handshake", 2, Duration.ofSeconds(30));
-      DeployClient client = new DeployClient(nc);
+    try (OneNode one = OneNode.start(dir, "\"machine_pool_size\": 2, \"sandbox\": \"" + sandbox + "\"", 2);
+        EventRecorder events = new EventRecorder(one.connection())) {
+      DeployClient client = one.client();
       Path echo = Path.of(System.getProperty("echo.native"));
-      Envelope reply = client.deploy("default", node.nodeId(), client.request("echokilled", "native",
-          client.upload("echokilled", echo), DeployClient.sha256(echo), Map.of("NATS_URL", controlPlane.url()),
-          node.nodeId(), client.nodeXkey("default", node.nodeId()), List.of("echo.killed")));
-      assertThat(reply.error()).as(node.log()).isNull();
+      Envelope reply = client.deploy("default", one.node().nodeId(), client.request("echokilled", "native",
+          client.upload("echokilled", echo), DeployClient.sha256(echo), Map.of("NATS_URL", one.controlPlane().url()),
+          one.node().nodeId(), client.nodeXkey("default", one.node().nodeId()), List.of("echo.killed")));
+      assertThat(reply.error()).as(one.node().log()).isNull();
       String id = reply.dataAs(RunResponse.class).id();
       await().atMost(Duration.ofSeconds(10)).ignoreExceptions()
-          .until(() -> nc.request("echo.killed", "x".getBytes(StandardCharsets.UTF_8), Duration.ofSeconds(1)) != null);
-      node.awaitLog("Received agent handshake", 3, Duration.ofSeconds(30));
-      Path sandboxDir = res.resolve("nodes").resolve(node.nodeId()).resolve("sandboxes").resolve(id);
+          .until(() -> one.connection().request("echo.killed", "x".getBytes(StandardCharsets.UTF_8),
+              Duration.ofSeconds(1)) != null);
+      one.node().awaitLog("Received agent handshake", 3, Duration.ofSeconds(30));
+      Path sandboxDir = one.resources().resolve("nodes").resolve(one.node().nodeId()).resolve("sandboxes").resolve(id);
       assertThat(sandboxDir).isDirectory();
 
       kill9(agentOf(id));
@@ -65,16 +58,16 @@ class AgentKilledTest {
           .orElseThrow().body()).contains("\"reason\":\"agent exited with code 137\"", "\"code\":137");
       await().atMost(Duration.ofSeconds(5)).until(() -> ProcessScan.processesMentioning(id).isEmpty());
       assertThat(sandboxDir).doesNotExist();
-      assertThat(nc.request("echo.killed", "x".getBytes(StandardCharsets.UTF_8), Duration.ofMillis(500)))
+      assertThat(one.connection().request("echo.killed", "x".getBytes(StandardCharsets.UTF_8), Duration.ofMillis(500)))
           .as("the echo died with its agent").isNull();
 
-      String warm = node.log().lines().filter(l -> l.contains("Received agent handshake"))
+      String warm = one.node().log().lines().filter(l -> l.contains("Received agent handshake"))
           .map(l -> l.replaceAll(".*vmid=(\\S+).*", "$1")).filter(v -> !v.equals(id)).reduce((a, b) -> b).orElseThrow();
       kill9(agentOf(warm));
-      node.awaitLog("Warm agent exited with code 137; replacing it vmid=" + warm, 1, Duration.ofSeconds(10));
-      node.awaitLog("Received agent handshake", 4, Duration.ofSeconds(30));
+      one.node().awaitLog("Warm agent exited with code 137; replacing it vmid=" + warm, 1, Duration.ofSeconds(10));
+      one.node().awaitLog("Received agent handshake", 4, Duration.ofSeconds(30));
       await().atMost(Duration.ofSeconds(5)).until(() -> ProcessScan.processesMentioning(warm).isEmpty());
-      assertThat(node.isAlive()).isTrue();
+      assertThat(one.node().isAlive()).isTrue();
     }
   }
 

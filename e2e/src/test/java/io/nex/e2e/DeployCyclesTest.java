@@ -11,6 +11,7 @@ import io.nex.testkit.ControlPlaneServer;
 import io.nex.testkit.DeployClient;
 import io.nex.testkit.Monitoring;
 import io.nex.testkit.NodeProcess;
+import io.nex.testkit.OneNode;
 import io.nex.testkit.ProcessScan;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,32 +33,29 @@ class DeployCyclesTest {
   @Test
   void fiftyDeployStopCyclesLeaveNoProcessFileOrSubscriptionBehind() throws Exception {
     Path res = dir.resolve("node");
-    try (ControlPlaneServer controlPlane = ControlPlaneServer.start(dir);
-        Connection nc = Nats.connect(controlPlane.url());
-        NodeProcess node = NodeProcess.start(res, controlPlane.url(),
-            NodeProcess.config(res, "\"machine_pool_size\": " + POOL + ", \"sandbox\": \"process\""))) {
-      node.awaitLog("Received agent handshake", POOL, Duration.ofSeconds(30));
-      DeployClient client = new DeployClient(nc);
+    try (OneNode one = OneNode.start(dir, "\"machine_pool_size\": " + POOL + ", \"sandbox\": \"process\"", POOL)) {
+      DeployClient client = one.client();
       Path echo = Path.of(System.getProperty("echo.native"));
       String location = client.upload("echo", echo);
       String sha256 = DeployClient.sha256(echo);
-      String xkey = client.nodeXkey("default", node.nodeId());
+      String xkey = client.nodeXkey("default", one.node().nodeId());
 
       long subscriptionsBefore = 0;
       for (int i = 0; i < CYCLES; i++) {
-        Envelope deployed = client.deploy("default", node.nodeId(), client.request("cycle", "native", location, sha256,
-            Map.of("NATS_URL", controlPlane.url()), node.nodeId(), xkey, List.of("echo.cycle")));
-        assertThat(deployed.error()).as("cycle %d; log:\n%s", i, node.log()).isNull();
+        Envelope deployed = client.deploy("default", one.node().nodeId(), client.request("cycle", "native", location,
+            sha256, Map.of("NATS_URL", one.controlPlane().url()), one.node().nodeId(), xkey, List.of("echo.cycle")));
+        assertThat(deployed.error()).as("cycle %d; log:\n%s", i, one.node().log()).isNull();
         String id = deployed.dataAs(RunResponse.class).id();
         if (i == 0) {
           // the first deploy creates the node's caches and the echo's subscription
           await().atMost(Duration.ofSeconds(10)).ignoreExceptions()
-              .until(() -> nc.request("echo.cycle", new byte[0], Duration.ofSeconds(1)) != null);
-          assertThat(client.stop("default", node.nodeId(), id, "cycle").error()).isNull();
-          subscriptionsBefore = controlPlane.subscriptionCount();
+              .until(() -> one.connection().request("echo.cycle", new byte[0], Duration.ofSeconds(1)) != null);
+          assertThat(client.stop("default", one.node().nodeId(), id, "cycle").error()).isNull();
+          subscriptionsBefore = one.controlPlane().subscriptionCount();
           continue;
         }
-        assertThat(client.stop("default", node.nodeId(), id, "cycle").error()).as("stop in cycle %d", i).isNull();
+        assertThat(client.stop("default", one.node().nodeId(), id, "cycle").error()).as("stop in cycle %d", i)
+            .isNull();
       }
 
       await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
@@ -67,9 +65,9 @@ class DeployCyclesTest {
         // the node's own connection and one per pooled agent (a refill may still be connecting)
         assertThat(internalConnections(res)).isEqualTo(1 + POOL);
       });
-      assertThat(controlPlane.subscriptionCount()).isLessThanOrEqualTo(subscriptionsBefore);
-      node.signal("TERM");
-      assertThat(node.awaitExit(Duration.ofSeconds(20))).isZero();
+      assertThat(one.controlPlane().subscriptionCount()).isLessThanOrEqualTo(subscriptionsBefore);
+      one.node().signal("TERM");
+      assertThat(one.node().awaitExit(Duration.ofSeconds(20))).isZero();
     }
     assertThat(ProcessScan.processesMentioning(res.toString())).isEmpty();
   }

@@ -4,13 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.nats.client.Connection;
 import io.nats.client.Message;
-import io.nats.client.Nats;
 import io.nex.api.Json;
 import io.nex.testkit.Cli;
-import io.nex.testkit.ControlPlaneServer;
-import io.nex.testkit.NodeProcess;
+import io.nex.testkit.OneNode;
 import io.nex.testkit.ProcessScan;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -34,31 +31,23 @@ import org.junit.jupiter.params.provider.CsvSource;
 class DeployEchoTest {
   private static final Pattern WORKLOAD_ID = Pattern.compile("with ID: ([0-9a-v]{20})");
   @TempDir static Path dir;
-  static ControlPlaneServer controlPlane;
-  static NodeProcess node;
-  static Connection nc;
+  static OneNode one;
   static JsClient js;
 
   @BeforeAll
   static void start() throws Exception {
-    controlPlane = ControlPlaneServer.start(dir);
-    Path res = dir.resolve("node");
-    node = NodeProcess.start(res, controlPlane.url(), NodeProcess.config(res, "\"machine_pool_size\": 2"));
-    node.awaitLog("Received agent handshake", 2, Duration.ofSeconds(30));
-    nc = Nats.connect(controlPlane.url());
+    one = OneNode.start(dir, "\"machine_pool_size\": 2", 2);
     js = JsClient.install();
   }
 
   @AfterAll
   static void stop() throws Exception {
-    nc.close();
-    node.close();
-    controlPlane.close();
+    one.close();
   }
 
   private static String[] cliArgs(String... args) {
     List<String> all = new java.util.ArrayList<>(List.of(args));
-    all.addAll(List.of("-s", controlPlane.url(), "--timeout", "2s"));
+    all.addAll(List.of("-s", one.controlPlane().url(), "--timeout", "2s"));
     return all.toArray(String[]::new);
   }
 
@@ -71,10 +60,10 @@ class DeployEchoTest {
   void devrunEchoAnswersJnatsAndTheJsClientThenStops(String property, String type, String name) throws Exception {
     Path artifact = Path.of(System.getProperty(property));
     String subject = "echo." + type;
-    try (EventRecorder recorder = new EventRecorder(nc)) {
+    try (EventRecorder recorder = new EventRecorder(one.connection())) {
       Cli.Result devrun = Cli.run(cliArgs("devrun", artifact.toString(), "--type", type, "--argv", subject,
-          "--issuer", keyFlags("--issuer"), "--xkey", keyFlags("--xkey"), "NATS_URL=" + controlPlane.url()));
-      assertThat(devrun.exitCode()).as(devrun.stderr() + "\n" + node.log()).isZero();
+          "--issuer", keyFlags("--issuer"), "--xkey", keyFlags("--xkey"), "NATS_URL=" + one.controlPlane().url()));
+      assertThat(devrun.exitCode()).as(devrun.stderr() + "\n" + one.node().log()).isZero();
       assertThat(devrun.stdout()).contains("🚀 Workload '" + name + "' accepted");
       Matcher m = WORKLOAD_ID.matcher(devrun.stdout());
       assertThat(m.find()).isTrue();
@@ -82,23 +71,24 @@ class DeployEchoTest {
 
       byte[] payload = ("hello " + type).getBytes(StandardCharsets.UTF_8);
       Message reply = await().atMost(Duration.ofSeconds(20)).ignoreExceptions()
-          .until(() -> nc.request(subject, payload, Duration.ofSeconds(1)), r -> r != null);
+          .until(() -> one.connection().request(subject, payload, Duration.ofSeconds(1)), r -> r != null);
       assertThat(reply.getData()).isEqualTo(payload);
-      assertThat(js.request(controlPlane.url(), subject, "from javascript", 3))
+      assertThat(js.request(one.controlPlane().url(), subject, "from javascript", 3))
           .containsExactly("from javascript", "from javascript", "from javascript");
 
       JsonNode nodes = Json.mapper().readTree(Cli.run(cliArgs("node", "ls", "--json")).stdout());
       assertThat(nodes.get(0).get("running_machines").asInt()).isEqualTo(1);
-      JsonNode info = Json.mapper().readTree(Cli.run(cliArgs("node", "info", node.nodeId(), "--json")).stdout());
+      JsonNode info = Json.mapper().readTree(Cli.run(cliArgs("node", "info", one.node().nodeId(), "--json")).stdout());
       assertThat(info.get("machines")).hasSize(1);
       assertThat(info.get("machines").get(0).get("id").asText()).isEqualTo(id);
       assertThat(info.get("machines").get(0).get("workload").get("type").asText()).isEqualTo(type);
 
       await().atMost(Duration.ofSeconds(10)).until(() -> recorder.any("$NEX.events.default.workload_deployed", id));
-      String logPrefix = "$NEX.logs.default." + node.nodeId() + "." + name + "." + id;
+      String logPrefix = "$NEX.logs.default." + one.node().nodeId() + "." + name + "." + id;
       await().atMost(Duration.ofSeconds(10)).until(() -> recorder.any(logPrefix, "echo service listening"));
 
-      Cli.Result stop = Cli.run(cliArgs("stop", node.nodeId(), id, "--name", name, "--issuer", keyFlags("--issuer")));
+      Cli.Result stop = Cli.run(cliArgs("stop", one.node().nodeId(), id, "--name", name,
+          "--issuer", keyFlags("--issuer")));
       assertThat(stop.exitCode()).as(stop.stderr()).isZero();
       assertThat(stop.stdout()).contains("✅ Workload '" + name + "' stopped.");
       await().atMost(Duration.ofSeconds(10)).until(() -> recorder.any("$NEX.events.default.workload_undeployed", id));
@@ -112,7 +102,7 @@ class DeployEchoTest {
   /** Whether anything answers on {@code subject}; "no responders" and a timeout both mean no. */
   private static boolean answers(String subject) throws InterruptedException {
     try {
-      return nc.request(subject, new byte[0], Duration.ofMillis(500)) != null;
+      return one.connection().request(subject, new byte[0], Duration.ofMillis(500)) != null;
     } catch (RuntimeException noResponders) {
       return false;
     }
@@ -128,7 +118,7 @@ class DeployEchoTest {
     Files.writeString(script, "#!/bin/sh\nprintf '%s' \"$SECRET_TOKEN\" | sha256sum\nexec sleep 600\n");
     Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
     Cli.Result devrun;
-    try (EventRecorder recorder = new EventRecorder(nc)) {
+    try (EventRecorder recorder = new EventRecorder(one.connection())) {
       devrun = Cli.run(cliArgs("devrun", script.toString(), "--type", "native", "--issuer", keyFlags("--issuer"),
           "--xkey", keyFlags("--xkey"), "SECRET_TOKEN=" + secret));
       assertThat(devrun.exitCode()).as(devrun.stderr()).isZero();
@@ -136,15 +126,15 @@ class DeployEchoTest {
 
       Matcher m = WORKLOAD_ID.matcher(devrun.stdout());
       assertThat(m.find()).isTrue();
-      Cli.Result info = Cli.run(cliArgs("node", "info", node.nodeId(), "--json"));
-      Cli.Result stop = Cli.run(cliArgs("stop", node.nodeId(), m.group(1), "--name", "secretreadersh",
+      Cli.Result info = Cli.run(cliArgs("node", "info", one.node().nodeId(), "--json"));
+      Cli.Result stop = Cli.run(cliArgs("stop", one.node().nodeId(), m.group(1), "--name", "secretreadersh",
           "--issuer", keyFlags("--issuer")));
       assertThat(stop.exitCode()).as(stop.stderr()).isZero();
       await().atMost(Duration.ofSeconds(10)).until(() -> recorder.any("$NEX.events.default.workload_undeployed",
           m.group(1)));
 
       assertThat(recorder.all()).isNotEmpty().allSatisfy(msg -> assertThat(msg.body()).doesNotContain(secret));
-      assertThat(node.log()).doesNotContain(secret);
+      assertThat(one.node().log()).doesNotContain(secret);
       assertThat(devrun.stdout() + devrun.stderr() + info.stdout() + info.stderr() + stop.stdout() + stop.stderr())
           .doesNotContain(secret);
     }

@@ -2,8 +2,6 @@ package io.nex.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.nats.client.Connection;
-import io.nats.client.Nats;
 import io.nex.api.Envelope;
 import io.nex.api.Json;
 import io.nex.api.control.DeployRequest;
@@ -13,9 +11,8 @@ import io.nex.keys.KeyType;
 import io.nex.keys.NKeyPair;
 import io.nex.keys.WorkloadJwt;
 import io.nex.keys.XKeyPair;
-import io.nex.testkit.ControlPlaneServer;
 import io.nex.testkit.DeployClient;
-import io.nex.testkit.NodeProcess;
+import io.nex.testkit.OneNode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,10 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DeployRefusalTest {
   @TempDir static Path dir;
-  static ControlPlaneServer controlPlane;
-  static NodeProcess node;
-  static Connection nc;
-  static DeployClient client;
+  static OneNode one;
   static String nodeId;
   static String xkey;
   static String location;
@@ -47,43 +41,35 @@ class DeployRefusalTest {
 
   @BeforeAll
   static void start() throws Exception {
-    controlPlane = ControlPlaneServer.start(dir);
-    nc = Nats.connect(controlPlane.url());
-    client = new DeployClient(nc);
-    Path res = dir.resolve("node");
-    node = NodeProcess.start(res, controlPlane.url(), NodeProcess.config(res,
-        "\"machine_pool_size\": 1, \"workload_types\": [\"native\", \"jar\"], \"valid_issuers\": [\""
-            + client.issuer().publicKey() + "\"]"));
-    node.awaitLog("Received agent handshake", 1, Duration.ofSeconds(30));
-    nodeId = node.nodeId();
-    xkey = client.nodeXkey("default", nodeId);
+    one = OneNode.start(dir, client -> "\"machine_pool_size\": 1, \"workload_types\": [\"native\", \"jar\"], "
+        + "\"valid_issuers\": [\"" + client.issuer().publicKey() + "\"]", 1, Duration.ofSeconds(30));
+    nodeId = one.node().nodeId();
+    xkey = one.client().nodeXkey("default", nodeId);
     Path echo = Path.of(System.getProperty("echo.native"));
-    location = client.upload("echo", echo);
+    location = one.client().upload("echo", echo);
     sha256 = DeployClient.sha256(echo);
   }
 
   @AfterAll
   static void stop() throws Exception {
-    nc.close();
-    node.close();
-    controlPlane.close();
+    one.close();
   }
 
   @AfterEach
   void nodeStillServes() throws Exception {
-    assertThat(node.isAlive()).as(node.log()).isTrue();
-    Envelope ping = Json.read(nc.request("$NEX.PING." + nodeId, new byte[0], Duration.ofSeconds(2)).getData(),
-        Envelope.class);
+    assertThat(one.node().isAlive()).as(one.node().log()).isTrue();
+    Envelope ping = Json.read(one.connection().request("$NEX.PING." + nodeId, new byte[0], Duration.ofSeconds(2))
+        .getData(), Envelope.class);
     assertThat(ping.dataAs(PingResponse.class).nodeId()).isEqualTo(nodeId);
   }
 
   private static DeployRequest good(String name) {
-    return client.request(name, "native", location, sha256, Map.of("NATS_URL", controlPlane.url()), nodeId, xkey,
-        List.of("echo.refusal"));
+    return one.client().request(name, "native", location, sha256, Map.of("NATS_URL", one.controlPlane().url()),
+        nodeId, xkey, List.of("echo.refusal"));
   }
 
   private static String refusal(DeployRequest request) throws InterruptedException {
-    return refusal(client.deploy("default", nodeId, request));
+    return refusal(one.client().deploy("default", nodeId, request));
   }
 
   private static String refusal(Envelope reply) {
@@ -100,7 +86,7 @@ class DeployRefusalTest {
 
   @Test
   void malformedJson() throws Exception {
-    assertThat(refusal(client.deployRaw("default", nodeId, "{\"type\": ".getBytes(StandardCharsets.UTF_8))))
+    assertThat(refusal(one.client().deployRaw("default", nodeId, "{\"type\": ".getBytes(StandardCharsets.UTF_8))))
         .startsWith("malformed JSON for DeployRequest");
   }
 
@@ -131,7 +117,7 @@ class DeployRefusalTest {
   void hashMismatch() throws Exception {
     DeployRequest r = good("refused");
     String otherHash = "0".repeat(64);
-    String jwt = WorkloadJwt.issue(client.issuer(), "refused", otherHash);
+    String jwt = WorkloadJwt.issue(one.client().issuer(), "refused", otherHash);
     assertThat(refusal(with(r, "native", r.location(), jwt, r.environment(), r.senderPublicKey())))
         .startsWith("artifact hash mismatch").contains(otherHash).contains(sha256);
   }
@@ -147,7 +133,7 @@ class DeployRefusalTest {
   void badSignature() throws Exception {
     DeployRequest r = good("refused");
     String[] parts = r.workloadJwt().split("\\.");
-    String otherClaims = WorkloadJwt.issue(client.issuer(), "impostor", sha256).split("\\.")[1];
+    String otherClaims = WorkloadJwt.issue(one.client().issuer(), "impostor", sha256).split("\\.")[1];
     String forged = parts[0] + "." + otherClaims + "." + parts[2];
     assertThat(refusal(with(r, "native", r.location(), forged, r.environment(), r.senderPublicKey())))
         .startsWith("invalid workload_jwt").contains("signature");
@@ -184,35 +170,36 @@ class DeployRefusalTest {
   @Test
   void oversizedRequest() throws Exception {
     byte[] huge = ("{\"description\": \"" + "x".repeat(300 * 1024) + "\"}").getBytes(StandardCharsets.UTF_8);
-    assertThat(refusal(client.deployRaw("default", nodeId, huge))).contains("over the limit of 262144");
+    assertThat(refusal(one.client().deployRaw("default", nodeId, huge))).contains("over the limit of 262144");
   }
 
   @Test
   void stopByAnotherIssuerAndStopOfAnUnknownId() throws Exception {
-    RunResponse run = client.deploy("default", nodeId, good("stoppable")).dataAs(RunResponse.class);
+    RunResponse run = one.client().deploy("default", nodeId, good("stoppable")).dataAs(RunResponse.class);
     assertThat(run.started()).isTrue();
     try {
-      Envelope foreign = client.stopAs(NKeyPair.create(KeyType.ACCOUNT), "default", nodeId, run.id(), "stoppable");
+      Envelope foreign = one.client().stopAs(NKeyPair.create(KeyType.ACCOUNT), "default", nodeId, run.id(),
+          "stoppable");
       assertThat(foreign.failed()).isTrue();
       assertThat(foreign.type()).isEqualTo("io.nats.nex.v1.stop_response");
       assertThat(foreign.error()).isEqualTo("only the issuer that deployed workload " + run.id() + " may stop it");
 
-      Envelope otherNamespace = client.stop("elsewhere", nodeId, run.id(), "stoppable");
+      Envelope otherNamespace = one.client().stop("elsewhere", nodeId, run.id(), "stoppable");
       assertThat(otherNamespace.error()).isEqualTo("no such workload: " + run.id());
     } finally {
-      assertThat(client.stop("default", nodeId, run.id(), "stoppable").failed()).isFalse();
+      assertThat(one.client().stop("default", nodeId, run.id(), "stoppable").failed()).isFalse();
     }
-    Envelope unknown = client.stop("default", nodeId, "aaaaaaaaaaaaaaaaaaaa", "stoppable");
+    Envelope unknown = one.client().stop("default", nodeId, "aaaaaaaaaaaaaaaaaaaa", "stoppable");
     assertThat(unknown.error()).isEqualTo("no such workload: aaaaaaaaaaaaaaaaaaaa");
-    Envelope again = client.stop("default", nodeId, run.id(), "stoppable");
+    Envelope again = one.client().stop("default", nodeId, run.id(), "stoppable");
     assertThat(again.error()).isEqualTo("no such workload: " + run.id());
   }
 
   @Test
   void unsignedStop() throws Exception {
-    Envelope reply = client.deployRaw("default", nodeId, new byte[0]);
+    Envelope reply = one.client().deployRaw("default", nodeId, new byte[0]);
     assertThat(reply.error()).startsWith("empty request body");
-    io.nats.client.Message stop = nc.request("$NEX.STOP.default." + nodeId,
+    io.nats.client.Message stop = one.connection().request("$NEX.STOP.default." + nodeId,
         "{\"workload_id\": \"aaaaaaaaaaaaaaaaaaaa\"}".getBytes(StandardCharsets.UTF_8), Duration.ofSeconds(5));
     assertThat(Json.read(stop.getData(), Envelope.class).error()).isEqualTo("no such workload: aaaaaaaaaaaaaaaaaaaa");
   }
@@ -223,7 +210,7 @@ class DeployRefusalTest {
     // cached it must still be caught by the node, not handed to the agent
     Path impostor = dir.resolve("impostor.sh");
     Files.writeString(impostor, "#!/bin/sh\necho pwned\n");
-    String replaced = client.upload("echo-replaced", impostor);
+    String replaced = one.client().upload("echo-replaced", impostor);
     DeployRequest r = good("refused");
     assertThat(refusal(with(r, "native", replaced, r.workloadJwt(), r.environment(), r.senderPublicKey())))
         .startsWith("artifact hash mismatch");

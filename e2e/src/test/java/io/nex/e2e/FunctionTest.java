@@ -4,15 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.nats.client.Connection;
 import io.nats.client.Message;
-import io.nats.client.Nats;
 import io.nex.api.Envelope;
 import io.nex.api.Json;
 import io.nex.api.control.RunResponse;
-import io.nex.testkit.ControlPlaneServer;
 import io.nex.testkit.DeployClient;
-import io.nex.testkit.NodeProcess;
+import io.nex.testkit.OneNode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,41 +25,30 @@ import org.junit.jupiter.api.io.TempDir;
 /** Functions end to end: triggers, replies, events, host services, limits, refusals at deploy. */
 class FunctionTest {
   @TempDir static Path dir;
-  static ControlPlaneServer controlPlane;
-  static NodeProcess node;
-  static Connection nc;
-  static DeployClient client;
+  static OneNode one;
   static JsClient js;
 
   @BeforeAll
   static void start() throws Exception {
-    controlPlane = ControlPlaneServer.start(dir);
-    nc = Nats.connect(controlPlane.url());
-    client = new DeployClient(nc);
     js = JsClient.install();
-    Path res = dir.resolve("node");
-    node = NodeProcess.start(res, controlPlane.url(), NodeProcess.config(res,
-        "\"machine_pool_size\": 2, \"function_timeout_ms\": 1000"));
-    node.awaitLog("Received agent handshake", 2, Duration.ofSeconds(30));
+    one = OneNode.start(dir, "\"machine_pool_size\": 2, \"function_timeout_ms\": 1000", 2);
   }
 
   @AfterAll
   static void stop() throws Exception {
-    nc.close();
-    node.close();
-    controlPlane.close();
+    one.close();
   }
 
   private static RunResponse deploy(String name, String type, Path artifact, String... triggers) throws Exception {
-    Envelope reply = client.deploy("default", node.nodeId(), client.functionRequest(name, type,
-        client.upload(name, artifact), DeployClient.sha256(artifact), node.nodeId(), List.of(triggers)));
-    assertThat(reply.error()).as(node.log()).isNull();
+    Envelope reply = one.client().deploy("default", one.node().nodeId(), one.client().functionRequest(name, type,
+        one.client().upload(name, artifact), DeployClient.sha256(artifact), one.node().nodeId(), List.of(triggers)));
+    assertThat(reply.error()).as(one.node().log()).isNull();
     return reply.dataAs(RunResponse.class);
   }
 
   private static String refusal(String name, String type, Path artifact, String... triggers) throws Exception {
-    Envelope reply = client.deploy("default", node.nodeId(), client.functionRequest(name, type,
-        client.upload(name, artifact), DeployClient.sha256(artifact), node.nodeId(), List.of(triggers)));
+    Envelope reply = one.client().deploy("default", one.node().nodeId(), one.client().functionRequest(name, type,
+        one.client().upload(name, artifact), DeployClient.sha256(artifact), one.node().nodeId(), List.of(triggers)));
     assertThat(reply.failed()).isTrue();
     return reply.error();
   }
@@ -76,7 +62,7 @@ class FunctionTest {
   }
 
   private static Message request(String subject, String payload) throws InterruptedException {
-    Message reply = nc.request(subject, payload.getBytes(StandardCharsets.UTF_8), Duration.ofSeconds(5));
+    Message reply = one.connection().request(subject, payload.getBytes(StandardCharsets.UTF_8), Duration.ofSeconds(5));
     assertThat(reply).as("reply on " + subject).isNotNull();
     return reply;
   }
@@ -84,20 +70,20 @@ class FunctionTest {
   @Test
   void javascriptEchoAnswersJnatsAndTheJsClientWithEvents() throws Exception {
     RunResponse run = deploy("jsecho", "javascript", Path.of(System.getProperty("echo.js")), "fn.js.echo", "fn.js.more.*");
-    try (EventRecorder recorder = new EventRecorder(nc)) {
+    try (EventRecorder recorder = new EventRecorder(one.connection())) {
       assertThat(text(request("fn.js.echo", "hello"))).isEqualTo("\"hello\"");
       assertThat(text(request("fn.js.more.x", "wildcard"))).isEqualTo("\"wildcard\"");
-      assertThat(js.request(controlPlane.url(), "fn.js.echo", "from javascript", 2))
+      assertThat(js.request(one.controlPlane().url(), "fn.js.echo", "from javascript", 2))
           .containsExactly("\"from javascript\"", "\"from javascript\"");
       await().atMost(Duration.ofSeconds(5)).until(() -> recorder.on("$NEX.events.default.function_exec_succeeded").size() >= 4);
       JsonNode event = Json.mapper().readTree(recorder.on("$NEX.events.default.function_exec_succeeded").get(0).body());
       assertThat(event.get("data").get("workload_name").asText()).isEqualTo("jsecho");
       assertThat(event.get("data").get("trigger_subject").asText()).isEqualTo("fn.js.echo");
       assertThat(event.get("data").get("elapsed_nanos").asLong()).isPositive();
-      await().atMost(Duration.ofSeconds(5)).until(() -> recorder.any("$NEX.logs.default." + node.nodeId() + ".jsecho",
-          "echo on fn.js.echo"));
+      await().atMost(Duration.ofSeconds(5)).until(() -> recorder.any(
+          "$NEX.logs.default." + one.node().nodeId() + ".jsecho", "echo on fn.js.echo"));
     } finally {
-      client.stop("default", node.nodeId(), run.id(), "jsecho");
+      one.client().stop("default", one.node().nodeId(), run.id(), "jsecho");
     }
   }
 
@@ -106,9 +92,10 @@ class FunctionTest {
     RunResponse run = deploy("wasmecho", "wasm", Path.of(System.getProperty("echo.wasm")), "fn.wasm.echo");
     try {
       assertThat(text(request("fn.wasm.echo", "hello wasm"))).isEqualTo("hello wasm");
-      assertThat(js.request(controlPlane.url(), "fn.wasm.echo", "via node.js", 1)).containsExactly("via node.js");
+      assertThat(js.request(one.controlPlane().url(), "fn.wasm.echo", "via node.js", 1))
+          .containsExactly("via node.js");
     } finally {
-      client.stop("default", node.nodeId(), run.id(), "wasmecho");
+      one.client().stop("default", one.node().nodeId(), run.id(), "wasmecho");
     }
   }
 
@@ -121,23 +108,23 @@ class FunctionTest {
       assertThat(reply.get("subject").asText()).isEqualTo("fn.kv");
       assertThat(reply.get("keys").toString()).contains("last");
       // the bucket is the workload's own, on the control plane: visible to its operators
-      assertThat(new String(nc.keyValue("hs_default_kvfn_kv").get("last").getValue(), StandardCharsets.UTF_8))
-          .isEqualTo("remember me");
+      assertThat(new String(one.connection().keyValue("hs_default_kvfn_kv").get("last").getValue(),
+          StandardCharsets.UTF_8)).isEqualTo("remember me");
     } finally {
-      client.stop("default", node.nodeId(), run.id(), "kvfn");
+      one.client().stop("default", one.node().nodeId(), run.id(), "kvfn");
     }
   }
 
   @Test
   void failingFunctionAnswersWithAnErrorHeaderAndAFailedEvent() throws Exception {
     RunResponse run = deploy("failing", "javascript", fixture("fails.js"), "fn.fails");
-    try (EventRecorder recorder = new EventRecorder(nc)) {
+    try (EventRecorder recorder = new EventRecorder(one.connection())) {
       Message reply = request("fn.fails", "x");
       assertThat(reply.getHeaders().getFirst("x-nex-error")).contains("this function always fails");
       await().atMost(Duration.ofSeconds(5)).until(() -> recorder.any("$NEX.events.default.function_exec_failed",
           "this function always fails"));
     } finally {
-      client.stop("default", node.nodeId(), run.id(), "failing");
+      one.client().stop("default", one.node().nodeId(), run.id(), "failing");
     }
   }
 
@@ -151,7 +138,7 @@ class FunctionTest {
       assertThat((System.nanoTime() - started) / 1_000_000).isLessThan(4000);
       assertThat(text(request("fn.forever", "quick"))).isEqualTo("\"quick\"");
     } finally {
-      client.stop("default", node.nodeId(), run.id(), "forever");
+      one.client().stop("default", one.node().nodeId(), run.id(), "forever");
     }
   }
 
@@ -160,7 +147,7 @@ class FunctionTest {
     Path echo = Path.of(System.getProperty("echo.js"));
     RunResponse first = deploy("shared", "javascript", echo, "fn.shared");
     RunResponse second = deploy("shared", "javascript", echo, "fn.shared");
-    try (EventRecorder recorder = new EventRecorder(nc)) {
+    try (EventRecorder recorder = new EventRecorder(one.connection())) {
       for (int i = 0; i < 40; i++) {
         request("fn.shared", "n" + i);
       }
@@ -171,8 +158,8 @@ class FunctionTest {
       }
       assertThat(answeredBy).containsExactlyInAnyOrder(first.id(), second.id());
     } finally {
-      client.stop("default", node.nodeId(), first.id(), "shared");
-      client.stop("default", node.nodeId(), second.id(), "shared");
+      one.client().stop("default", one.node().nodeId(), first.id(), "shared");
+      one.client().stop("default", one.node().nodeId(), second.id(), "shared");
     }
   }
 
@@ -189,6 +176,6 @@ class FunctionTest {
         .isEqualTo("trigger subject \"$NEX.>\" collides with the deny list entry \"$NEX.>\"");
     assertThat(refusal("spy2", "javascript", echo, "*.PING"))
         .startsWith("trigger subject \"*.PING\" collides with the deny list entry");
-    assertThat(node.isAlive()).isTrue();
+    assertThat(one.node().isAlive()).isTrue();
   }
 }

@@ -3,15 +3,12 @@ package io.nex.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.nats.client.Connection;
 import io.nats.client.Message;
-import io.nats.client.Nats;
 import io.nex.api.Envelope;
 import io.nex.api.control.RunResponse;
 import io.nex.node.natsserver.NatsServerProcess;
-import io.nex.testkit.ControlPlaneServer;
 import io.nex.testkit.DeployClient;
-import io.nex.testkit.NodeProcess;
+import io.nex.testkit.OneNode;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -36,53 +33,42 @@ import org.junit.jupiter.api.io.TempDir;
 class InternalServerRestartTest {
   private static final Pattern STARTED = Pattern.compile("Internal NATS server (?:re)?started client_url=\"([^\"]+)\" pid=(\\d+)");
   @TempDir static Path dir;
-  static ControlPlaneServer controlPlane;
-  static NodeProcess node;
-  static Connection nc;
-  static DeployClient client;
+  static OneNode one;
   static int httpPort;
 
   @BeforeAll
   static void start() throws Exception {
-    controlPlane = ControlPlaneServer.start(dir);
-    nc = Nats.connect(controlPlane.url());
-    client = new DeployClient(nc);
     httpPort = NatsServerProcess.freePort();
-    Path res = dir.resolve("node");
-    node = NodeProcess.start(res, controlPlane.url(), NodeProcess.config(res,
-        "\"machine_pool_size\": 2, \"http_port\": " + httpPort));
-    node.awaitLog("Received agent handshake", 2, Duration.ofSeconds(30));
+    one = OneNode.start(dir, "\"machine_pool_size\": 2, \"http_port\": " + httpPort, 2);
   }
 
   @AfterAll
   static void stop() throws Exception {
-    nc.close();
-    node.close();
-    controlPlane.close();
+    one.close();
   }
 
   private static RunResponse deployEcho(String name, String subject) throws Exception {
     Path echo = Path.of(System.getProperty("echo.native"));
-    Envelope reply = client.deploy("default", node.nodeId(), client.request(name, "native",
-        client.upload(name, echo), DeployClient.sha256(echo), Map.of("NATS_URL", controlPlane.url()),
-        node.nodeId(), client.nodeXkey("default", node.nodeId()), List.of(subject)));
-    assertThat(reply.error()).as(node.log()).isNull();
+    Envelope reply = one.client().deploy("default", one.node().nodeId(), one.client().request(name, "native",
+        one.client().upload(name, echo), DeployClient.sha256(echo), Map.of("NATS_URL", one.controlPlane().url()),
+        one.node().nodeId(), one.client().nodeXkey("default", one.node().nodeId()), List.of(subject)));
+    assertThat(reply.error()).as(one.node().log()).isNull();
     RunResponse run = reply.dataAs(RunResponse.class);
     await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> echoes(subject));
     return run;
   }
 
   private static boolean echoes(String subject) throws InterruptedException {
-    Message reply = nc.request(subject, "ping".getBytes(StandardCharsets.UTF_8), Duration.ofSeconds(1));
+    Message reply = one.connection().request(subject, "ping".getBytes(StandardCharsets.UTF_8), Duration.ofSeconds(1));
     return reply != null && "ping".equals(new String(reply.getData(), StandardCharsets.UTF_8));
   }
 
   @Test
   void killedInternalServerIsRestartedOnItsPortAndAgentsComeBack() throws Exception {
     RunResponse before = deployEcho("echobefore", "echo.before");
-    node.awaitLog("Received agent handshake", 3, Duration.ofSeconds(30)); // the pool refilled
-    Matcher started = STARTED.matcher(node.log());
-    assertThat(started.find()).as(node.log()).isTrue();
+    one.node().awaitLog("Received agent handshake", 3, Duration.ofSeconds(30)); // the pool refilled
+    Matcher started = STARTED.matcher(one.node().log());
+    assertThat(started.find()).as(one.node().log()).isTrue();
     String url = started.group(1);
     long pid = Long.parseLong(started.group(2));
 
@@ -91,22 +77,22 @@ class InternalServerRestartTest {
     internal.destroyForcibly();
     internal.onExit().join();
 
-    node.awaitLog("Internal NATS server restarted", 1, Duration.ofSeconds(15));
+    one.node().awaitLog("Internal NATS server restarted", 1, Duration.ofSeconds(15));
     Matcher restarted = Pattern.compile("Internal NATS server restarted client_url=\"([^\"]+)\" pid=(\\d+) sandbox_users=(\\d+)")
-        .matcher(node.log());
+        .matcher(one.node().log());
     assertThat(restarted.find()).isTrue();
     assertThat(restarted.group(1)).isEqualTo(url);
     assertThat(Long.parseLong(restarted.group(2))).isNotEqualTo(pid);
     assertThat(Integer.parseInt(restarted.group(3))).as("the deployed sandbox and the warm pool's").isEqualTo(3);
-    assertThat(node.log()).contains("Internal NATS server exited with code");
+    assertThat(one.node().log()).contains("Internal NATS server exited with code");
 
     assertThat(echoes("echo.before")).isTrue();
     // a new deploy reaches a warm agent that lived through the restart
     RunResponse after = deployEcho("echoafter", "echo.after");
-    assertThat(client.stop("default", node.nodeId(), before.id(), "echobefore").error()).isNull();
-    assertThat(client.stop("default", node.nodeId(), after.id(), "echoafter").error()).isNull();
-    assertThat(node.log()).doesNotContain("Agent did not confirm the undeploy");
-    assertThat(node.isAlive()).isTrue();
+    assertThat(one.client().stop("default", one.node().nodeId(), before.id(), "echobefore").error()).isNull();
+    assertThat(one.client().stop("default", one.node().nodeId(), after.id(), "echoafter").error()).isNull();
+    assertThat(one.node().log()).doesNotContain("Agent did not confirm the undeploy");
+    assertThat(one.node().isAlive()).isTrue();
 
     String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
         URI.create("http://127.0.0.1:" + httpPort + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();

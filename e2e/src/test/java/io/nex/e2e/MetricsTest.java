@@ -4,14 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.nats.client.Connection;
-import io.nats.client.Nats;
 import io.nex.api.Envelope;
 import io.nex.api.Json;
 import io.nex.node.natsserver.NatsServerProcess;
-import io.nex.testkit.ControlPlaneServer;
 import io.nex.testkit.DeployClient;
-import io.nex.testkit.NodeProcess;
+import io.nex.testkit.OneNode;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -30,29 +27,18 @@ import org.junit.jupiter.api.io.TempDir;
 class MetricsTest {
   private static final HttpClient HTTP = HttpClient.newHttpClient();
   @TempDir static Path dir;
-  static ControlPlaneServer controlPlane;
-  static NodeProcess node;
-  static Connection nc;
-  static DeployClient client;
+  static OneNode one;
   static int httpPort;
 
   @BeforeAll
   static void start() throws Exception {
-    controlPlane = ControlPlaneServer.start(dir);
-    nc = Nats.connect(controlPlane.url());
-    client = new DeployClient(nc);
     httpPort = NatsServerProcess.freePort();
-    Path res = dir.resolve("node");
-    node = NodeProcess.start(res, controlPlane.url(), NodeProcess.config(res,
-        "\"machine_pool_size\": 2, \"http_port\": " + httpPort));
-    node.awaitLog("Received agent handshake", 2, Duration.ofSeconds(30));
+    one = OneNode.start(dir, "\"machine_pool_size\": 2, \"http_port\": " + httpPort, 2);
   }
 
   @AfterAll
   static void stop() throws Exception {
-    nc.close();
-    node.close();
-    controlPlane.close();
+    one.close();
   }
 
   private static HttpResponse<String> send(String method, String path) throws Exception {
@@ -80,7 +66,7 @@ class MetricsTest {
     assertThat(response.statusCode()).isEqualTo(200);
     JsonNode health = Json.mapper().readTree(response.body());
     assertThat(health.get("status").asText()).isEqualTo("ok");
-    assertThat(health.get("node_id").asText()).isEqualTo(node.nodeId());
+    assertThat(health.get("node_id").asText()).isEqualTo(one.node().nodeId());
     assertThat(health.has("pool_ready")).isTrue();
     assertThat(health.has("workloads")).isTrue();
     assertThat(health.has("reason")).isFalse();
@@ -103,15 +89,16 @@ class MetricsTest {
     double accepted = orZero(sample(before, "nex_deploys_total{outcome=\"accepted\"}"));
 
     Path kv = Path.of(System.getProperty("basedir", ".")).resolve("src/test/resources/functions/kv.js");
-    Envelope deployed = client.deploy("default", node.nodeId(), client.functionRequest("metricsfn", "javascript",
-        client.upload("metricsfn", kv), DeployClient.sha256(kv), node.nodeId(), List.of("metrics.fn")));
-    assertThat(deployed.error()).as(node.log()).isNull();
-    Envelope refused = client.deploy("default", node.nodeId(), client.functionRequest("badtype", "cobol",
-        client.upload("metricsfn", kv), DeployClient.sha256(kv), node.nodeId(), List.of("metrics.bad")));
+    DeployClient client = one.client();
+    Envelope deployed = client.deploy("default", one.node().nodeId(), client.functionRequest("metricsfn", "javascript",
+        client.upload("metricsfn", kv), DeployClient.sha256(kv), one.node().nodeId(), List.of("metrics.fn")));
+    assertThat(deployed.error()).as(one.node().log()).isNull();
+    Envelope refused = client.deploy("default", one.node().nodeId(), client.functionRequest("badtype", "cobol",
+        client.upload("metricsfn", kv), DeployClient.sha256(kv), one.node().nodeId(), List.of("metrics.bad")));
     assertThat(refused.failed()).isTrue();
     for (int i = 0; i < 3; i++) {
-      assertThat(nc.request("metrics.fn", ("run " + i).getBytes(StandardCharsets.UTF_8), Duration.ofSeconds(5)))
-          .isNotNull();
+      assertThat(one.connection().request("metrics.fn", ("run " + i).getBytes(StandardCharsets.UTF_8),
+          Duration.ofSeconds(5))).isNotNull();
     }
 
     String after = metrics();

@@ -5,16 +5,13 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.nats.client.Connection;
-import io.nats.client.Nats;
 import io.nex.api.Envelope;
 import io.nex.api.Json;
 import io.nex.api.control.RunResponse;
 import io.nex.node.sandbox.namespace.NamespaceSandboxDriver;
 import io.nex.testkit.Cli;
-import io.nex.testkit.ControlPlaneServer;
 import io.nex.testkit.DeployClient;
-import io.nex.testkit.NodeProcess;
+import io.nex.testkit.OneNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -35,44 +32,34 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class NamespaceNodeTest {
   @TempDir static Path dir;
-  static ControlPlaneServer controlPlane;
-  static NodeProcess node;
-  static Connection nc;
-  static DeployClient client;
-  static Path res;
+  static OneNode one;
 
   @BeforeAll
   static void start() throws Exception {
     var unavailable = NamespaceSandboxDriver.unavailableReason();
     assumeTrue(unavailable.isEmpty(), () -> "namespace sandbox unavailable here: " + unavailable.orElse(""));
-    controlPlane = ControlPlaneServer.start(dir);
-    nc = Nats.connect(controlPlane.url());
-    client = new DeployClient(nc);
-    res = dir.resolve("node");
-    node = NodeProcess.start(res, controlPlane.url(), NodeProcess.config(res,
-        "\"machine_pool_size\": 2, \"machine_template\": {\"memsize_mib\": 192}"));
-    node.awaitLog("Received agent handshake", 2, Duration.ofSeconds(40));
+    one = OneNode.start(dir, client -> "\"machine_pool_size\": 2, \"machine_template\": {\"memsize_mib\": 192}", 2,
+        Duration.ofSeconds(40));
   }
 
   @AfterAll
   static void stop() throws Exception {
-    if (node != null) {
+    if (one != null) {
       List<String> sandboxIds = sandboxIds();
-      node.signal("TERM");
-      assertThat(node.awaitExit(Duration.ofSeconds(20))).isZero();
+      one.node().signal("TERM");
+      assertThat(one.node().awaitExit(Duration.ofSeconds(20))).isZero();
       for (String id : sandboxIds) {
         for (String controller : List.of("memory", "pids", "cpu")) {
           assertThat(Path.of("/sys/fs/cgroup", controller, "nex", id)).doesNotExist();
         }
         assertThat(Path.of("/sys/fs/cgroup/nex", id)).doesNotExist();
       }
-      nc.close();
-      controlPlane.close();
+      one.close(); // the node has exited already: this closes the connection and the control plane
     }
   }
 
   private static List<String> sandboxIds() {
-    Matcher m = Pattern.compile("Sandbox started kind=namespace vmid=([0-9a-v]{20})").matcher(node.log());
+    Matcher m = Pattern.compile("Sandbox started kind=namespace vmid=([0-9a-v]{20})").matcher(one.node().log());
     List<String> ids = new java.util.ArrayList<>();
     while (m.find()) {
       ids.add(m.group(1));
@@ -82,9 +69,11 @@ class NamespaceNodeTest {
 
   private static RunResponse deployNative(String name, Path artifact, Map<String, String> env, String... argv)
       throws Exception {
-    Envelope reply = client.deploy("default", node.nodeId(), client.request(name, "native", client.upload(name, artifact),
-        DeployClient.sha256(artifact), env, node.nodeId(), client.nodeXkey("default", node.nodeId()), List.of(argv)));
-    assertThat(reply.error()).as(node.log()).isNull();
+    DeployClient client = one.client();
+    String nodeId = one.node().nodeId();
+    Envelope reply = client.deploy("default", nodeId, client.request(name, "native", client.upload(name, artifact),
+        DeployClient.sha256(artifact), env, nodeId, client.nodeXkey("default", nodeId), List.of(argv)));
+    assertThat(reply.error()).as(one.node().log()).isNull();
     return reply.dataAs(RunResponse.class);
   }
 
@@ -97,8 +86,9 @@ class NamespaceNodeTest {
 
   @Test
   void theNodeChoseNamespaceAndSaysWhy() throws Exception {
-    assertThat(node.log()).contains("Sandbox manager starting sandbox=namespace reason=\"strongest available");
-    JsonNode info = Json.mapper().readTree(Cli.run("node", "info", node.nodeId(), "-s", controlPlane.url(), "--json").stdout());
+    assertThat(one.node().log()).contains("Sandbox manager starting sandbox=namespace reason=\"strongest available");
+    JsonNode info = Json.mapper().readTree(Cli.run("node", "info", one.node().nodeId(), "-s", one.controlPlane().url(),
+        "--json").stdout());
     assertThat(info.get("sandbox").asText()).isEqualTo("namespace");
     assertThat(info.get("tags").has("nex.unsafe")).isFalse();
   }
@@ -106,14 +96,14 @@ class NamespaceNodeTest {
   @Test
   void theEchoServiceReachesNatsFromInsideItsNamespace() throws Exception {
     RunResponse run = deployNative("nsecho", Path.of(System.getProperty("echo.native")),
-        Map.of("NATS_URL", controlPlane.url()), "echo.ns");
+        Map.of("NATS_URL", one.controlPlane().url()), "echo.ns");
     try {
       byte[] payload = "through the walls".getBytes();
       var reply = await().atMost(Duration.ofSeconds(20)).ignoreExceptions()
-          .until(() -> nc.request("echo.ns", payload, Duration.ofSeconds(1)), r -> r != null);
+          .until(() -> one.connection().request("echo.ns", payload, Duration.ofSeconds(1)), r -> r != null);
       assertThat(reply.getData()).isEqualTo(payload);
     } finally {
-      client.stop("default", node.nodeId(), run.id(), "nsecho");
+      one.client().stop("default", one.node().nodeId(), run.id(), "nsecho");
     }
   }
 
@@ -126,23 +116,23 @@ class NamespaceNodeTest {
         "[ -n \"$(ls -A /root 2>/dev/null)\" ] && echo ESCAPE list-root",
         // the work dir is mounted at its host path, so its parents exist as bare mount points:
         // what must stay invisible is their content
-        "cat " + res.resolve("node.json") + " >/dev/null 2>&1 && echo ESCAPE read-node-config",
-        "ls " + res + "/nodes/*/internal >/dev/null 2>&1 && echo ESCAPE see-internal-server-dir",
+        "cat " + one.resources().resolve("node.json") + " >/dev/null 2>&1 && echo ESCAPE read-node-config",
+        "ls " + one.resources() + "/nodes/*/internal >/dev/null 2>&1 && echo ESCAPE see-internal-server-dir",
         "echo x > " + dir.resolve("written-from-sandbox") + " 2>/dev/null && echo ESCAPE write-outside",
-        "kill -0 " + node.pid() + " 2>/dev/null && echo ESCAPE signal-node",
+        "kill -0 " + one.node().pid() + " 2>/dev/null && echo ESCAPE signal-node",
         "[ $(ls /proc | grep -c '^[0-9]') -lt 20 ] || echo ESCAPE sees-host-processes",
         "env | grep -qi -e nats_user -e creds -e NEX_NODE_NATS_NKEY_SEED && echo ESCAPE credentials-in-env",
         "echo DONE",
         "exec sleep 600", ""));
-    try (EventRecorder recorder = new EventRecorder(nc)) {
+    try (EventRecorder recorder = new EventRecorder(one.connection())) {
       RunResponse run = deployNative("escape", escape, Map.of());
       try {
-        String logs = "$NEX.logs.default." + node.nodeId() + ".escape";
+        String logs = "$NEX.logs.default." + one.node().nodeId() + ".escape";
         await().atMost(Duration.ofSeconds(20)).until(() -> recorder.any(logs, "DONE"));
         assertThat(recorder.on(logs)).noneMatch(m -> m.body().contains("ESCAPE"));
         assertThat(dir.resolve("written-from-sandbox")).doesNotExist();
       } finally {
-        client.stop("default", node.nodeId(), run.id(), "escape");
+        one.client().stop("default", one.node().nodeId(), run.id(), "escape");
       }
     }
   }
@@ -150,13 +140,14 @@ class NamespaceNodeTest {
   @Test
   void aMemoryHogIsKilledByTheLimitAndTheNodeSaysSo() throws Exception {
     Path hog = script("hog.sh", "head -c 2000000000 /dev/zero | tail\n");
-    try (EventRecorder recorder = new EventRecorder(nc)) {
+    try (EventRecorder recorder = new EventRecorder(one.connection())) {
       RunResponse run = deployNative("hog", hog, Map.of());
       await().atMost(Duration.ofSeconds(30)).until(() -> recorder.any("$NEX.events.default.workload_undeployed", run.id()));
       assertThat(recorder.on("$NEX.events.default.workload_undeployed"))
           .anyMatch(m -> m.body().contains(run.id()) && m.body().contains("killed by the memory limit"));
     }
-    assertThat(node.isAlive()).isTrue();
-    assertThat(Cli.run("node", "ls", "-s", controlPlane.url(), "--timeout", "1s").stdout()).contains(node.nodeId());
+    assertThat(one.node().isAlive()).isTrue();
+    assertThat(Cli.run("node", "ls", "-s", one.controlPlane().url(), "--timeout", "1s").stdout())
+        .contains(one.node().nodeId());
   }
 }
