@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.nex.api.Envelope;
 import io.nex.api.Json;
+import io.nex.api.agent.AgentDeployRequest;
 import io.nex.api.control.RunResponse;
 import io.nex.node.sandbox.namespace.NamespaceSandboxDriver;
 import io.nex.testkit.Cli;
@@ -104,6 +105,30 @@ class NamespaceNodeTest {
       assertThat(reply.getData()).isEqualTo(payload);
     } finally {
       one.client().stop("default", one.node().nodeId(), run.id(), "nsecho");
+    }
+  }
+
+  @Test
+  void aFunctionAnswersThroughTheTriggerSocketItsAgentOwns() throws Exception {
+    DeployClient client = one.client();
+    String nodeId = one.node().nodeId();
+    Path script = Path.of(System.getProperty("echo.js"));
+    Envelope reply = client.deploy("default", nodeId, client.functionRequest("nsfn", "javascript",
+        client.upload("nsfn", script), DeployClient.sha256(script), nodeId, List.of("fn.ns.>")));
+    assertThat(reply.error()).as(one.node().log()).isNull();
+    String id = reply.dataAs(RunResponse.class).id();
+    try {
+      for (int i = 0; i < 20; i++) {
+        byte[] answer = one.connection().request("fn.ns." + i, ("call " + i).getBytes(), Duration.ofSeconds(5)).getData();
+        assertThat(new String(answer)).isEqualTo("\"call " + i + "\"");
+      }
+      // the agent gave up its listener once the node's connection was taken
+      try (var files = Files.find(one.resources(), 8, (path, attrs) -> path.getFileName().toString()
+          .equals(AgentDeployRequest.TRIGGER_SOCKET_FILE))) {
+        assertThat(files).isEmpty();
+      }
+    } finally {
+      client.stop("default", nodeId, id, "nsfn");
     }
   }
 
