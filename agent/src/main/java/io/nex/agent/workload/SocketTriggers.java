@@ -95,7 +95,7 @@ final class SocketTriggers implements TriggerSource {
     }
     FrameChannel open = frames;
     if (open != null) {
-      open.closeQuietly();
+      open.close();
     }
   }
 }

@@ -120,7 +120,7 @@ public final class FrameChannel implements AutoCloseable {
 
   private int take(ByteBuffer[] batch) {
     int count = 0;
-    for (ByteBuffer[] next; count < batch.length && (next = outbox.poll()) != null; ) {
+    for (ByteBuffer[] next; count + 2 <= batch.length && (next = outbox.poll()) != null; ) {
       batch[count++] = next[0];
       batch[count++] = next[1];
     }
@@ -140,13 +140,9 @@ public final class FrameChannel implements AutoCloseable {
     }
   }
 
+  /** Closes the socket; the other side's reader sees the end. Every caller is giving up on it anyway. */
   @Override
-  public void close() throws IOException {
-    channel.close();
-  }
-
-  /** Closes, for a caller that is giving up on the connection anyway. */
-  public void closeQuietly() {
+  public void close() {
     try {
       channel.close();
     } catch (IOException ignored) {

@@ -16,8 +16,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Triggers over the Unix socket the agent listens on in its working directory (ours, see
- * {@code AgentDeployRequest.triggerSocket}): one write per call from the thread that received the
- * trigger, and one reader thread that completes the calls as results come back. Compared with the
+ * {@code AgentDeployRequest.triggerSocket}): calls are written by the thread that received the
+ * triggers, one write per burst ({@link #callLater}, {@link #flush}), and one reader thread
+ * completes them as results come back. Compared with the
  * internal server it saves a nats-server hop and two NATS messages each way.
  */
 final class SocketTriggerLink implements TriggerLink {
@@ -68,7 +69,7 @@ final class SocketTriggerLink implements TriggerLink {
       frames.flush();
     } catch (IOException e) {
       // the socket is gone: closing it ends the reader, which fails every call still pending
-      frames.closeQuietly();
+      frames.close();
     }
   }
 
@@ -84,7 +85,7 @@ final class SocketTriggerLink implements TriggerLink {
       gone = true;
       pending.failAll(new IOException("the agent closed its trigger socket"));
       pending.close();
-      frames.closeQuietly();
+      frames.close();
     }
   }
 
