@@ -136,12 +136,8 @@ public final class Deployer {
         throw new RefusedException("workload rejected by agent: " + ack.message());
       }
       if (type.isFunction()) {
-        triggers.route(deployment, triggerSocket);
+        route(deployment, triggerSocket);
       }
-    } catch (IOException e) {
-      deployments.remove(sandbox.id());
-      sandboxes.destroy(sandbox);
-      throw new RefusedException("cannot reach the function's trigger socket: " + e.getMessage());
     } catch (RefusedException | RuntimeException e) {
       deployments.remove(sandbox.id());
       sandboxes.destroy(sandbox);
@@ -156,6 +152,14 @@ public final class Deployer {
         sandbox.id());
     listeners.forEach(l -> l.deployed(namespace, request, environment, deployment));
     return new RunResponse(true, sandbox.id(), claims.issuer(), claims.name());
+  }
+
+  private void route(Deployment deployment, Optional<Path> triggerSocket) throws RefusedException {
+    try {
+      triggers.route(deployment, triggerSocket);
+    } catch (IOException e) {
+      throw new RefusedException("cannot reach the function's trigger socket: " + e.getMessage());
+    }
   }
 
   /**
