@@ -28,22 +28,15 @@ public final class ControlPlaneServer implements AutoCloseable {
   }
 
   public static ControlPlaneServer start(Path dir) throws IOException {
-    for (int attempt = 1; ; attempt++) {
+    return NatsServerProcess.onFreePorts(() -> {
       int port = NatsServerProcess.freePort();
       int monitorPort = NatsServerProcess.freePort();
       String config = "listen: \"127.0.0.1:" + port + "\"\n"
           + "http: \"127.0.0.1:" + monitorPort + "\"\n"
           + "max_payload: 8MB\n"
           + "jetstream { store_dir: \"" + dir.resolve("js") + "\" }\n";
-      try {
-        return new ControlPlaneServer(dir, config, port, monitorPort);
-      } catch (IOException e) {
-        // a port found free can be taken before the server binds it (tests run beside other work)
-        if (attempt == 3 || !String.valueOf(e.getMessage()).contains("address already in use")) {
-          throw e;
-        }
-      }
-    }
+      return new ControlPlaneServer(dir, config, port, monitorPort);
+    });
   }
 
   /** Kills the server with SIGKILL, as a crash would, and waits until it is gone. */

@@ -26,7 +26,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class InternalServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(InternalServer.class);
-  private static final int PORT_ATTEMPTS = 3;
   /** Connections to this server retry this often; reconnects after a restart take about this long. */
   public static final Duration RECONNECT_WAIT = Duration.ofMillis(250);
   private static final int RESTART_ATTEMPTS = 5;
@@ -56,23 +55,15 @@ public final class InternalServer implements AutoCloseable {
    * config, data and log under {@code workDir}.
    */
   public static InternalServer start(Path binary, Path workDir, String host, int port) throws IOException {
-    for (int attempt = 1; ; attempt++) {
-      // a port found free can be taken by someone else before the server binds it: pick again
+    return NatsServerProcess.onFreePorts(() -> {
       int actualPort = port == 0 ? NatsServerProcess.freePort() : port;
       int monitorPort = NatsServerProcess.freePort();
       NKeyPair nodeUser = NKeyPair.create(KeyType.USER);
       InternalServer internal = new InternalServer(binary, workDir, nodeUser,
           new InternalServerConfig(host, actualPort, monitorPort, nodeUser.publicKey()));
-      try {
-        internal.server = internal.launch();
-        return internal;
-      } catch (IOException e) {
-        if (attempt == PORT_ATTEMPTS || !String.valueOf(e.getMessage()).contains("address already in use")) {
-          throw e;
-        }
-        LOG.info("Internal NATS server port {} or {} was taken meanwhile; trying others", actualPort, monitorPort);
-      }
-    }
+      internal.server = internal.launch();
+      return internal;
+    });
   }
 
   private NatsServerProcess launch() throws IOException {

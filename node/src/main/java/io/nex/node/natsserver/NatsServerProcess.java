@@ -10,12 +10,16 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A nats-server child process run from a config file we write. Used for the node's internal
  * server and for the local control-plane server the node starts when none is listening.
  */
 public final class NatsServerProcess implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(NatsServerProcess.class);
+  private static final int PORT_ATTEMPTS = 3;
   private static final Duration START_TIMEOUT = Duration.ofSeconds(10);
   private static final Duration RELOAD_TIMEOUT = Duration.ofSeconds(10);
   private static final Duration RESIGNAL_AFTER = Duration.ofMillis(300);
@@ -94,6 +98,30 @@ public final class NatsServerProcess implements AutoCloseable {
       return true;
     } catch (IOException e) {
       return false;
+    }
+  }
+
+  /** A server start that picks its own ports ({@link #freePort}) each time it runs. */
+  @FunctionalInterface
+  public interface PortPicking<T> {
+    T start() throws IOException;
+  }
+
+  /**
+   * Runs {@code start}, and runs it again (up to {@value #PORT_ATTEMPTS} times in all) when the
+   * server could not bind: a port found free can be taken by someone else before the server binds
+   * it, and a new pick then succeeds.
+   */
+  public static <T> T onFreePorts(PortPicking<T> start) throws IOException {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return start.start();
+      } catch (IOException e) {
+        if (attempt == PORT_ATTEMPTS || !String.valueOf(e.getMessage()).contains("address already in use")) {
+          throw e;
+        }
+        LOG.info("A port found free was taken before nats-server could bind it; trying others");
+      }
     }
   }
 
