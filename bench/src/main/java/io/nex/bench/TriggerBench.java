@@ -2,7 +2,6 @@ package io.nex.bench;
 
 import io.nats.client.Connection;
 import io.nats.client.Dispatcher;
-import io.nats.client.Message;
 import io.nats.client.Nats;
 import io.nex.api.Envelope;
 import io.nex.api.control.RunResponse;
@@ -51,7 +50,7 @@ final class TriggerBench {
           + " taking turns with it, its rate with the mean of raw rates measured just before and just after it");
       System.out.printf("%-26s %9s %9s %10s %12s %12s%n", "", "p50 ms", "p99 ms", "p50/raw", "req/s", "of raw");
       throughput(nc, "bench.plain", WARM_UP);
-      Stats raw = sequential(nc, "bench.plain");
+      Stats raw = inTurns(nc, "bench.plain")[0];
       double rawRate = throughput(nc, "bench.plain", THROUGHPUT_WINDOW);
       print("raw jnats (Java responder)", raw, raw, rawRate, rawRate);
 
@@ -70,7 +69,7 @@ final class TriggerBench {
         node.awaitLog("Received agent handshake", ++handshakes, Duration.ofSeconds(60));
         Thread.sleep(REFILL_SETTLE.toMillis());
         throughput(nc, subject, WARM_UP);
-        Stats[] alternating = alternating(nc, "bench.plain", subject);
+        Stats[] alternating = inTurns(nc, "bench.plain", subject);
         Stats rawNow = alternating[0];
         Stats stats = alternating[1];
         double rawBefore = throughput(nc, "bench.plain", THROUGHPUT_WINDOW);
@@ -89,42 +88,29 @@ final class TriggerBench {
         s.median() / raw.median(), rate, 100 * rate / rawRate);
   }
 
-  private static Stats sequential(Connection nc, String subject) throws InterruptedException {
-    byte[] payload = "0123456789abcdef".getBytes(StandardCharsets.UTF_8);
-    List<Double> samples = new ArrayList<>();
-    for (int i = 0; i < SEQUENTIAL + 300; i++) {
-      long start = System.nanoTime();
-      Message reply = nc.request(subject, payload, Duration.ofSeconds(5));
-      if (reply == null) {
-        throw new IllegalStateException("no reply on " + subject);
-      }
-      if (i >= 300) {
-        samples.add((System.nanoTime() - start) / 1e6);
-      }
-    }
-    return new Stats(samples);
-  }
-
   /**
-   * One request at a time, taking turns between {@code a} and {@code b}, so that both see the
-   * same machine: on a shared 2-core box, raw latency alone moves by 2x between minutes.
+   * One request at a time, taking turns between {@code subjects}, so that all of them see the
+   * same machine: on a shared 2-core box, raw latency alone moves by 2x between minutes. The first
+   * 300 rounds warm up and are not counted.
    */
-  private static Stats[] alternating(Connection nc, String a, String b) throws InterruptedException {
+  private static Stats[] inTurns(Connection nc, String... subjects) throws InterruptedException {
     byte[] payload = "0123456789abcdef".getBytes(StandardCharsets.UTF_8);
-    List<Double> first = new ArrayList<>();
-    List<Double> second = new ArrayList<>();
+    List<List<Double>> samples = new ArrayList<>();
+    for (String ignored : subjects) {
+      samples.add(new ArrayList<>());
+    }
     for (int i = 0; i < SEQUENTIAL + 300; i++) {
-      for (String subject : new String[] {a, b}) {
+      for (int s = 0; s < subjects.length; s++) {
         long start = System.nanoTime();
-        if (nc.request(subject, payload, Duration.ofSeconds(5)) == null) {
-          throw new IllegalStateException("no reply on " + subject);
+        if (nc.request(subjects[s], payload, Duration.ofSeconds(5)) == null) {
+          throw new IllegalStateException("no reply on " + subjects[s]);
         }
         if (i >= 300) {
-          (subject.equals(a) ? first : second).add((System.nanoTime() - start) / 1e6);
+          samples.get(s).add((System.nanoTime() - start) / 1e6);
         }
       }
     }
-    return new Stats[] {new Stats(first), new Stats(second)};
+    return samples.stream().map(Stats::new).toArray(Stats[]::new);
   }
 
   private static double throughput(Connection nc, String subject, Duration window) throws InterruptedException {

@@ -2,7 +2,7 @@ package io.nex.api.control;
 
 import java.util.Map;
 
-/** Reply to {@code $NEX.PING} and, in the same shape, to {@code $NEX.AUCTION}. */
+/** Reply to {@code $NEX.PING}; {@link AuctionResponse} is the same shape plus the node's free capacity. */
 public record PingResponse(
     String nodeId,
     String nexus,
