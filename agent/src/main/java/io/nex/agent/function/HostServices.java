@@ -22,11 +22,13 @@ public interface HostServices {
   /** Returns null if the object is absent. */
   byte[] objectGet(String name) throws HostServiceException;
 
-  void objectPut(String name, byte[] data) throws HostServiceException;
+  /** Returns the stored object's info as the node answers it: the JSON of a JetStream ObjectInfo (Nex's reply). */
+  byte[] objectPut(String name, byte[] data) throws HostServiceException;
 
   void objectDelete(String name) throws HostServiceException;
 
-  List<String> objectList() throws HostServiceException;
+  /** Returns the JSON array of the objects' infos, as the node answers it (Nex's reply). */
+  byte[] objectList() throws HostServiceException;
 
   void publish(String subject, byte[] payload) throws HostServiceException;
 

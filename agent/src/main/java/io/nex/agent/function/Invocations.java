@@ -14,8 +14,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Runs invocations on a few worker threads, and ends each at the time limit even when the
  * function is stuck: a timer then fails the invocation and interrupts its worker. Chicory checks
- * for that at every branch and call (interpreter and AOT alike), and scripts watch the same
- * deadline through Rhino's instruction observer. A worker blocked where neither looks (inside a
+ * for that at every branch and call (interpreter and AOT alike); V8 is told to stop by the
+ * JavaScript runner at the same deadline ({@link #atDeadline}). A worker blocked where neither looks (inside a
  * host service call) is left to finish on its own, its result dropped, and the pool grows by one
  * until it does, so stuck invocations never starve the next ones. Nothing is shared between
  * invocations, so the next one starts clean either way.
@@ -105,6 +105,15 @@ final class Invocations {
       workers.setCorePoolSize(size);
       workers.setMaximumPoolSize(size);
     }
+  }
+
+  /**
+   * Runs {@code action} at {@code deadlineNanos} (a {@link System#nanoTime} instant) on the timer
+   * thread, unless cancelled first: for runtimes that stop by being told to rather than by the
+   * worker's interrupt (V8).
+   */
+  static Future<?> atDeadline(long deadlineNanos, Runnable action) {
+    return DEADLINES.schedule(action, deadlineNanos - System.nanoTime(), TimeUnit.NANOSECONDS);
   }
 
   /** Waits for a run started with {@link #start}. */

@@ -4,46 +4,38 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.Future;
 import java.util.function.Consumer;
-import org.mozilla.javascript.Context;
-import org.mozilla.javascript.EcmaError;
-import org.mozilla.javascript.EvaluatorException;
-import org.mozilla.javascript.Function;
-import org.mozilla.javascript.JavaScriptException;
-import org.mozilla.javascript.RhinoException;
-import org.mozilla.javascript.Script;
-import org.mozilla.javascript.ScriptRuntime;
-import org.mozilla.javascript.Scriptable;
-import org.mozilla.javascript.ScriptableObject;
-import org.mozilla.javascript.WrappedException;
 
 /**
- * A {@code javascript} (Nex: {@code v8}) function on Rhino. The source is compiled once; each
- * invocation evaluates it in a brand-new global scope, so nothing a call leaves behind is seen by
- * the next, and calls the function it evaluates to with {@code (subject, payload)}, payload a
- * Uint8Array. The return value is JSON-encoded as the reply, as Nex does.
- *
- * <p>The built-ins ({@code Object}, {@code Array}, ..., and ours: {@code console},
- * {@code TextEncoder}, {@code TextDecoder}, {@code hostServices}) are made once per runner and
- * sealed; each call's global scope is a fresh object whose prototype is that sealed scope. Its
- * own globals die with it, and a change to a built-in fails (a TypeError the script may catch)
- * instead of reaching the next call. Building the built-ins per call cost more than the whole
- * rest of a small call.
+ * A {@code javascript} (Nex: {@code v8}) function on V8. Each call runs in an isolate of the
+ * function's own, one call at a time per isolate: the first is made at deploy (it compiles the
+ * source, so a syntax error is refused there), more as calls overlap, up to as many as
+ * {@link Invocations} runs at once. An isolate that was stopped (time limit, undeploy) or ran out
+ * of heap is closed and replaced, so the next call gets a whole one.
  */
 final class JavaScriptRunner implements FunctionRunner {
-  private static final String SOURCE_NAME = "function.js";
-
-  private final ScriptContexts contexts;
-  private final Script script;
-  private final ScriptableObject builtIns;
+  private final String source;
+  private final ScriptForm form;
+  private final HostServices hostServices;
+  private final Consumer<String> logLine;
   private final Invocations invocations;
+  private final ConcurrentLinkedDeque<V8Isolate> idle = new ConcurrentLinkedDeque<>();
+  private final Set<V8Isolate> busy = ConcurrentHashMap.newKeySet();
+  private volatile boolean closed;
 
-  private JavaScriptRunner(ScriptContexts contexts, Script script, ScriptableObject builtIns, FunctionLimits limits) {
-    this.contexts = contexts;
-    this.script = script;
-    this.builtIns = builtIns;
+  private JavaScriptRunner(String source, ScriptForm form, V8Isolate first, FunctionLimits limits,
+      HostServices hostServices, Consumer<String> logLine) {
+    this.source = source;
+    this.form = form;
+    this.hostServices = hostServices;
+    this.logLine = logLine;
     this.invocations = new Invocations("nex-function-js", limits.timeout());
+    idle.push(first);
   }
 
   static JavaScriptRunner create(byte[] artifact, FunctionLimits limits, HostServices hostServices,
@@ -62,16 +54,19 @@ final class JavaScriptRunner implements FunctionRunner {
     } catch (CharacterCodingException e) {
       throw new FunctionException("script is not UTF-8 text");
     }
-    ScriptContexts contexts = new ScriptContexts();
-    Context cx = contexts.enterContext();
+    V8Isolate first = V8Isolate.start(hostServices, logLine);
     try {
-      Script script = cx.compileString(source, SOURCE_NAME, 1, null);
-      return new JavaScriptRunner(contexts, script, SealedBuiltIns.create(cx, hostServices, logLine), limits);
-    } catch (EvaluatorException e) {
-      throw new FunctionException("script syntax error at line " + e.lineNumber() + ": " + e.details());
-    } finally {
-      Context.exit();
+      ScriptForm form = ScriptForm.of(source, first);
+      return new JavaScriptRunner(source, form, first, limits, hostServices, logLine);
+    } catch (FunctionException refused) {
+      first.close();
+      throw refused;
     }
+  }
+
+  /** Classic script or ES module, as {@link ScriptForm} decided at deploy. */
+  ScriptForm form() {
+    return form;
   }
 
   @Override
@@ -80,37 +75,54 @@ final class JavaScriptRunner implements FunctionRunner {
   }
 
   private byte[] runOnce(long deadline, String subject, byte[] payload) throws FunctionException {
-    Context cx = contexts.enter(deadline);
+    V8Isolate isolate = take();
+    Future<?> timer = Invocations.atDeadline(deadline, isolate::stop);
     try {
-      Scriptable scope = SealedBuiltIns.callScope(builtIns);
-      Object exported = script.exec(cx, scope, scope);
-      if (!(exported instanceof Function function)) {
-        throw new FunctionException("the script must evaluate to a function (subject, payload); it evaluated to "
-            + ScriptRuntime.typeof(exported));
-      }
-      Object result = function.call(cx, scope, scope, new Object[] {subject, JsBytes.uint8Array(cx, scope, payload)});
-      return JsBytes.json(cx, scope, result);
-    } catch (ScriptContexts.Stopped e) {
-      throw invocations.stopped();
-    } catch (JavaScriptException e) {
-      throw new FunctionException("function threw " + e.details() + at(e));
-    } catch (WrappedException e) {
-      throw new FunctionException("function failed: " + e.getWrappedException() + at(e));
-    } catch (EcmaError | EvaluatorException e) {
-      throw new FunctionException("function failed: " + e.details() + at(e));
-    } catch (RhinoException e) {
-      throw new FunctionException("function failed: " + e.getMessage());
+      return isolate.call(form, source, subject, payload);
+    } catch (V8Isolate.Stopped stopped) {
+      throw stopped.outOfMemory
+          ? new FunctionException("function ran out of memory (V8 heap cap " + V8Engine.HEAP_MIB + " MiB)")
+          : invocations.stopped();
     } finally {
-      Context.exit();
+      timer.cancel(false);
+      giveBack(isolate);
     }
   }
 
-  private static String at(RhinoException e) {
-    return e.lineNumber() > 0 ? " (line " + e.lineNumber() + ")" : "";
+  private V8Isolate take() throws FunctionException {
+    if (closed) {
+      throw new FunctionException("function is undeployed");
+    }
+    V8Isolate isolate = idle.poll();
+    if (isolate == null) {
+      isolate = V8Isolate.start(hostServices, logLine);
+    }
+    busy.add(isolate);
+    if (closed) {
+      isolate.stop(); // close() may have missed it
+    }
+    return isolate;
+  }
+
+  private void giveBack(V8Isolate isolate) {
+    busy.remove(isolate);
+    if (isolate.reusable() && !closed) {
+      idle.push(isolate);
+      if (closed && idle.remove(isolate)) {
+        isolate.close(); // close() emptied the idle ones just before this one came back
+      }
+      return;
+    }
+    isolate.close();
   }
 
   @Override
   public void close() {
+    closed = true;
     invocations.close();
+    busy.forEach(V8Isolate::stop);
+    for (V8Isolate isolate; (isolate = idle.poll()) != null; ) {
+      isolate.close();
+    }
   }
 }

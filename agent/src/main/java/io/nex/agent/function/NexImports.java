@@ -3,6 +3,9 @@ package io.nex.agent.function;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import com.dylibso.chicory.runtime.HostFunction;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.nex.api.Json;
+import java.io.IOException;
 import com.dylibso.chicory.wasm.types.FunctionType;
 import com.dylibso.chicory.wasm.types.ValType;
 import java.nio.ByteBuffer;
@@ -64,9 +67,9 @@ final class NexImports {
     functions.add(service("kv_keys", 1, (g, a) -> FramedList.encode(utf8(services.kvKeys()))));
     functions.add(service("object_get", 3, (g, a) -> services.objectGet(g.string(a[0], a[1]))));
     functions.add(service("object_put", 5,
-        (g, a) -> done(() -> services.objectPut(g.string(a[0], a[1]), g.bytes(a[2], a[3])))));
+        (g, a) -> done(() -> { services.objectPut(g.string(a[0], a[1]), g.bytes(a[2], a[3])); })));
     functions.add(service("object_delete", 3, (g, a) -> done(() -> services.objectDelete(g.string(a[0], a[1])))));
-    functions.add(service("object_list", 1, (g, a) -> FramedList.encode(utf8(services.objectList()))));
+    functions.add(service("object_list", 1, (g, a) -> FramedList.encode(utf8(objectNames(services.objectList())))));
     functions.add(service("publish", 5, (g, a) -> done(() -> services.publish(g.string(a[0], a[1]), g.bytes(a[2], a[3])))));
     functions.add(service("request", 5, (g, a) -> services.request(g.string(a[0], a[1]), g.bytes(a[2], a[3]))));
     functions.add(service("request_many", 5,
@@ -146,5 +149,20 @@ final class NexImports {
 
   private static List<byte[]> utf8(List<String> texts) {
     return texts.stream().map(text -> text.getBytes(UTF_8)).toList();
+  }
+
+  /** The names in the node's list of object infos (Nex's reply), which is what a module gets. */
+  private static List<String> objectNames(byte[] infos) throws HostServiceException {
+    try {
+      List<String> names = new ArrayList<>();
+      for (JsonNode info : Json.mapper().readTree(infos)) {
+        if (!info.path("deleted").asBoolean(false)) {
+          names.add(info.path("name").asText());
+        }
+      }
+      return names;
+    } catch (IOException e) {
+      throw new HostServiceException("unreadable object list from the node");
+    }
   }
 }

@@ -62,8 +62,8 @@ public final class HostServicesClient implements HostServices {
   }
 
   @Override
-  public void objectPut(String name, byte[] data) throws HostServiceException {
-    call("objectstore", "put", FunctionHeaders.OBJECT_NAME, name, data, false);
+  public byte[] objectPut(String name, byte[] data) throws HostServiceException {
+    return call("objectstore", "put", FunctionHeaders.OBJECT_NAME, name, data, false);
   }
 
   @Override
@@ -72,8 +72,8 @@ public final class HostServicesClient implements HostServices {
   }
 
   @Override
-  public List<String> objectList() throws HostServiceException {
-    return strings(call("objectstore", "list", null, null, null, false));
+  public byte[] objectList() throws HostServiceException {
+    return call("objectstore", "list", null, null, null, false);
   }
 
   @Override

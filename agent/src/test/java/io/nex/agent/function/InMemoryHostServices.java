@@ -2,11 +2,13 @@ package io.nex.agent.function;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 /**
  * A test double: a kv bucket and an object store in maps, canned replies for messaging and http,
@@ -66,9 +68,15 @@ final class InMemoryHostServices implements HostServices {
   }
 
   @Override
-  public void objectPut(String name, byte[] data) throws HostServiceException {
+  public byte[] objectPut(String name, byte[] data) throws HostServiceException {
     record("objectPut " + name + "=" + text(data));
     objects.put(name, data);
+    return info(name, data).getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** The fields of a JetStream ObjectInfo that a script reads most. */
+  private static String info(String name, byte[] data) {
+    return "{\"name\":\"" + name + "\",\"bucket\":\"hs_test_obj\",\"size\":" + data.length + "}";
   }
 
   @Override
@@ -78,9 +86,12 @@ final class InMemoryHostServices implements HostServices {
   }
 
   @Override
-  public List<String> objectList() throws HostServiceException {
+  public byte[] objectList() throws HostServiceException {
     record("objectList");
-    return List.copyOf(objects.keySet());
+    synchronized (objects) {
+      return objects.entrySet().stream().map(e -> info(e.getKey(), e.getValue()))
+          .collect(Collectors.joining(",", "[", "]")).getBytes(StandardCharsets.UTF_8);
+    }
   }
 
   @Override

@@ -99,14 +99,15 @@ class JavaScriptFunctionTest {
       "delete Array.prototype.map"})
   void builtInsAreSharedByCallsSoTheyCannotBeChanged(String change) throws Exception {
     String source = """
-        let refused = false;
-        try { %s; } catch (e) { refused = true; }
-        (subject, payload) => [refused, [].leaked === undefined, typeof [].map, JSON.stringify({}),
-            Object.prototype.toString.call([]), Math.leaked === undefined]
+        try { %s; } catch (e) { /* strict code and some setters throw; sloppy assignments just fail */ }
+        (subject, payload) => [[].leaked === undefined, typeof [].map, JSON.stringify({}),
+            Object.prototype.toString.call([]), Math.leaked === undefined, typeof hostServices.kv.get,
+            typeof console.log, new TextDecoder().decode(new Uint8Array([104]))]
         """.formatted(change);
     try (FunctionRunner runner = script(source)) {
       for (int call = 0; call < 2; call++) {
-        assertThat(invoke(runner, "a", "")).isEqualTo("[true,true,\"function\",\"{}\",\"[object Array]\",true]");
+        assertThat(invoke(runner, "a", ""))
+            .isEqualTo("[true,\"function\",\"{}\",\"[object Array]\",true,\"function\",\"function\",\"h\"]");
       }
     }
   }
@@ -163,7 +164,7 @@ class JavaScriptFunctionTest {
           hostServices.kv.delete('k');
           hostServices.objectStore.put('o', new TextEncoder().encode('data'));
           const object = text(hostServices.objectStore.get('o'));
-          const names = hostServices.objectStore.list();
+          const names = hostServices.objectStore.list().map((info) => info.name);
           hostServices.objectStore.delete('o');
           hostServices.messaging.publish('events.x', {n: 1});
           const reply = text(hostServices.messaging.request('svc.echo', 'ping'));
@@ -175,7 +176,7 @@ class JavaScriptFunctionTest {
           hostServices.http.delete('https://example.com/e');
           hostServices.http.head('https://example.com/f');
           return [object, names, reply, many, got.status, got.headers['content-type'], got.response,
-                  text(posted.body)];
+                  posted.response];
         }
         """;
     try (FunctionRunner runner = script(source)) {
@@ -211,7 +212,7 @@ class JavaScriptFunctionTest {
     try (FunctionRunner runner = script("(subject, payload) => hostServices.kv.set('k', payload)")) {
       assertThatThrownBy(() -> runner.invoke("kv", new byte[0]))
           .isInstanceOf(FunctionException.class)
-          .hasMessage("function failed: Error: kv.set: kv is disabled on this node (line 1)");
+          .hasMessage("function threw Error: kv.set: kv is disabled on this node (line 1)");
     }
   }
 
@@ -255,7 +256,7 @@ class JavaScriptFunctionTest {
     try (FunctionRunner runner = script("(subject, payload) => " + attempt)) {
       assertThatThrownBy(() -> runner.invoke("escape", new byte[0]))
           .isInstanceOf(FunctionException.class)
-          .hasMessageStartingWith("function failed: ")
+          .hasMessageStartingWith("function threw ")
           .hasMessageMatching(".*(ReferenceError|TypeError).*");
     }
   }
@@ -281,7 +282,8 @@ class JavaScriptFunctionTest {
   @Test
   void globalsOfferNoWayOut() throws Exception {
     try (FunctionRunner runner = script(
-        "(s, p) => ['Packages', 'java', 'javax', 'JavaImporter', 'load', 'readFile', 'print', 'importClass', 'Java']"
+        "(s, p) => ['Packages', 'java', 'javax', 'JavaImporter', 'load', 'readFile', 'print', 'importClass', 'Java',"
+            + " 'require', 'process', 'module', 'Deno', 'Bun', 'javet', 'fetch', 'XMLHttpRequest', 'setTimeout', 'quit']"
             + ".filter(name => typeof this[name] !== 'undefined' || typeof globalThis[name] !== 'undefined')")) {
       assertThat(invoke(runner, "globals", "")).isEqualTo("[]");
     }

@@ -7,14 +7,14 @@ import io.nats.client.api.ObjectInfo;
 import io.nats.client.api.ObjectMeta;
 import io.nats.client.api.ObjectStoreConfiguration;
 import io.nats.client.api.StorageType;
-import io.nex.api.Json;
 import io.nex.api.agent.FunctionHeaders;
 import io.nex.node.workload.Deployment;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.util.List;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 
 /** {@code objectstore}: get, put, delete, list on a JetStream object store of the workload's own. */
 final class ObjectStoreService implements HostService {
@@ -29,8 +29,10 @@ final class ObjectStoreService implements HostService {
   public ServiceReply call(Deployment workload, String method, Message request) throws Exception {
     ObjectStore store = store(Buckets.objects(workload));
     if (method.equals("list")) {
-      List<String> names = store.getList().stream().filter(i -> !i.isDeleted()).map(ObjectInfo::getObjectName).toList();
-      return ServiceReply.ok(Json.write(names));
+      // Nex's reply: the JSON of each live object's info, as JetStream stores it
+      String infos = store.getList().stream().filter(i -> !i.isDeleted()).map(ObjectInfo::toJson)
+          .collect(Collectors.joining(",", "[", "]"));
+      return ServiceReply.ok(infos.getBytes(StandardCharsets.UTF_8));
     }
     String name = request.getHeaders() == null ? null : request.getHeaders().getFirst(FunctionHeaders.OBJECT_NAME);
     if (name == null || name.isBlank()) {
@@ -47,8 +49,8 @@ final class ObjectStoreService implements HostService {
         yield ServiceReply.ok(out.toByteArray());
       }
       case "put" -> {
-        store.put(ObjectMeta.objectName(name), new ByteArrayInputStream(request.getData()));
-        yield ServiceReply.ok();
+        ObjectInfo stored = store.put(ObjectMeta.objectName(name), new ByteArrayInputStream(request.getData()));
+        yield ServiceReply.ok(stored.toJson().getBytes(StandardCharsets.UTF_8));
       }
       case "delete" -> {
         store.delete(name);

@@ -1,0 +1,3 @@
+export default () => {
+  console.log('hello world')
+}

@@ -1,0 +1,6 @@
+export default () => {
+  return (subject, payload) => {
+    console.log(subject)
+    return payload
+  }
+}
