@@ -17,7 +17,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** What V8 gives that Rhino could not: Nex's own examples unchanged, modern JavaScript, modules, its limits. */
 class V8FunctionTest {
-  private static final Path NEX_EXAMPLES = Path.of("src/test/resources/nex-examples");
+  private static final Path NEX_EXAMPLES = Path.of("..", "examples", "nex-v8");
   private static final FunctionLimits SHORT = new FunctionLimits(Duration.ofMillis(500), 256, 12288);
 
   private final InMemoryHostServices hostServices = new InMemoryHostServices();

@@ -1,5 +1,6 @@
 package io.nex.node.sandbox;
 
+import io.nex.agent.function.V8Library;
 import io.nex.api.agent.AgentMetadata;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -56,6 +57,7 @@ public final class AgentLaunch {
     env.put(AgentMetadata.ENV_NATS_HOST, m.nodeNatsHost());
     env.put(AgentMetadata.ENV_NATS_PORT, Integer.toString(m.nodeNatsPort()));
     env.put(AgentMetadata.ENV_NKEY_SEED, m.nodeNatsNkey());
+    AgentV8Library.directory().ifPresent(dir -> env.put(V8Library.ENV_DIRECTORY, dir.toString()));
     return env;
   }
 }

@@ -1,5 +1,6 @@
 package io.nex.node.vm;
 
+import io.nex.agent.function.V8Library;
 import io.nex.node.fs.DirectoryTree;
 import io.nex.node.sandbox.AgentLaunch;
 import java.io.IOException;
@@ -26,12 +27,12 @@ import java.util.stream.Stream;
  */
 public final class GuestImageBuilder {
   /** Bump when the image's layout changes in a way the inputs do not show. */
-  private static final String LAYOUT = "nex-guest-1";
+  private static final String LAYOUT = "nex-guest-2";
   static final Path DEFAULT_JDK = Path.of("/usr/lib/jvm/java-17-openjdk-amd64");
   private static final Path BUSYBOX = Path.of("/bin/busybox");
   /** Packages the agent runs (its own, the wire contract, NATS, the function runtimes, JSON): what jdeps looks at. */
   private static final String AGENT_PACKAGES =
-      "io\\.nex\\.(agent|api)\\..*|io\\.nats\\..*|com\\.dylibso\\..*|org\\.mozilla\\..*|com\\.fasterxml\\..*";
+      "io\\.nex\\.(agent|api)\\..*|io\\.nats\\..*|com\\.dylibso\\..*|com\\.caoccao\\..*|com\\.fasterxml\\..*";
   /** TLS to NATS needs the EC provider, which no class names. */
   private static final List<String> EXTRA_MODULES = List.of("jdk.crypto.ec");
   private static final FileTime EPOCH = FileTime.fromMillis(0);
@@ -153,7 +154,11 @@ public final class GuestImageBuilder {
       copyTree(entry, root.resolve("opt/nex/cp").resolve(name));
       guestClassPath.add("/opt/nex/cp/" + name);
     }
+    // V8's native library, where the agent's environment names it (V8Library): not extracted per VM
+    Path v8 = V8Library.extract(root.resolve("opt/nex/v8"));
+    copyLibraries(v8, root);
     String init = script("rootfs-init.sh")
+        .replace("@V8_LIBRARY_DIR@", "/" + root.relativize(v8))
         .replace("@JVM_OPTIONS@", String.join(" ", AgentLaunch.JVM_OPTIONS))
         .replace("@CLASS_PATH@", String.join(":", guestClassPath))
         .replace("@AGENT_MAIN@", AgentLaunch.AGENT_MAIN);

@@ -38,6 +38,7 @@ echo "nex-init: starting agent vmid=$NEX_WORKLOADID"
 env -i PATH=/opt/nex/jre/bin:/bin HOME=/var/lib/nex NEX_SANDBOX=true \
   NEX_WORKLOADID="$NEX_WORKLOADID" NEX_NODE_NATS_HOST="$NEX_NODE_NATS_HOST" \
   NEX_NODE_NATS_PORT="$NEX_NODE_NATS_PORT" NEX_NODE_NATS_NKEY_SEED="$NEX_NODE_NATS_NKEY_SEED" \
+  NEX_V8_LIBRARY_DIR=@V8_LIBRARY_DIR@ \
   /opt/nex/jre/bin/java @JVM_OPTIONS@ -cp @CLASS_PATH@ @AGENT_MAIN@ <&3
 echo "nex-init: agent exited code=$?"
 sync

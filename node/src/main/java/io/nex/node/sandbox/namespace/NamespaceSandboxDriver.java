@@ -3,6 +3,7 @@ package io.nex.node.sandbox.namespace;
 import io.nex.api.agent.AgentMetadata;
 import io.nex.node.fs.DirectoryTree;
 import io.nex.node.sandbox.AgentClassArchive;
+import io.nex.node.sandbox.AgentV8Library;
 import io.nex.node.sandbox.AgentLaunch;
 import io.nex.node.sandbox.ChildProcessSandbox;
 import io.nex.node.sandbox.SandboxDriver;
@@ -212,6 +213,8 @@ public final class NamespaceSandboxDriver implements SandboxDriver {
     view.addTo(plan);
     // the agents' class archive (AgentClassArchive), read-only, where the JVM option names it
     classArchive.ifPresent(archive -> plan.readOnly(archive, archive));
+    // V8's native library (AgentV8Library), read-only, where the agent's environment names it
+    AgentV8Library.directory().ifPresent(library -> plan.readOnly(library, library));
     host.addTo(plan);
     plan.writable(workDir, workDir);
     return plan.args();
