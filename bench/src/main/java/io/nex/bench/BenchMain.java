@@ -31,7 +31,10 @@ public final class BenchMain {
           for (String sandbox : sandboxes) {
             switch (name) {
               case "startup" -> StartupBench.run(sandbox);
-              case "deploy" -> DeployBench.run(sandbox, DeployBench.DEPLOYS, "");
+              case "deploy" -> {
+                DeployBench.run(sandbox, DeployBench.DEPLOYS, "");
+                DeployBench.run(sandbox, DeployBench.JS_DEPLOYS, "", DeployBench.Workload.JAVASCRIPT);
+              }
               default -> TriggerBench.run(sandbox);
             }
           }

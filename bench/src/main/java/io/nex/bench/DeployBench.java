@@ -35,8 +35,17 @@ final class DeployBench {
 
   private DeployBench() {}
 
+  static final int JS_DEPLOYS = 30;
+
+  /** What is deployed: the native echo service, or the JavaScript echo function (type v8). */
+  enum Workload { NATIVE, JAVASCRIPT }
+
   /** @param extraConfig more node config fields (a VM sandbox's image), or empty */
   static void run(String sandbox, int deploys, String extraConfig) throws Exception {
+    run(sandbox, deploys, extraConfig, Workload.NATIVE);
+  }
+
+  static void run(String sandbox, int deploys, String extraConfig, Workload workload) throws Exception {
     Path dir = Scratch.dir("nex-bench-deploy");
     Path res = dir.resolve("node");
     String extra = extraConfig.isEmpty() ? "\"machine_pool_size\": 2, \"sandbox\": \"" + sandbox + "\""
@@ -47,7 +56,7 @@ final class DeployBench {
       node.awaitLog("Received agent handshake", 2, Duration.ofSeconds(300));
       String nodeId = node.nodeId();
       DeployClient client = new DeployClient(nc);
-      Path echo = Path.of(System.getProperty("echo.native"));
+      Path echo = Path.of(System.getProperty(workload == Workload.NATIVE ? "echo.native" : "echo.js"));
       String location = client.upload("echo", echo);
       String sha256 = DeployClient.sha256(echo);
       String xkey = client.nodeXkey("default", nodeId);
@@ -71,8 +80,10 @@ final class DeployBench {
       for (int i = 0; i < deploys + 3; i++) {
         awaitReadySandbox(client, nc, nodeId);
         String subject = "echo.bench." + i;
-        var request = client.request("bench", "native", location, sha256, Map.of("NATS_URL", controlPlane.url()),
-            nodeId, xkey, List.of(subject));
+        var request = workload == Workload.NATIVE
+            ? client.request("bench", "native", location, sha256, Map.of("NATS_URL", controlPlane.url()), nodeId, xkey,
+                List.of(subject))
+            : client.functionRequest("bench", "v8", location, sha256, nodeId, List.of(subject));
         long sent = System.nanoTime();
         Envelope reply = client.deploy("default", nodeId, request);
         long replied = System.nanoTime();
@@ -93,7 +104,12 @@ final class DeployBench {
       Stats reply = new Stats(toReply);
       Stats event = new Stats(toEvent);
       Stats first = new Stats(toEcho);
-      System.out.println("\n== deploy from a warm pool (native echo, sandbox=" + sandbox + ", " + reply.count()
+      if (workload == Workload.JAVASCRIPT) {
+        awaitReadySandbox(client, nc, nodeId);
+        AgentMemory.print(node.pid());
+      }
+      String what = workload == Workload.NATIVE ? "native echo" : "JavaScript echo function, type v8";
+      System.out.println("\n== deploy from a warm pool (" + what + ", sandbox=" + sandbox + ", " + reply.count()
           + " deploys) vs raw jnats request-reply (" + RAW_REQUESTS + " requests)");
       System.out.printf("%-34s %9s %9s %12s%n", "", "p50 ms", "p99 ms", "p50 / raw");
       print("raw jnats request-reply", raw, raw);

@@ -200,6 +200,10 @@ final class V8Isolate implements AutoCloseable {
     }
   }
 
+  void collectGarbage() {
+    runtime.lowMemoryNotification();
+  }
+
   /** False once told to stop or out of heap: such an isolate is closed, not reused. */
   boolean reusable() {
     synchronized (state) {

@@ -15,7 +15,7 @@ import java.util.stream.Collectors;
  * and a log of every call as text ("kvSet greeting=hello"). {@link #disable} makes every call
  * fail the way a node without host services answers.
  */
-final class InMemoryHostServices implements HostServices {
+class InMemoryHostServices implements HostServices {
   final Map<String, byte[]> kv = Collections.synchronizedMap(new TreeMap<>());
   final Map<String, byte[]> objects = Collections.synchronizedMap(new TreeMap<>());
   final List<String> calls = Collections.synchronizedList(new ArrayList<>());
