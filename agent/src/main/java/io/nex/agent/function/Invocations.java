@@ -14,8 +14,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Runs invocations on a few worker threads, and ends each at the time limit even when the
  * function is stuck: a timer then fails the invocation and interrupts its worker. Chicory checks
- * for that at every branch and call (interpreter and AOT alike); V8 is told to stop by the
- * JavaScript runner at the same deadline ({@link #atDeadline}). A worker blocked where neither looks (inside a
+ * for that at every branch and call (interpreter and AOT alike); V8 is told to stop at the same
+ * moment through the invocation's {@link Stop}. A worker blocked where neither looks (inside a
  * host service call) is left to finish on its own, its result dropped, and the pool grows by one
  * until it does, so stuck invocations never starve the next ones. Nothing is shared between
  * invocations, so the next one starts clean either way.
@@ -52,13 +52,31 @@ final class Invocations {
   }
 
   interface Body {
-    byte[] run(long deadlineNanos) throws FunctionException;
+    /** @param stop where the body may say how to stop it at the deadline, besides its worker's interrupt */
+    byte[] run(long deadlineNanos, Stop stop) throws FunctionException;
+  }
+
+  /** What to do at an invocation's deadline besides interrupting its worker: V8 must be told. */
+  static final class Stop {
+    private volatile Runnable action;
+
+    void onDeadline(Runnable stopAction) {
+      this.action = stopAction;
+    }
+
+    private void run() {
+      Runnable stopAction = action;
+      if (stopAction != null) {
+        stopAction.run();
+      }
+    }
   }
 
   CompletableFuture<byte[]> start(Body body) {
     long deadline = System.nanoTime() + timeout.toNanos();
     CompletableFuture<byte[]> result = new CompletableFuture<>();
     AtomicInteger state = new AtomicInteger(QUEUED);
+    Stop stop = new Stop();
     Future<?> running;
     try {
       running = workers.submit(() -> {
@@ -66,7 +84,7 @@ final class Invocations {
           return; // its time ran out while it waited
         }
         try {
-          result.complete(body.run(deadline));
+          result.complete(body.run(deadline, stop));
         } catch (Throwable failure) {
           result.completeExceptionally(describe(failure));
         } finally {
@@ -85,6 +103,7 @@ final class Invocations {
         } else {
           state.compareAndSet(QUEUED, DONE);
         }
+        stop.run();
         running.cancel(true);
       }
     }, timeout.toNanos(), TimeUnit.NANOSECONDS);
@@ -105,15 +124,6 @@ final class Invocations {
       workers.setCorePoolSize(size);
       workers.setMaximumPoolSize(size);
     }
-  }
-
-  /**
-   * Runs {@code action} at {@code deadlineNanos} (a {@link System#nanoTime} instant) on the timer
-   * thread, unless cancelled first: for runtimes that stop by being told to rather than by the
-   * worker's interrupt (V8).
-   */
-  static Future<?> atDeadline(long deadlineNanos, Runnable action) {
-    return DEADLINES.schedule(action, deadlineNanos - System.nanoTime(), TimeUnit.NANOSECONDS);
   }
 
   /** Waits for a run started with {@link #start}. */

@@ -8,7 +8,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
-import java.util.concurrent.Future;
 import java.util.function.Consumer;
 
 /**
@@ -57,6 +56,7 @@ final class JavaScriptRunner implements FunctionRunner {
     V8Isolate first = V8Isolate.start(hostServices, logLine);
     try {
       ScriptForm form = ScriptForm.of(source, first);
+      first.prepare(form, source);
       return new JavaScriptRunner(source, form, first, limits, hostServices, logLine);
     } catch (FunctionException refused) {
       first.close();
@@ -71,20 +71,20 @@ final class JavaScriptRunner implements FunctionRunner {
 
   @Override
   public CompletableFuture<byte[]> start(String triggerSubject, byte[] payload) {
-    return invocations.start(deadline -> runOnce(deadline, triggerSubject, payload));
+    return invocations.start((deadline, stop) -> runOnce(stop, triggerSubject, payload));
   }
 
-  private byte[] runOnce(long deadline, String subject, byte[] payload) throws FunctionException {
+  private byte[] runOnce(Invocations.Stop stop, String subject, byte[] payload) throws FunctionException {
     V8Isolate isolate = take();
-    Future<?> timer = Invocations.atDeadline(deadline, isolate::stop);
+    long call = isolate.nextCall();
+    stop.onDeadline(() -> isolate.stop(call));
     try {
-      return isolate.call(form, source, subject, payload);
+      return isolate.call(call, form, source, subject, payload);
     } catch (V8Isolate.Stopped stopped) {
       throw stopped.outOfMemory
           ? new FunctionException("function ran out of memory (V8 heap cap " + V8Engine.HEAP_MIB + " MiB)")
           : invocations.stopped();
     } finally {
-      timer.cancel(false);
       giveBack(isolate);
     }
   }

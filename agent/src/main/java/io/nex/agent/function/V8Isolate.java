@@ -15,6 +15,7 @@ import com.caoccao.javet.values.V8Value;
 import com.caoccao.javet.values.primitive.V8ValueString;
 import com.caoccao.javet.values.reference.IV8ValuePromise;
 import com.caoccao.javet.values.reference.V8Module;
+import com.caoccao.javet.values.reference.V8ValueArrayBuffer;
 import com.caoccao.javet.values.reference.V8ValueFunction;
 import com.caoccao.javet.values.reference.V8ValueObject;
 import com.caoccao.javet.values.reference.V8ValuePromise;
@@ -22,6 +23,8 @@ import com.caoccao.javet.values.reference.V8ValueTypedArray;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -43,23 +46,34 @@ final class V8Isolate implements AutoCloseable {
   private static final String RUNTIME_NAME = "nex-runtime.js";
   private static final String RUNTIME_SCRIPT = runtimeScript();
   private static final Pattern POSITION = Pattern.compile(":(\\d+):\\d+\\)?$");
+  /** Payloads up to this size reach a classic script through memory shared with V8 ({@link #exchange}). */
+  private static final int EXCHANGE_BYTES = 64 * 1024;
   /** What V8 may grow the heap by past the cap so that termination can unwind. */
   private static final long UNWIND_HEADROOM = 16L << 20;
 
   private final V8Runtime runtime;
   private final V8ValueObject entries;
-  private final V8ValueFunction callClassic;
+  private final V8ValueFunction prepareClassic;
   private final V8ValueFunction callModuleDefault;
+  private final List<Long> callbacks;
+  /** The prepared entry of a classic script ({@link #prepare}), or null. */
+  private V8ValueFunction classic;
+  private final ByteBuffer exchange = ByteBuffer.allocateDirect(EXCHANGE_BYTES);
+  private V8ValueArrayBuffer exchangeBuffer;
   private final V8ValueFunction reply;
   private final Object state = new Object();
-  private boolean running;
+  /** Calls are numbered so that a late deadline never stops the next call in this isolate. */
+  private long calls;
+  private long running;
+  private long stopRequested;
   private boolean stopped;
   private volatile boolean outOfMemory;
 
-  private V8Isolate(V8Runtime runtime, V8ValueObject entries) throws JavetException {
+  private V8Isolate(V8Runtime runtime, V8ValueObject entries, List<Long> callbacks) throws JavetException {
     this.runtime = runtime;
     this.entries = entries;
-    this.callClassic = entries.get("callClassic");
+    this.callbacks = callbacks;
+    this.prepareClassic = entries.get("prepareClassic");
     this.callModuleDefault = entries.get("callModuleDefault");
     this.reply = entries.get("reply");
   }
@@ -76,17 +90,19 @@ final class V8Isolate implements AutoCloseable {
         }
         return current + UNWIND_HEADROOM;
       });
+      JavetCallbackContext hostContext = new JavetCallbackContext("hostCall", JavetCallbackType.DirectCallNoThisAndResult,
+          (IJavetDirectCallable.NoThisAndResult<Exception>) hostCall::call);
+      JavetCallbackContext logContext = new JavetCallbackContext("logLine", JavetCallbackType.DirectCallNoThisAndResult,
+          (IJavetDirectCallable.NoThisAndResult<Exception>) args -> {
+            for (String line : ((V8ValueString) args[0]).getValue().split("\\R", -1)) {
+              logLine.accept(line);
+            }
+            return runtime.createV8ValueUndefined();
+          });
       try (V8ValueFunction setup = runtime.getExecutor(RUNTIME_SCRIPT).setResourceName(RUNTIME_NAME).execute();
-           V8ValueFunction host = runtime.createV8ValueFunction(new JavetCallbackContext("hostCall",
-               JavetCallbackType.DirectCallNoThisAndResult, (IJavetDirectCallable.NoThisAndResult<Exception>) hostCall::call));
-           V8ValueFunction log = runtime.createV8ValueFunction(new JavetCallbackContext("logLine",
-               JavetCallbackType.DirectCallNoThisAndResult, (IJavetDirectCallable.NoThisAndResult<Exception>) args -> {
-                 for (String line : ((V8ValueString) args[0]).getValue().split("\\R", -1)) {
-                   logLine.accept(line);
-                 }
-                 return runtime.createV8ValueUndefined();
-               }))) {
-        self[0] = new V8Isolate(runtime, setup.call(null, host, log));
+           V8ValueFunction host = runtime.createV8ValueFunction(hostContext);
+           V8ValueFunction log = runtime.createV8ValueFunction(logContext)) {
+        self[0] = new V8Isolate(runtime, setup.call(null, host, log), List.of(hostContext.getHandle(), logContext.getHandle()));
         return self[0];
       }
     } catch (JavetException e) {
@@ -121,21 +137,48 @@ final class V8Isolate implements AutoCloseable {
     }
   }
 
+  /** Makes the per-call entry of a classic script once, so that calls do not hand V8 the source each time. */
+  void prepare(ScriptForm form, String source) throws FunctionException {
+    if (form != ScriptForm.CLASSIC || classic != null) {
+      return;
+    }
+    try {
+      exchangeBuffer = runtime.createV8ValueArrayBuffer(exchange);
+      classic = prepareClassic.call(null, source, exchangeBuffer);
+    } catch (JavetException e) {
+      throw new FunctionException("cannot prepare the script: " + e.getMessage());
+    }
+  }
+
   /** Runs one call: the reply is the JSON of what the function returned (or its Promise settled to). */
-  byte[] call(ScriptForm form, String source, String subject, byte[] payload) throws FunctionException, Stopped {
+  /** The number of the next call, for {@link #stop(long)}. */
+  long nextCall() {
     synchronized (state) {
-      if (stopped) {
+      return ++calls;
+    }
+  }
+
+  byte[] call(long number, ScriptForm form, String source, String subject, byte[] payload) throws FunctionException, Stopped {
+    synchronized (state) {
+      if (stopped || stopRequested == number) {
+        stopped = true;
         throw new Stopped(false);
       }
-      running = true;
+      running = number;
     }
-    try (V8ValueTypedArray bytes = runtime.createV8ValueTypedArray(V8ValueReferenceType.Uint8Array, payload.length)) {
-      if (payload.length > 0) {
-        bytes.fromBytes(payload);
+    try {
+      if (form == ScriptForm.CLASSIC) {
+        prepare(form, source);
+        V8Value answer = payload.length <= EXCHANGE_BYTES ? classic.call(null, subject, shared(payload))
+            : callWithTypedArray(subject, payload);
+        if (answer instanceof V8ValueString json) {
+          return json.getValue().getBytes(UTF_8);
+        }
+        try (V8Value result = settled(answer)) { // settled closes the Promise it was given
+          return reply.callString(null, result).getBytes(UTF_8);
+        }
       }
-      try (V8Value result = settled(form == ScriptForm.MODULE
-          ? callModule(source, subject, bytes)
-          : callClassic.call(null, source, subject, bytes))) {
+      try (V8ValueTypedArray bytes = typedArray(payload); V8Value result = settled(callModule(source, subject, bytes))) {
         return reply.callString(null, result).getBytes(UTF_8);
       }
     } catch (JavetTerminatedException e) {
@@ -149,9 +192,30 @@ final class V8Isolate implements AutoCloseable {
       throw new FunctionException("function failed: " + e.getMessage());
     } finally {
       synchronized (state) {
-        running = false;
+        running = 0;
       }
     }
+  }
+
+  /** Writes the payload where the script reads it, and returns its length (what the script is passed). */
+  private int shared(byte[] payload) {
+    exchange.clear();
+    exchange.put(payload);
+    return payload.length;
+  }
+
+  private V8Value callWithTypedArray(String subject, byte[] payload) throws JavetException {
+    try (V8ValueTypedArray bytes = typedArray(payload)) {
+      return classic.call(null, subject, bytes);
+    }
+  }
+
+  private V8ValueTypedArray typedArray(byte[] payload) throws JavetException {
+    V8ValueTypedArray bytes = runtime.createV8ValueTypedArray(V8ValueReferenceType.Uint8Array, payload.length);
+    if (payload.length > 0) {
+      bytes.fromBytes(payload);
+    }
+    return bytes;
   }
 
   private V8Value callModule(String source, String subject, V8ValueTypedArray bytes) throws JavetException, FunctionException {
@@ -190,11 +254,23 @@ final class V8Isolate implements AutoCloseable {
     }
   }
 
-  /** Tells a call in progress to stop; the isolate is then spent. Any thread. */
+  /** Stops call {@code number} if it is running or about to; a call that already ended is left alone. Any thread. */
+  void stop(long number) {
+    synchronized (state) {
+      if (running == number) {
+        stopped = true;
+        runtime.terminateExecution();
+      } else if (running == 0 && number == calls) {
+        stopRequested = number;
+      }
+    }
+  }
+
+  /** Stops whatever runs now, and every later call: the isolate is spent (undeploy, heap full). Any thread. */
   void stop() {
     synchronized (state) {
       stopped = true;
-      if (running) {
+      if (running != 0) {
         runtime.terminateExecution();
       }
     }
@@ -213,10 +289,13 @@ final class V8Isolate implements AutoCloseable {
 
   @Override
   public void close() {
-    closeQuietly(callClassic);
+    closeQuietly(classic);
+    closeQuietly(exchangeBuffer);
+    closeQuietly(prepareClassic);
     closeQuietly(callModuleDefault);
     closeQuietly(reply);
     closeQuietly(entries);
+    callbacks.forEach(runtime::removeCallbackContext);
     closeQuietly(runtime);
   }
 

@@ -61,7 +61,7 @@ final class WasmRunner implements FunctionRunner {
 
   @Override
   public CompletableFuture<byte[]> start(String triggerSubject, byte[] payload) {
-    return invocations.start(deadline -> runOnce(triggerSubject, payload));
+    return invocations.start((deadline, stop) -> runOnce(triggerSubject, payload));
   }
 
   private byte[] runOnce(String subject, byte[] payload) throws FunctionException {

@@ -321,7 +321,18 @@
     const text = stringify(value);
     return typeof text === 'string' ? text : '';
   }
+  const isPromise = (value) => value instanceof Promise;
+  // One call of a classic script: its reply's JSON, or the Promise it returned (the agent waits for it).
+  // The payload comes as its length when the agent wrote it into `exchange` (memory shared with
+  // Java: one copy instead of a new typed array handed over per call), else as a Uint8Array.
+  function prepareClassic(source, exchange) {
+    return function (subject, payload) {
+      const bytes = typeof payload === 'number' ? new Uint8ArrayOf(exchange, 0, payload).slice() : payload;
+      const result = callClassic(source, subject, bytes);
+      return isPromise(result) ? result : reply(result);
+    };
+  }
   harden(G);
   for (const intrinsic of hidden) harden(intrinsic);
-  return freeze({ callClassic, callModuleDefault, reply });
+  return freeze({ prepareClassic, callModuleDefault, reply });
 })

@@ -34,7 +34,7 @@ class InvocationsTest {
     List<CompletableFuture<byte[]>> stuck = new ArrayList<>();
     for (int i = 0; i < Invocations.WORKERS; i++) {
       // blocked where no deadline check looks, like a host service call that never returns
-      stuck.add(invocations.start(deadline -> {
+      stuck.add(invocations.start((deadline, stop) -> {
         running.countDown();
         boolean told = false;
         while (!released) {
@@ -58,7 +58,7 @@ class InvocationsTest {
     List<CompletableFuture<byte[]>> next = new ArrayList<>();
     for (int i = 0; i < 2 * Invocations.WORKERS; i++) {
       String output = "quick " + i;
-      next.add(invocations.start(deadline -> output.getBytes(UTF_8)));
+      next.add(invocations.start((deadline, stop) -> output.getBytes(UTF_8)));
     }
     for (int i = 0; i < next.size(); i++) {
       assertThat(new String(Invocations.await(next.get(i)), UTF_8)).isEqualTo("quick " + i);
@@ -76,13 +76,13 @@ class InvocationsTest {
 
   @Test
   void failuresAreDescribedInOneLine() {
-    assertThatThrownBy(() -> Invocations.await(invocations.start(deadline -> {
+    assertThatThrownBy(() -> Invocations.await(invocations.start((deadline, stop) -> {
       throw new FunctionException("bad input");
     }))).isInstanceOf(FunctionException.class).hasMessage("bad input");
-    assertThatThrownBy(() -> Invocations.await(invocations.start(deadline -> {
+    assertThatThrownBy(() -> Invocations.await(invocations.start((deadline, stop) -> {
       throw new IllegalStateException("boom");
     }))).isInstanceOf(FunctionException.class).hasMessage("function failed: java.lang.IllegalStateException: boom");
-    assertThatThrownBy(() -> Invocations.await(invocations.start(deadline -> {
+    assertThatThrownBy(() -> Invocations.await(invocations.start((deadline, stop) -> {
       throw new StackOverflowError();
     }))).isInstanceOf(FunctionException.class).hasMessage("function overflowed its stack");
   }
@@ -90,7 +90,7 @@ class InvocationsTest {
   @Test
   void aClosedPoolRefusesInvocations() {
     invocations.close();
-    assertThatThrownBy(() -> Invocations.await(invocations.start(deadline -> new byte[0])))
+    assertThatThrownBy(() -> Invocations.await(invocations.start((deadline, stop) -> new byte[0])))
         .isInstanceOf(FunctionException.class).hasMessage("function is undeployed");
   }
 
