@@ -130,7 +130,7 @@ final class DeployBench {
       Message reply = nc.request(Subjects.info("default", nodeId), new byte[0], Duration.ofSeconds(2));
       InfoResponse info = Json.read(reply.getData(), Envelope.class).dataAs(InfoResponse.class);
       if (!info.pool().isEmpty() && info.pool().stream().allMatch(a -> a.state().equals("ready"))) {
-        Thread.sleep(300); // the agents warm their deploy path right after the handshake
+        Thread.sleep(1000); // the agents warm their deploy path and V8 for a few hundred ms after the handshake
         return;
       }
       Thread.sleep(20);

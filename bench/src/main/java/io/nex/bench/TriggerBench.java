@@ -55,7 +55,7 @@ final class TriggerBench {
       print("raw jnats (Java responder)", raw, raw, rawRate, rawRate);
 
       int handshakes = 2;
-      for (String[] fn : new String[][] {{"javascript", System.getProperty("echo.js")}, {"wasm", System.getProperty("echo.wasm")}}) {
+      for (String[] fn : new String[][] {{"wasm", System.getProperty("echo.wasm")}, {"javascript", System.getProperty("echo.js")}}) {
         Path artifact = Path.of(fn[1]);
         String subject = "bench.fn." + fn[0];
         long sent = System.nanoTime();
@@ -73,9 +73,12 @@ final class TriggerBench {
         Stats rawNow = alternating[0];
         Stats stats = alternating[1];
         double rawBefore = throughput(nc, "bench.plain", THROUGHPUT_WINDOW);
+        CpuTime cpu = CpuTime.of(node.pid());
         double rate = throughput(nc, subject, THROUGHPUT_WINDOW);
+        String cpuPerCall = cpu.perCall((long) (rate * THROUGHPUT_WINDOW.toSeconds()));
         double rawAfter = throughput(nc, "bench.plain", THROUGHPUT_WINDOW);
         print(fn[0] + " function", stats, rawNow, rate, (rawBefore + rawAfter) / 2);
+        System.out.printf("%-26s CPU per call during the throughput window: %s%n", "", cpuPerCall);
         System.out.printf("%-26s deploy from a warm pool: %.1f ms; raw alongside: p50 %.3f ms, %.0f and %.0f req/s"
             + " before and after%n", "", deployMs, rawNow.median(), rawBefore, rawAfter);
         client.stop("default", node.nodeId(), deployed.dataAs(RunResponse.class).id(), "bench" + fn[0]);
