@@ -95,6 +95,18 @@ class QemuNodeTest {
       assertThat(stop.exitCode()).as(stop.stderr()).isZero();
       await().atMost(Duration.ofSeconds(20)).until(() -> ProcessScan.processesMentioning("nex-" + id).isEmpty());
       assertThat(sandboxDir).doesNotExist();
+
+      // a JavaScript function in a VM: V8 from the image's /opt/nex/v8, Nex's own example unchanged
+      node.awaitLog("Received agent handshake", 2, Duration.ofSeconds(120));
+      Cli.Result js = Cli.run("devrun", Path.of(System.getProperty("basedir", ".")).resolve("../examples/nex-v8/echofunction.js")
+          .toString(), "--type", "v8", "--trigger_subject", "helloworld", "--issuer", issuer.toString(), "--xkey",
+          xkey.toString(), "-s", controlPlane.url(), "--timeout", "60s");
+      assertThat(js.exitCode()).as(js.stderr() + "\n" + node.log()).isZero();
+      Message answer = await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
+          .until(() -> nc.request("helloworld", "hello world".getBytes(StandardCharsets.UTF_8), Duration.ofSeconds(5)),
+              r -> r != null);
+      assertThat(new String(answer.getData(), StandardCharsets.UTF_8))
+          .isEqualTo("{\"triggered_on\":\"helloworld\",\"payload\":\"hello world\"}");
     }
     assertThat(ProcessScan.processesMentioning(res.toString())).isEmpty();
     assertThat(ProcessScan.processesMentioning("qemu-system-x86_64 -name nex-")).isEmpty();

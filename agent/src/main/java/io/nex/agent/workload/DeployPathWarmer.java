@@ -1,6 +1,5 @@
 package io.nex.agent.workload;
 
-import io.nex.agent.function.FunctionRunners;
 import io.nex.api.Json;
 import io.nex.api.WorkloadType;
 import io.nex.api.agent.AgentDeployRequest;
@@ -18,7 +17,7 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * An agent runs its deploy path exactly once, so without help it always runs it cold: JSON
- * binding for the deploy record, file access, the first process spawn and loading V8 each cost
+ * binding for the deploy record, file access and the first process spawn each cost
  * class loading and interpretation. Going through them once while the sandbox waits in the warm
  * pool takes that cost off the deploy itself.
  */
@@ -46,7 +45,6 @@ public final class DeployPathWarmer {
       WorkloadProcess warm = WorkloadProcess.start(new ProcessBuilder("true").directory(workDir.toFile()));
       warm.relayOutput((line, isStderr) -> { });
       warm.onExit().get(5, TimeUnit.SECONDS);
-      FunctionRunners.warmJavaScript();
     } catch (IOException | Json.MalformedJsonException | ExecutionException
         | TimeoutException e) {
       // warming is an optimisation: a failure here shows up, if at all, in the real deploy
