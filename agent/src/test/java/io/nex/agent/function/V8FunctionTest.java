@@ -194,6 +194,17 @@ class V8FunctionTest {
   }
 
   @Test
+  void v8IsLoadedFromOneCopyNeverFromACopyPerProcess() throws Exception {
+    try (FunctionRunner runner = v8("(s, p) => 1")) {
+      assertThat(invoke(runner, "x", "")).isEqualTo("1");
+    }
+    long pid = ProcessHandle.current().pid();
+    assertThat(Path.of(System.getProperty("java.io.tmpdir"), "javet", Long.toString(pid))).doesNotExist();
+    assertThat(Files.readString(Path.of("/proc/self/maps"))).contains(V8Library.fileName())
+        .doesNotContain("/javet/" + pid + "/");
+  }
+
+  @Test
   void undeployStopsACallInFlight() throws Exception {
     FunctionRunner runner = v8("(s, p) => { for (;;) {} }");
     var running = runner.start("spin", new byte[0]);
