@@ -27,6 +27,13 @@ public final class BenchMain {
           DeployBench.run("namespace", VM_DEPLOYS, "");
           DeployBench.run("qemu", VM_DEPLOYS, VmBench.imageConfig(Scratch.dir("nex-bench-vm")));
         }
+        case "functions" -> {
+          // function deploys only: JavaScript and WASM next to each other
+          for (String sandbox : sandboxes) {
+            DeployBench.run(sandbox, DeployBench.JS_DEPLOYS, "", DeployBench.Workload.JAVASCRIPT);
+            DeployBench.run(sandbox, DeployBench.JS_DEPLOYS, "", DeployBench.Workload.WASM);
+          }
+        }
         case "startup", "deploy", "trigger" -> {
           for (String sandbox : sandboxes) {
             switch (name) {
@@ -34,14 +41,15 @@ public final class BenchMain {
               case "deploy" -> {
                 DeployBench.run(sandbox, DeployBench.DEPLOYS, "");
                 DeployBench.run(sandbox, DeployBench.JS_DEPLOYS, "", DeployBench.Workload.JAVASCRIPT);
+                DeployBench.run(sandbox, DeployBench.JS_DEPLOYS, "", DeployBench.Workload.WASM);
               }
               default -> TriggerBench.run(sandbox);
             }
           }
         }
         default -> {
-          System.err.println("unknown benchmark: " + name + " (known: startup, deploy, trigger, each optionally"
-              + " :process or :namespace; fleet; vm)");
+          System.err.println("unknown benchmark: " + name + " (known: startup, deploy, trigger, functions, each"
+              + " optionally :process or :namespace; fleet; vm)");
           System.exit(2);
         }
       }

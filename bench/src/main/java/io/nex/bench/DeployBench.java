@@ -37,8 +37,8 @@ final class DeployBench {
 
   static final int JS_DEPLOYS = 30;
 
-  /** What is deployed: the native echo service, or the JavaScript echo function (type v8). */
-  enum Workload { NATIVE, JAVASCRIPT }
+  /** What is deployed: the native echo service, the JavaScript echo function (type v8), the WASM one. */
+  enum Workload { NATIVE, JAVASCRIPT, WASM }
 
   /** @param extraConfig more node config fields (a VM sandbox's image), or empty */
   static void run(String sandbox, int deploys, String extraConfig) throws Exception {
@@ -56,7 +56,11 @@ final class DeployBench {
       node.awaitLog("Received agent handshake", 2, Duration.ofSeconds(300));
       String nodeId = node.nodeId();
       DeployClient client = new DeployClient(nc);
-      Path echo = Path.of(System.getProperty(workload == Workload.NATIVE ? "echo.native" : "echo.js"));
+      Path echo = Path.of(System.getProperty(switch (workload) {
+        case NATIVE -> "echo.native";
+        case JAVASCRIPT -> "echo.js";
+        case WASM -> "echo.wasm";
+      }));
       String location = client.upload("echo", echo);
       String sha256 = DeployClient.sha256(echo);
       String xkey = client.nodeXkey("default", nodeId);
@@ -83,7 +87,8 @@ final class DeployBench {
         var request = workload == Workload.NATIVE
             ? client.request("bench", "native", location, sha256, Map.of("NATS_URL", controlPlane.url()), nodeId, xkey,
                 List.of(subject))
-            : client.functionRequest("bench", "v8", location, sha256, nodeId, List.of(subject));
+            : client.functionRequest("bench", workload == Workload.WASM ? "wasm" : "v8", location, sha256, nodeId,
+                List.of(subject));
         long sent = System.nanoTime();
         Envelope reply = client.deploy("default", nodeId, request);
         long replied = System.nanoTime();
@@ -108,7 +113,11 @@ final class DeployBench {
         awaitReadySandbox(client, nc, nodeId);
         AgentMemory.print(node.pid());
       }
-      String what = workload == Workload.NATIVE ? "native echo" : "JavaScript echo function, type v8";
+      String what = switch (workload) {
+        case NATIVE -> "native echo";
+        case JAVASCRIPT -> "JavaScript echo function, type v8";
+        case WASM -> "WASM echo function";
+      };
       System.out.println("\n== deploy from a warm pool (" + what + ", sandbox=" + sandbox + ", " + reply.count()
           + " deploys) vs raw jnats request-reply (" + RAW_REQUESTS + " requests)");
       System.out.printf("%-34s %9s %9s %12s%n", "", "p50 ms", "p99 ms", "p50 / raw");
