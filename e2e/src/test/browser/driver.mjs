@@ -13,11 +13,26 @@ const consoleErrors = [];
 page.on('pageerror', (e) => consoleErrors.push(String(e)));
 page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
 
+// Waits until the expression, evaluated in the page, is truthy, and answers its value. Polled
+// with page.evaluate rather than waitForFunction, whose injected eval the page's CSP forbids.
+async function waitFor({ expression, timeoutMs }) {
+  const deadline = Date.now() + timeoutMs;
+  let last;
+  for (;;) {
+    try {
+      last = await page.evaluate(expression);
+      if (last) return last;
+    } catch (e) {
+      last = String(e.message || e);
+    }
+    if (Date.now() > deadline) throw new Error('not true within ' + timeoutMs + ' ms: ' + expression + ' (last: ' + last + ')');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 const commands = {
   goto: ({ url }) => page.goto(url).then(() => null),
-  // waits until the expression, evaluated in the page, is truthy; answers its value
-  waitFor: ({ expression, timeoutMs }) =>
-    page.waitForFunction(expression, null, { timeout: timeoutMs, polling: 100 }).then((h) => h.jsonValue()),
+  waitFor,
   evaluate: ({ expression }) => page.evaluate(expression),
   click: ({ selector, timeoutMs }) => page.click(selector, { timeout: timeoutMs }).then(() => null),
   fill: ({ selector, text, timeoutMs }) => page.fill(selector, text, { timeout: timeoutMs }).then(() => null),

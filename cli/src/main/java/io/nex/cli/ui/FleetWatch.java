@@ -81,6 +81,18 @@ final class FleetWatch implements AutoCloseable {
     });
   }
 
+  /**
+   * The control plane is back: nodes get a fresh {@link #SILENCE} to reconnect too, rather than
+   * being dropped for the time nobody could hear them.
+   */
+  void reconnected() {
+    thread.execute(() -> {
+      long now = System.nanoTime();
+      known.replaceAll((id, k) -> new Known(k.row(), now));
+    });
+    soon();
+  }
+
   private void refresh() {
     Optional<ControlPlaneClient> connected = link.client();
     if (connected.isEmpty()) {

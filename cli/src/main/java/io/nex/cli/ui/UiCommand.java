@@ -47,7 +47,7 @@ public final class UiCommand implements Callable<Integer> {
       return t;
     });
     link.whenConnected(feed::follow);
-    link.onReconnect(fleet::soon);
+    link.onReconnect(fleet::reconnected);
     fleet.start();
     ticks.scheduleAtFixedRate(feed::flush, EVENT_FLUSH_MS, EVENT_FLUSH_MS, TimeUnit.MILLISECONDS);
     ticks.scheduleAtFixedRate(() -> hub.state("functions", functions.view(Instant.now().getEpochSecond())),

@@ -17,6 +17,8 @@ import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * The web view's HTTP side (the JDK's server): the page's files, the live streams, and the two
@@ -62,8 +64,8 @@ final class UiServer implements AutoCloseable {
     }
     int bound = server.getAddress().getPort();
     Set<String> hosts = address.isLoopbackAddress()
-        ? Set.of("127.0.0.1:" + bound, "localhost:" + bound, "[::1]:" + bound, listen + ":" + bound)
-        : Set.of();
+        ? Stream.of("127.0.0.1", "localhost", "[::1]", listen).map(h -> h + ":" + bound).collect(Collectors.toSet())
+        : Set.<String>of();
     ThreadPoolExecutor threads = new ThreadPoolExecutor(0, MAX_THREADS, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
         r -> {
           Thread t = new Thread(r, "nex-ui-http");

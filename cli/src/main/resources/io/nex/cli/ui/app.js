@@ -36,10 +36,9 @@ function el(tag, attrs, ...children) {
 }
 
 const shortId = (id) => (id && id.length > 12 ? id.slice(0, 6) + '…' + id.slice(-4) : id || '');
-const nodeName = (id) => {
-  const node = state.fleet.nodes.find((n) => n.id === id);
-  return node && node.name ? node.name : shortId(id);
-};
+// names outlive their nodes, so the events of a node that has gone still say which it was
+const names = new Map();
+const nodeName = (id) => names.get(id) || shortId(id);
 const mib = (kb) => (kb ? (kb / 1024 / 1024).toFixed(1) + ' GiB' : '–');
 
 // ---- link and banner ----
@@ -67,6 +66,7 @@ function streamLost() {
 // ---- nodes ----
 
 function drawNodes() {
+  for (const n of state.fleet.nodes) if (n.name) names.set(n.id, n.name);
   const body = $('nodes').tBodies[0];
   const rows = state.fleet.nodes.map((n) => {
     const tags = Object.entries(n.tags || {})
@@ -85,7 +85,7 @@ function drawNodes() {
       el('td', {}, n.pool_ready + ' ready', n.pool_starting ? el('span', { class: 'muted' }, ' · ' + n.pool_starting + ' starting') : null),
       el('td', { class: 'num' }, n.workload_count),
       el('td', { title: 'available / total' }, mib(n.memory_available_kb) + ' / ' + mib(n.memory_total_kb)),
-      el('td', {}, tags),
+      el('td', { class: 'tags' }, tags),
       el('td', {}, el('span', { class: 'state ' + (n.lame_duck ? 'lameduck' : 'running') }, n.lame_duck ? 'lame duck' : 'running')),
       el('td', {}, button));
   });
@@ -258,11 +258,12 @@ function drawChart() {
   $('call-count').textContent = series.reduce((sum, f) => sum + f.calls, 0);
 }
 
+// the top of the axis: four grid steps of 1, 2 or 5 times a power of ten
 function niceCeiling(v) {
-  const steps = [1, 2, 4, 5, 10];
-  const p = Math.pow(10, Math.floor(Math.log10(v)));
-  for (const s of steps) if (s * p >= v) return s * p;
-  return 10 * p;
+  const quarter = v / 4;
+  const p = Math.pow(10, Math.floor(Math.log10(quarter)));
+  for (const s of [1, 2, 5, 10]) if (s * p >= quarter) return 4 * s * p;
+  return 40 * p;
 }
 const fmt = (v) => (v >= 10 || Number.isInteger(v) ? String(Math.round(v)) : v.toFixed(1));
 
@@ -277,6 +278,16 @@ function addEvents(batch) {
   while (state.events.length > MAX_EVENTS) state.eventIds.delete(state.events.pop().id);
   drawTypeFilter();
   drawEvents();
+}
+
+// an event's data as key=value, without what the other columns show
+function describe(data) {
+  if (!data || typeof data !== 'object') return data === undefined || data === null ? '' : String(data);
+  return Object.entries(data)
+    .filter(([k]) => k !== 'workload_name' && k !== 'name' && k !== 'namespace')
+    .map(([k, v]) => (k === 'elapsed_nanos' ? 'elapsed=' + (v / 1e6).toFixed(2) + 'ms'
+      : k + '=' + (typeof v === 'object' ? JSON.stringify(v) : v)))
+    .join('  ');
 }
 
 function drawTypeFilter() {
@@ -311,7 +322,7 @@ function drawEvents() {
       el('td', {}, e.type),
       el('td', { title: e.source }, nodeName(e.source)),
       el('td', {}, e.workload || ''),
-      el('td', {}, e.data === undefined ? '' : JSON.stringify(e.data))));
+      el('td', {}, describe(e.data))));
     if (rows.length >= 200) break;
   }
   $('events').tBodies[0].replaceChildren(...rows);
