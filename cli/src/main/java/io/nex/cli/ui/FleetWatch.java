@@ -38,11 +38,8 @@ final class FleetWatch implements AutoCloseable {
   private final ControlPlaneLink link;
   private final String namespace;
   private final Hub hub;
-  private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "nex-ui-fleet");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ScheduledExecutorService thread =
+      Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("nex-ui-fleet"));
   private final AtomicBoolean soonPending = new AtomicBoolean();
   /** Touched only on {@link #thread}. */
   private final Map<String, Known> known = new HashMap<>();

@@ -41,11 +41,7 @@ public final class UiCommand implements Callable<Integer> {
     FleetWatch fleet = new FleetWatch(link, global.namespace, hub);
     EventFeed feed = new EventFeed(global.namespace, hub, fleet, functions, logs);
     UiServer server = UiServer.start(listen, port, hub, logs, new FleetActions(link, global.namespace, issuer, fleet));
-    ScheduledExecutorService ticks = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "nex-ui-ticks");
-      t.setDaemon(true);
-      return t;
-    });
+    ScheduledExecutorService ticks = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("nex-ui-ticks"));
     link.whenConnected(feed::follow);
     link.onReconnect(fleet::reconnected);
     fleet.start();

@@ -67,11 +67,7 @@ final class UiServer implements AutoCloseable {
         ? Stream.of("127.0.0.1", "localhost", "[::1]", listen).map(h -> h + ":" + bound).collect(Collectors.toSet())
         : Set.<String>of();
     ThreadPoolExecutor threads = new ThreadPoolExecutor(0, MAX_THREADS, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
-        r -> {
-          Thread t = new Thread(r, "nex-ui-http");
-          t.setDaemon(true);
-          return t;
-        });
+        DaemonThreads.named("nex-ui-http"));
     UiServer ui = new UiServer(server, threads, assets, hub, logs, actions, hosts);
     server.createContext("/", ui::handle);
     server.setExecutor(threads);
