@@ -69,13 +69,14 @@ class UiTest {
       nodes.add(NodeProcess.start(res, controlPlane.url(),
           NodeProcess.config(res, "\"sandbox\": \"process\", \"machine_pool_size\": 1")));
     }
+    // the nodes first: on a shared box their start is what suffers from JVMs starting beside them
+    for (NodeProcess node : nodes) {
+      node.awaitLog("Received agent handshake", 1, Duration.ofSeconds(60));
+    }
     ui = new ProcessBuilder(Cli.command("ui", "--port", "0", "-s", controlPlane.url(), "--issuer", key("issuer.nk")))
         .redirectErrorStream(true).start();
     url = awaitUrl(ui);
     browser = Browser.launch();
-    for (NodeProcess node : nodes) {
-      node.awaitLog("Received agent handshake", 1, Duration.ofSeconds(60));
-    }
     nc = Nats.connect(controlPlane.url());
   }
 
