@@ -81,6 +81,10 @@ final class Browser implements AutoCloseable {
     call(command("click").put("selector", selector).put("timeoutMs", 10_000), Duration.ofSeconds(10));
   }
 
+  void select(String selector, String value) throws IOException, InterruptedException {
+    call(command("select").put("selector", selector).put("value", value).put("timeoutMs", 10_000), Duration.ofSeconds(10));
+  }
+
   String content() throws IOException, InterruptedException {
     return call(command("content"), Duration.ofSeconds(10)).asText();
   }

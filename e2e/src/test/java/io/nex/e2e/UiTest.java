@@ -176,6 +176,13 @@ class UiTest {
     browser.waitFor(workloadRow(echoId) + " === null", SEEN);
     browser.waitFor(eventRows("workload_undeployed") + ".some(r => r.textContent.includes('echo-native'))", SEEN);
     browser.waitFor("document.getElementById('notice').textContent.includes(\"Workload 'echo-native' stopped\")", SEEN);
+
+    // the events filter: one type only, then all again
+    browser.select("#filter-type", "workload_undeployed");
+    assertThat(browser.evaluate("[...document.querySelectorAll('#events tbody tr')].map(r => r.dataset.type)"))
+        .isNotEmpty().allMatch(type -> type.asText().equals("workload_undeployed"));
+    browser.select("#filter-type", "");
+    browser.waitFor(eventRows("function_exec_succeeded") + ".length >= 50", SEEN);
   }
 
   @Test
