@@ -35,7 +35,6 @@ const commands = {
   waitFor,
   evaluate: ({ expression }) => page.evaluate(expression),
   click: ({ selector, timeoutMs }) => page.click(selector, { timeout: timeoutMs }).then(() => null),
-  fill: ({ selector, text, timeoutMs }) => page.fill(selector, text, { timeout: timeoutMs }).then(() => null),
   select: ({ selector, value, timeoutMs }) =>
     page.selectOption(selector, value, { timeout: timeoutMs }).then(() => null),
   content: () => page.content(),
