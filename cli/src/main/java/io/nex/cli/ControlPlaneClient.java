@@ -1,6 +1,7 @@
 package io.nex.cli;
 
 import io.nats.client.Connection;
+import io.nats.client.ConnectionListener;
 import io.nats.client.ErrorListener;
 import io.nats.client.Message;
 import io.nats.client.Nats;
@@ -12,6 +13,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /** The CLI's side of the control plane: request/reply with envelopes, and scatter-gather. */
 public final class ControlPlaneClient implements AutoCloseable {
@@ -24,24 +26,61 @@ public final class ControlPlaneClient implements AutoCloseable {
   }
 
   public static ControlPlaneClient connect(GlobalOptions global) {
-    Options.Builder builder = new Options.Builder()
-        .server(global.server)
-        .connectionName("nex-cli")
-        .connectionTimeout(Duration.ofSeconds(2))
-        .noReconnect()
-        // failures reach the user as one line from connect(); jnats need not print them too
-        .errorListener(new ErrorListener() {});
-    if (global.creds != null && !global.creds.isBlank()) {
-      builder.authHandler(Nats.credentials(global.creds));
-    }
     try {
-      return new ControlPlaneClient(Nats.connect(builder.build()), global.timeout);
+      Options options = options(global)
+          .connectionTimeout(Duration.ofSeconds(2))
+          .noReconnect()
+          // failures reach the user as one line from connect(); jnats need not print them too
+          .errorListener(new ErrorListener() {})
+          .build();
+      return new ControlPlaneClient(Nats.connect(options), global.timeout);
     } catch (IOException | IllegalArgumentException e) {
       throw new CliException("cannot connect to NATS at " + global.server + ": " + e.getMessage());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new CliException("interrupted");
     }
+  }
+
+  /**
+   * For a command that stays up (the web view): the first connect and every later one are retried
+   * forever, and {@code listener} hears each change and each failure's reason. Returns at once; the
+   * client is handed over once the first connect has succeeded.
+   */
+  public static CompletableFuture<ControlPlaneClient> connectLasting(GlobalOptions global, ConnectionListener listener,
+      ErrorListener errors) {
+    CompletableFuture<ControlPlaneClient> connected = new CompletableFuture<>();
+    Options options;
+    try {
+      options = options(global)
+          .maxReconnects(-1)
+          .reconnectWait(Duration.ofSeconds(1))
+          .connectionListener((connection, event) -> {
+            if (event == ConnectionListener.Events.CONNECTED) {
+              connected.complete(new ControlPlaneClient(connection, global.timeout));
+            }
+            listener.connectionEvent(connection, event);
+          })
+          .errorListener(errors)
+          .build();
+    } catch (IllegalArgumentException e) {
+      throw new CliException("cannot connect to NATS at " + global.server + ": " + e.getMessage());
+    }
+    try {
+      Nats.connectAsynchronously(options, true);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CliException("interrupted");
+    }
+    return connected;
+  }
+
+  private static Options.Builder options(GlobalOptions global) {
+    Options.Builder builder = new Options.Builder().server(global.server).connectionName("nex-cli");
+    if (global.creds != null && !global.creds.isBlank()) {
+      builder.authHandler(Nats.credentials(global.creds));
+    }
+    return builder;
   }
 
   public Connection connection() {

@@ -4,6 +4,7 @@ import io.nex.api.NexVersion;
 import io.nex.cli.node.NodeCommand;
 import io.nex.cli.node.NodeLameDuckCommand;
 import io.nex.cli.rootfs.RootfsCommand;
+import io.nex.cli.ui.UiCommand;
 import io.nex.cli.watch.EventsCommand;
 import io.nex.cli.watch.LogsCommand;
 import io.nex.cli.watch.MonitorCommand;
@@ -18,7 +19,7 @@ import picocli.CommandLine.Command;
     description = "NATS execution engine",
     subcommands = {NodeCommand.class, RunCommand.class, DevRunCommand.class, StopCommand.class, LogsCommand.class,
         EventsCommand.class, MonitorCommand.class, RequestCommand.class, NodeLameDuckCommand.class,
-        RootfsCommand.class})
+        RootfsCommand.class, UiCommand.class})
 public final class NexMain {
 
   public static void main(String[] args) {

@@ -1,16 +1,16 @@
 package io.nex.e2e;
 
+import io.nex.testkit.NpmTools;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
  * A real third-party NATS client: {@code @nats-io/transport-node}, pinned by src/test/js's lock
- * file and installed once with {@code npm ci} into target/js-client, run with the machine's node.
+ * file and installed once with {@code npm ci} into target/js ({@link NpmTools}), run with the machine's node.
  */
 final class JsClient {
   private static final List<String> FILES = List.of("package.json", "package-lock.json", "request.mjs");
@@ -21,17 +21,7 @@ final class JsClient {
   }
 
   static JsClient install() throws IOException, InterruptedException {
-    Path module = Path.of(System.getProperty("basedir", "."));
-    Path dir = module.resolve("target/js-client");
-    Files.createDirectories(dir);
-    for (String file : FILES) {
-      Files.copy(module.resolve("src/test/js").resolve(file), dir.resolve(file), StandardCopyOption.REPLACE_EXISTING);
-    }
-    if (!Files.exists(dir.resolve("node_modules/@nats-io/transport-node/package.json"))) {
-      // --ignore-scripts: nothing from the registry runs during the build
-      run(dir, 180, "npm", "ci", "--no-audit", "--no-fund", "--ignore-scripts");
-    }
-    return new JsClient(dir);
+    return new JsClient(NpmTools.install("js", FILES, "node_modules/@nats-io/transport-node/package.json"));
   }
 
   /** Sends {@code count} requests and returns the replies, one per line. */

@@ -354,7 +354,7 @@ public final class Node {
       return deployments.inNamespace(namespace).stream()
           .map(d -> new MachineSummary(d.id(), d.sandbox().isAlive(),
               Uptime.format(Duration.between(d.deployedAt(), Instant.now())), d.namespace(),
-              new WorkloadSummary(d.name(), d.description(), runtime(d), d.type(), d.hash())))
+              new WorkloadSummary(d.name(), d.description(), runtime(d), d.type(), d.hash(), d.essential())))
           .toList();
     }
     @Override public String sandboxKind() { return sandboxKind; }

@@ -26,8 +26,9 @@ public record InfoResponse(
   public record MachineSummary(
       String id, boolean healthy, String uptime, String namespace, WorkloadSummary workload) {}
 
+  /** {@code essential} is ours (Nex shows it nowhere): whether the node restarts it when it exits. */
   public record WorkloadSummary(
-      String name, String description, String runtime, String type, String hash) {}
+      String name, String description, String runtime, String type, String hash, boolean essential) {}
 
   /** One sandbox of the warm pool and its state ({@code starting}, {@code ready}). */
   public record PooledAgent(String id, String state) {}

@@ -1,10 +1,5 @@
 package io.nex.cli.node;
 
-import io.nex.api.Envelope;
-import io.nex.api.Json;
-import io.nex.api.Subjects;
-import io.nex.api.control.LameDuckRequest;
-import io.nex.cli.CliException;
 import io.nex.cli.ControlPlaneClient;
 import io.nex.cli.DurationOption;
 import io.nex.cli.GlobalOptions;
@@ -30,12 +25,8 @@ public final class NodeLameDuckCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    byte[] body = deadline == null ? new byte[0] : Json.write(new LameDuckRequest(deadline.toMillis()));
     try (ControlPlaneClient client = ControlPlaneClient.connect(global)) {
-      Envelope reply = client.request(Subjects.lameDuck(nodeId), body);
-      if (reply.failed()) {
-        throw new CliException("node " + nodeId + " refused lame duck: " + reply.error());
-      }
+      LameDuckSender.send(client, nodeId, deadline);
     }
     System.out.println("Command to enter lame duck mode issued to " + nodeId);
     return 0;

@@ -28,7 +28,8 @@ public final class EventsCommand implements Callable<Integer> {
     return 0;
   }
 
-  static List<String> subjects(String namespace) {
+  /** The event subjects of a namespace, and the node-level ones in {@code system}. */
+  public static List<String> subjects(String namespace) {
     return namespace.equals(Subjects.SYSTEM_NAMESPACE)
         ? List.of(Subjects.event(namespace, "*"))
         : List.of(Subjects.event(namespace, "*"), Subjects.event(Subjects.SYSTEM_NAMESPACE, "*"));

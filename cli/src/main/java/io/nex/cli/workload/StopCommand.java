@@ -1,16 +1,9 @@
 package io.nex.cli.workload;
 
-import io.nex.api.Envelope;
-import io.nex.api.Json;
-import io.nex.api.Subjects;
-import io.nex.api.control.StopRequest;
 import io.nex.api.control.StopResponse;
-import io.nex.cli.CliException;
 import io.nex.cli.ControlPlaneClient;
 import io.nex.cli.GlobalOptions;
 import io.nex.cli.identity.UserKeys;
-import io.nex.keys.KeyException;
-import io.nex.keys.WorkloadJwt;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -34,19 +27,9 @@ public final class StopCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    String jwt;
-    try {
-      jwt = WorkloadJwt.issue(UserKeys.issuer(issuer), name, null);
-    } catch (KeyException e) {
-      throw new CliException("cannot sign the stop request: " + e.getMessage());
-    }
     try (ControlPlaneClient client = ControlPlaneClient.connect(global)) {
-      Envelope reply = client.request(Subjects.stop(global.namespace, nodeId),
-          Json.write(new StopRequest(workloadId, jwt, nodeId)), DeploySender.DEPLOY_TIMEOUT);
-      if (reply.failed()) {
-        throw new CliException("⛔ Workload failed to stop: " + reply.error());
-      }
-      StopResponse stopped = reply.dataAs(StopResponse.class);
+      StopResponse stopped = StopSender.stop(client, global.namespace, nodeId, workloadId, name,
+          UserKeys.issuer(issuer));
       System.out.println("✅ Workload '" + stopped.name() + "' stopped.");
     }
     return 0;
