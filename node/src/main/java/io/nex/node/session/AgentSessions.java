@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,6 +35,8 @@ public final class AgentSessions implements AgentInbound, AutoCloseable {
     return thread;
   });
   private volatile Runnable readinessChanged = () -> {};
+  /** False between a lost connection and its return (jnats reports each failed reconnect attempt as a loss). */
+  private final AtomicBoolean connected = new AtomicBoolean(true);
 
   /** {@code reviveTimeout}: how long a disconnected agent may take to answer once the node is back. */
   public AgentSessions(SandboxSource sandboxes, AgentTransport transport, Duration reviveTimeout) {
@@ -72,6 +75,7 @@ public final class AgentSessions implements AgentInbound, AutoCloseable {
   /** Ends the session and destroys its sandbox (its credentials with it); blocks while it is torn down. */
   public void destroy(AgentSession session) {
     byId.remove(session.id());
+    LOG.info("Destroying sandbox vmid={} state={}", session.id(), session.state().wireName());
     session.end();
     sandboxes.destroy(session.sandbox());
   }
@@ -108,12 +112,15 @@ public final class AgentSessions implements AgentInbound, AutoCloseable {
 
   @Override
   public void connectionLost() {
-    LOG.warn("Lost the connection to the internal server; agents get no new work until they answer again");
+    if (connected.compareAndSet(true, false)) {
+      LOG.warn("Lost the connection to the internal server; agents get no new work until they answer again");
+    }
     byId.values().forEach(AgentSession::connectionLost);
   }
 
   @Override
   public void connectionRestored() {
+    connected.set(true);
     LOG.info("Connection to the internal server is back; pinging agents");
     byId.values().stream().filter(s -> s.state() == SessionState.DISCONNECTED).forEach(s -> s.ping(reviveTimeout)
         .exceptionally(failure -> {
