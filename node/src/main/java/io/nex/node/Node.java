@@ -15,6 +15,7 @@ import io.nex.node.control.NodeView;
 import io.nex.node.controlplane.ControlPlane;
 import io.nex.node.controlplane.ControlPlaneException;
 import io.nex.node.controlplane.ControlPlaneWatch;
+import io.nex.node.controlplane.KeyValueBuckets;
 import io.nex.node.essential.EssentialKeeper;
 import io.nex.node.fs.DirectoryTree;
 import io.nex.node.function.TriggerRouter;
@@ -186,7 +187,8 @@ public final class Node {
         pool, sessions, events, deployments, triggers,
         new AgentRelay(controlPlane.connection(), identity.id(), controlPlaneWatch)));
     teardown.push(deployer::stopAll);
-    EssentialKeeper essentials = EssentialKeeper.start(controlPlane.connection(), identity.id(), identity.xkey(),
+    EssentialKeeper essentials = EssentialKeeper.start(
+        bucket -> KeyValueBuckets.open(controlPlane.connection(), bucket), identity.id(), identity.xkey(),
         deployer, this::runs, () -> lameDuck != null && lameDuck.active(), metrics);
     teardown.push(essentials::close);
 

@@ -1,6 +1,5 @@
 package io.nex.node.essential;
 
-import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.KeyValue;
 import io.nats.client.api.KeyValueConfiguration;
@@ -9,7 +8,6 @@ import io.nats.client.api.StorageType;
 import io.nex.api.Json;
 import io.nex.api.control.DeployRequest;
 import io.nex.keys.XKeyPair;
-import io.nex.node.controlplane.KeyValueBuckets;
 import io.nex.node.essential.FleetLeases.Lease;
 import io.nex.node.metrics.NodeMetrics;
 import io.nex.node.workload.Deployer;
@@ -77,7 +75,7 @@ public final class EssentialKeeper implements DeploymentListener, AutoCloseable 
   private final Predicate<String> runsType;
   private final BooleanSupplier lameDuck;
   private final NodeMetrics metrics;
-  private final Connection controlPlane;
+  private final FleetBuckets buckets;
   /** The fleet's buckets, null until the control plane's JetStream answers. */
   private volatile KeyValue specs;
   private volatile FleetLeases leases;
@@ -92,10 +90,10 @@ public final class EssentialKeeper implements DeploymentListener, AutoCloseable 
   private final ExecutorService deploys = Executors.newFixedThreadPool(DEPLOY_THREADS, r -> daemon(r, "essential-deploy"));
   private volatile boolean closing;
 
-  private EssentialKeeper(Connection controlPlane, String nodeId, XKeyPair xkey, Deployer deployer,
+  private EssentialKeeper(FleetBuckets buckets, String nodeId, XKeyPair xkey, Deployer deployer,
       Predicate<String> runsType, BooleanSupplier lameDuck, NodeMetrics metrics) {
     this.metrics = metrics;
-    this.controlPlane = controlPlane;
+    this.buckets = buckets;
     this.nodeId = nodeId;
     this.xkey = xkey;
     this.deployer = deployer;
@@ -108,9 +106,9 @@ public final class EssentialKeeper implements DeploymentListener, AutoCloseable 
    *
    * @param runsType whether this node can run a workload type (only such workloads are taken over)
    */
-  public static EssentialKeeper start(Connection controlPlane, String nodeId, XKeyPair xkey, Deployer deployer,
+  public static EssentialKeeper start(FleetBuckets buckets, String nodeId, XKeyPair xkey, Deployer deployer,
       Predicate<String> runsType, BooleanSupplier lameDuck, NodeMetrics metrics) {
-    EssentialKeeper keeper = new EssentialKeeper(controlPlane, nodeId, xkey, deployer, runsType, lameDuck, metrics);
+    EssentialKeeper keeper = new EssentialKeeper(buckets, nodeId, xkey, deployer, runsType, lameDuck, metrics);
     deployer.watch(keeper);
     long every = FleetLeases.RENEW_EVERY.toMillis();
     keeper.timer.scheduleWithFixedDelay(keeper::scan, 0, every, TimeUnit.MILLISECONDS);
@@ -126,9 +124,9 @@ public final class EssentialKeeper implements DeploymentListener, AutoCloseable 
       return true;
     }
     try {
-      KeyValue leaseBucket = KeyValueBuckets.open(controlPlane, KeyValueConfiguration.builder().name(LEASES_BUCKET)
+      KeyValue leaseBucket = buckets.open(KeyValueConfiguration.builder().name(LEASES_BUCKET)
           .maxHistoryPerKey(1).ttl(Duration.ofMinutes(1)).storageType(StorageType.Memory).build());
-      KeyValue specBucket = KeyValueBuckets.open(controlPlane, KeyValueConfiguration.builder().name(SPECS_BUCKET)
+      KeyValue specBucket = buckets.open(KeyValueConfiguration.builder().name(SPECS_BUCKET)
           .maxHistoryPerKey(1).storageType(StorageType.File).build());
       leases = new FleetLeases(leaseBucket);
       specWatch = BucketWatch.start(specBucket);
