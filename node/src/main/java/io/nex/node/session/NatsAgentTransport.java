@@ -38,6 +38,7 @@ public final class NatsAgentTransport implements AgentTransport {
   private final PendingReplies<String, AgentReply> pending = new PendingReplies<>("no reply from the agent in time");
   private final ArtifactServer artifacts;
   private Dispatcher replies;
+  private Dispatcher handshakes;
   private Dispatcher voices;
   private ConnectionListener connectionEvents;
 
@@ -60,8 +61,11 @@ public final class NatsAgentTransport implements AgentTransport {
         && reply.getStatus().getCode() == 503 ? AgentReply.nobodyListened()
         : AgentReply.answered(reply.getHeaders(), reply.getData())));
     replies.subscribe("hostint.*.reply." + prefix + ".*");
+    // logs and events share a dispatcher, so a workload's last lines come before its end; ending a
+    // workload destroys its sandbox, which must not hold up other agents' handshakes
+    handshakes = internal.createDispatcher(msg -> handshake(inbound, msg));
+    handshakes.subscribe(Subjects.handshake("*"));
     voices = internal.createDispatcher();
-    voices.subscribe(Subjects.handshake("*"), msg -> handshake(inbound, msg));
     voices.subscribe(Subjects.agentLogs("*"), msg -> read(msg, AgentLogLine.class)
         .ifPresent(line -> inbound.log(Subjects.sandboxIdOf(msg.getSubject()), line)));
     voices.subscribe(Subjects.agentEvents("*", "*"), msg -> read(msg, WorkloadEvent.class).ifPresent(event -> {
@@ -126,7 +130,7 @@ public final class NatsAgentTransport implements AgentTransport {
       internal.removeConnectionListener(connectionEvents);
     }
     if (internal.getStatus() == Connection.Status.CONNECTED) {
-      for (Dispatcher dispatcher : new Dispatcher[] {replies, voices}) {
+      for (Dispatcher dispatcher : new Dispatcher[] {replies, handshakes, voices}) {
         if (dispatcher != null) {
           internal.closeDispatcher(dispatcher);
         }

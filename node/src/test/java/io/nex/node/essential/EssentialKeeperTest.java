@@ -21,11 +21,10 @@ import io.nex.node.session.AgentCall;
 import io.nex.node.session.AgentSessions;
 import io.nex.node.session.FakeAgentTransport;
 import io.nex.node.session.FakeSandboxSource;
-import io.nex.node.session.SessionListener;
 import io.nex.node.workload.Artifact;
 import io.nex.node.workload.Deployer;
 import io.nex.node.workload.Deployments;
-import io.nex.node.workload.OutputRelay;
+import io.nex.node.workload.RecordingRelay;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -73,14 +72,6 @@ class EssentialKeeperTest {
     sessions = new AgentSessions(sandboxes, transport, Duration.ofSeconds(2));
     sessions.start();
     pool = new WarmPool(1, sessions, Duration.ofSeconds(30), Duration.ofMillis(500), reason -> {});
-    OutputRelay relay = (deployment, ended) -> new SessionListener() {
-      @Override
-      public void event(String type, WorkloadEvent event) {
-        if (EventTypes.WORKLOAD_UNDEPLOYED.equals(type)) {
-          ended.ended(event.code(), event.message());
-        }
-      }
-    };
     FunctionTriggers noTriggers = new FunctionTriggers() {
       @Override
       public void route(io.nex.node.workload.Deployment deployment, Optional<Path> triggerSocket) {}
@@ -90,7 +81,7 @@ class EssentialKeeperTest {
     };
     deployer = new Deployer(NodeConfigLoader.parse("{\"workload_types\": [\"native\"]}".getBytes(StandardCharsets.UTF_8)),
         nodeXkey, new Deployer.Collaborators((location, jsDomain, maxBytes) -> new Artifact(file, sha256, ARTIFACT.length),
-            pool, sessions, (ns, type, data) -> {}, new Deployments(), noTriggers, relay));
+            pool, sessions, (ns, type, data) -> {}, new Deployments(), noTriggers, new RecordingRelay()));
     keeper = EssentialKeeper.start(config -> {
       throw new IOException("no JetStream in this test");
     }, "NODE", nodeXkey, deployer, type -> true, lameDuck::get, new NodeMetrics());

@@ -27,7 +27,6 @@ import io.nex.node.session.AgentCall;
 import io.nex.node.session.AgentSessions;
 import io.nex.node.session.FakeAgentTransport;
 import io.nex.node.session.FakeSandboxSource;
-import io.nex.node.session.SessionListener;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,7 +53,7 @@ class DeployerTest {
   private final NKeyPair issuer = NKeyPair.create(KeyType.ACCOUNT);
   private final List<String> events = new CopyOnWriteArrayList<>();
   private final List<String> routed = new CopyOnWriteArrayList<>();
-  private final List<String> relayed = new CopyOnWriteArrayList<>();
+  private final RecordingRelay relay = new RecordingRelay();
   private final Deployments deployments = new Deployments();
   private FakeSandboxSource sandboxes;
   private AgentSessions sessions;
@@ -82,24 +81,6 @@ class DeployerTest {
       @Override
       public void unroute(String workloadId) {
         routed.add("unrouted " + workloadId);
-      }
-    };
-    OutputRelay relay = (deployment, ended) -> new SessionListener() {
-      @Override
-      public void log(AgentLogLine line) {
-        relayed.add(deployment.name() + ": " + line.text());
-      }
-
-      @Override
-      public void event(String type, WorkloadEvent event) {
-        if (EventTypes.WORKLOAD_UNDEPLOYED.equals(type)) {
-          ended.ended(event.code(), event.message());
-        }
-      }
-
-      @Override
-      public void exited(int code) {
-        ended.ended(code, "agent exited with code " + code);
       }
     };
     deployer = new Deployer(NodeConfigLoader.parse(
@@ -210,7 +191,7 @@ class DeployerTest {
     transport.inbound().log("sandbox-1", new AgentLogLine("workload", 0, "listening"));
     transport.inbound().event("sandbox-1", EventTypes.WORKLOAD_UNDEPLOYED, new WorkloadEvent("echo", 3, "Workload exited with code 3"));
 
-    assertThat(relayed).containsExactly("echo: listening");
+    assertThat(relay.lines).containsExactly("echo: listening");
     assertThat(deployments.count()).isZero();
     assertThat(sandboxes.destroyed).containsExactly("sandbox-1");
     assertThat(events).last().asString()
