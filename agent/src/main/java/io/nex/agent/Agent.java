@@ -1,6 +1,7 @@
 package io.nex.agent;
 
 import io.nats.client.Connection;
+import io.nats.client.ConnectionListener;
 import io.nats.client.Dispatcher;
 import io.nats.client.ErrorListener;
 import io.nats.client.Message;
@@ -31,6 +32,7 @@ final class Agent implements AutoCloseable {
   private final Instant startedAt = Instant.now();
   private Connection connection;
   private WorkloadHost workload;
+  private volatile boolean handshaken;
 
   Agent(AgentMetadata metadata) {
     this.metadata = metadata;
@@ -39,6 +41,7 @@ final class Agent implements AutoCloseable {
   void start() throws IOException, InterruptedException {
     connectAndListen();
     handshake();
+    handshaken = true;
     // ready as soon as handshaken; a deploy arriving during warming waits for it (see WorkloadHost)
     workload.warmUp();
   }
@@ -74,6 +77,7 @@ final class Agent implements AutoCloseable {
         // the node restarts its internal server on the same port if it dies: come back to it, forever, quickly
         .maxReconnects(-1)
         .reconnectWait(Duration.ofMillis(250))
+        .connectionListener(this::connectionEvent)
         // connection trouble during the first attempts is expected (see connect()); server errors are not
         .errorListener(new ErrorListener() {
           @Override
@@ -116,6 +120,28 @@ final class Agent implements AutoCloseable {
       backoffMillis = Math.min(backoffMillis * 2, 250);
     }
     throw new IOException("the node did not answer the handshake: " + lastProblem);
+  }
+
+  /**
+   * After a reconnect (the node's internal server restarted, or our link dropped), our
+   * subscriptions are back before anything we publish; a new handshake tells the node we hear it
+   * again, so it can hand us work without waiting for a ping.
+   */
+  private void connectionEvent(Connection conn, ConnectionListener.Events event) {
+    if (event != ConnectionListener.Events.RECONNECTED || !handshaken) {
+      return;
+    }
+    Thread again = new Thread(() -> {
+      try {
+        handshake();
+      } catch (IOException e) {
+        AgentLog.info("no handshake after the reconnect: " + e.getMessage());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "re-handshake");
+    again.setDaemon(true);
+    again.start();
   }
 
   private void ping(Message message) {

@@ -15,25 +15,26 @@ import io.nex.node.control.NodeView;
 import io.nex.node.controlplane.ControlPlane;
 import io.nex.node.controlplane.ControlPlaneException;
 import io.nex.node.controlplane.ControlPlaneWatch;
+import io.nex.node.controlplane.KeyValueBuckets;
 import io.nex.node.essential.EssentialKeeper;
 import io.nex.node.fs.DirectoryTree;
 import io.nex.node.function.TriggerRouter;
 import io.nex.node.hostservices.HostServicesServer;
 import io.nex.node.lameduck.LameDuck;
 import io.nex.node.telemetry.HostMemory;
-import io.nex.node.internal.AgentRequests;
 import io.nex.node.internal.InternalServer;
 import io.nex.node.metrics.Health;
 import io.nex.node.metrics.MetricsServer;
 import io.nex.node.metrics.NodeMetrics;
 import io.nex.node.natsserver.NatsServerBinary;
-import io.nex.node.pool.HandshakeListener;
 import io.nex.node.pool.WarmPool;
 import io.nex.node.sandbox.SandboxFactory;
+import io.nex.node.session.AgentSessions;
+import io.nex.node.session.NatsAgentTransport;
 import io.nex.node.telemetry.AgentRelay;
 import io.nex.node.telemetry.EventPublisher;
+import io.nex.node.telemetry.NatsEventPublisher;
 import io.nex.node.workload.ArtifactCache;
-import io.nex.node.workload.ArtifactServer;
 import io.nex.node.workload.Deployer;
 import io.nex.node.workload.Deployment;
 import io.nex.node.workload.Deployments;
@@ -160,40 +161,36 @@ public final class Node {
 
     LOG.info("Use this key as the recipient for encrypted run requests public_xkey={}", identity.publicXkey());
 
-    events = new EventPublisher(controlPlane.connection(), identity.id());
+    events = new NatsEventPublisher(controlPlane.connection(), identity.id());
     SandboxFactory factory = new SandboxFactory(choice.driver(), internal, config.machineTemplate(),
         workDir.resolve("sandboxes"));
-    pool = new WarmPool(config.machinePoolSize(), factory,
-        Duration.ofMillis(config.agentHandshakeTimeoutMs()), this::fatal);
+    Duration handshakeTimeout = Duration.ofMillis(config.agentHandshakeTimeoutMs());
+    AgentSessions sessions = new AgentSessions(factory, new NatsAgentTransport(internalConnection), handshakeTimeout);
+    sessions.start();
+    teardown.push(sessions::close);
+    pool = new WarmPool(config.machinePoolSize(), sessions, handshakeTimeout,
+        Duration.ofMillis(config.agentPingTimeoutMs()), this::fatal);
     teardown.push(pool::close);
     metrics.watchLameDuck(() -> lameDuck != null && lameDuck.active());
     metrics.watchPool(config.machinePoolSize(), () -> pool.snapshot().stream().map(PooledAgent::state).toList());
     metrics.watchWorkloads(() -> deployments.all().stream()
         .map(d -> List.of(d.type(), d.sandbox().isAlive() ? "running" : "exited")).toList());
-    ArtifactServer artifactServer = new ArtifactServer(internalConnection);
-    artifactServer.start();
-    teardown.push(artifactServer::close);
-    AgentRequests agentRequests = new AgentRequests(internalConnection);
-    agentRequests.start();
-    teardown.push(agentRequests::close);
-    triggers = new TriggerRouter(controlPlane.connection(), agentRequests, events,
+    triggers = new TriggerRouter(controlPlane.connection(), events,
         Duration.ofMillis(config.functionTimeoutMs() + TRIGGER_GRACE_MS), metrics);
     teardown.push(triggers::close);
     HostServicesServer hostServices = new HostServicesServer(internalConnection, controlPlane.connection(),
         deployments, config.hostServices().services(), Deployer.deniedSubjects(config), metrics);
     hostServices.start();
     teardown.push(hostServices::close);
-    Deployer deployer = new Deployer(config, identity.xkey(),
+    Deployer deployer = new Deployer(config, identity.xkey(), new Deployer.Collaborators(
         new ArtifactCache(controlPlane.connection(), config.resourceDir().resolve("cache").toAbsolutePath()),
-        artifactServer, pool, factory, agentRequests, events, deployments, triggers);
+        pool, sessions, events, deployments, triggers,
+        new AgentRelay(controlPlane.connection(), identity.id(), controlPlaneWatch)));
     teardown.push(deployer::stopAll);
-    EssentialKeeper essentials = EssentialKeeper.start(controlPlane.connection(), identity.id(), identity.xkey(),
+    EssentialKeeper essentials = EssentialKeeper.start(
+        bucket -> KeyValueBuckets.open(controlPlane.connection(), bucket), identity.id(), identity.xkey(),
         deployer, this::runs, () -> lameDuck != null && lameDuck.active(), metrics);
     teardown.push(essentials::close);
-    AgentRelay relay = new AgentRelay(internalConnection, controlPlane.connection(), identity.id(), deployments,
-        events, deployer::workloadEnded, controlPlaneWatch);
-    relay.start();
-    teardown.push(relay::close);
 
     lameDuck = new LameDuck(identity.id(), deployer, deployments, events, () -> {
       tagLameDuck();
@@ -211,9 +208,6 @@ public final class Node {
       LOG.info("Serving /metrics and /healthz on http://{}:{}", MetricsServer.HOST, http.port());
     }
 
-    HandshakeListener handshakes = new HandshakeListener(internalConnection, pool);
-    handshakes.start();
-    teardown.push(handshakes::close);
     pool.fill();
 
     events.publishSystem(EventTypes.NODE_STARTED, Map.of("version", NexVersion.VERSION, "id", identity.id(),

@@ -38,6 +38,8 @@ public final class WorkloadHost {
   private final String sandboxId;
   private final Path workDir;
   private final AtomicReference<AgentDeployRequest> deployed = new AtomicReference<>();
+  /** The answer to {@link #deployed}, given again to a repeat of that deploy. */
+  private volatile DeployAck answered;
   private volatile WorkloadProcess process;
   private volatile FunctionHost function;
   private volatile TriggerSource triggers;
@@ -80,19 +82,23 @@ public final class WorkloadHost {
       return;
     }
     if (!deployed.compareAndSet(null, request)) {
-      reply(message, new DeployAck(false, "this agent already ran a workload; sandboxes are never reused"));
+      // the node sends a deploy again when its answer seems lost (e.g. the internal server restarted):
+      // the same deploy gets the same answer (deploys are handled one at a time, so it is there)
+      DeployAck first = answered;
+      reply(message, request.equals(deployed.get()) && first != null ? first
+          : new DeployAck(false, "this agent already ran a workload; sandboxes are never reused"));
       return;
     }
     Optional<String> refusal = start(request);
     if (refusal.isPresent()) {
-      reply(message, new DeployAck(false, refusal.get()));
+      answered = new DeployAck(false, refusal.get());
+      reply(message, answered);
       event(EventTypes.WORKLOAD_UNDEPLOYED, new WorkloadEvent(request.workloadName(), -1, refusal.get()));
       return;
     }
-    // the event first: the node's answer to the deploy starts a replacement sandbox, whose
-    // registration reloads the internal server, and an event sent after the ack waited for that
-    event(EventTypes.WORKLOAD_DEPLOYED, new WorkloadEvent(request.workloadName(), 0, null));
-    reply(message, new DeployAck(true, "Workload deployed"));
+    // the node publishes workload_deployed when this answer arrives
+    answered = new DeployAck(true, "Workload deployed");
+    reply(message, answered);
     WorkloadProcess service = process;
     if (service != null) {
       service.relayOutput(this::log);

@@ -1,6 +1,5 @@
 package io.nex.node.essential;
 
-import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.KeyValue;
 import io.nats.client.api.KeyValueConfiguration;
@@ -9,13 +8,13 @@ import io.nats.client.api.StorageType;
 import io.nex.api.Json;
 import io.nex.api.control.DeployRequest;
 import io.nex.keys.XKeyPair;
-import io.nex.node.controlplane.KeyValueBuckets;
 import io.nex.node.essential.FleetLeases.Lease;
 import io.nex.node.metrics.NodeMetrics;
 import io.nex.node.workload.Deployer;
 import io.nex.node.workload.Deployment;
 import io.nex.node.workload.DeploymentListener;
 import io.nex.node.workload.RefusedException;
+import io.nex.node.workload.WorkloadSpec;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -49,13 +48,16 @@ public final class EssentialKeeper implements DeploymentListener, AutoCloseable 
   static final String LEASES_BUCKET = "NEX_NODES";
   private static final Duration FIRST_BACKOFF = Duration.ofMillis(500);
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+  private static final int DEPLOY_THREADS = 2;
 
   /** An essential workload this node runs (or is bringing up). */
   private static final class Local {
     final String name;
     final String namespace;
+    /** As recorded in the fleet's bucket: without its environment. */
     final DeployRequest request;
-    volatile Map<String, String> environment = Map.of();
+    /** What a restart deploys again: the spec of the last deploy, environment opened. */
+    volatile WorkloadSpec spec;
     volatile String workloadId;
     volatile int retryCount;
 
@@ -73,7 +75,7 @@ public final class EssentialKeeper implements DeploymentListener, AutoCloseable 
   private final Predicate<String> runsType;
   private final BooleanSupplier lameDuck;
   private final NodeMetrics metrics;
-  private final Connection controlPlane;
+  private final FleetBuckets buckets;
   /** The fleet's buckets, null until the control plane's JetStream answers. */
   private volatile KeyValue specs;
   private volatile FleetLeases leases;
@@ -82,15 +84,16 @@ public final class EssentialKeeper implements DeploymentListener, AutoCloseable 
   private final Map<String, Local> local = new ConcurrentHashMap<>();
   private final Map<String, String> keyByWorkload = new ConcurrentHashMap<>();
   /** Deploys this keeper itself sent, by identity, with the key they serve. */
-  private final Map<DeployRequest, String> ownDeploys = Collections.synchronizedMap(new IdentityHashMap<>());
+  private final Map<WorkloadSpec, String> ownDeploys = Collections.synchronizedMap(new IdentityHashMap<>());
   private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "essential"));
-  private final ExecutorService deploys = Executors.newCachedThreadPool(r -> daemon(r, "essential-deploy"));
+  /** Restarts and takeovers, each a deploy that may wait seconds for a warm sandbox: a few at a time. */
+  private final ExecutorService deploys = Executors.newFixedThreadPool(DEPLOY_THREADS, r -> daemon(r, "essential-deploy"));
   private volatile boolean closing;
 
-  private EssentialKeeper(Connection controlPlane, String nodeId, XKeyPair xkey, Deployer deployer,
+  private EssentialKeeper(FleetBuckets buckets, String nodeId, XKeyPair xkey, Deployer deployer,
       Predicate<String> runsType, BooleanSupplier lameDuck, NodeMetrics metrics) {
     this.metrics = metrics;
-    this.controlPlane = controlPlane;
+    this.buckets = buckets;
     this.nodeId = nodeId;
     this.xkey = xkey;
     this.deployer = deployer;
@@ -103,9 +106,9 @@ public final class EssentialKeeper implements DeploymentListener, AutoCloseable 
    *
    * @param runsType whether this node can run a workload type (only such workloads are taken over)
    */
-  public static EssentialKeeper start(Connection controlPlane, String nodeId, XKeyPair xkey, Deployer deployer,
+  public static EssentialKeeper start(FleetBuckets buckets, String nodeId, XKeyPair xkey, Deployer deployer,
       Predicate<String> runsType, BooleanSupplier lameDuck, NodeMetrics metrics) {
-    EssentialKeeper keeper = new EssentialKeeper(controlPlane, nodeId, xkey, deployer, runsType, lameDuck, metrics);
+    EssentialKeeper keeper = new EssentialKeeper(buckets, nodeId, xkey, deployer, runsType, lameDuck, metrics);
     deployer.watch(keeper);
     long every = FleetLeases.RENEW_EVERY.toMillis();
     keeper.timer.scheduleWithFixedDelay(keeper::scan, 0, every, TimeUnit.MILLISECONDS);
@@ -121,9 +124,9 @@ public final class EssentialKeeper implements DeploymentListener, AutoCloseable 
       return true;
     }
     try {
-      KeyValue leaseBucket = KeyValueBuckets.open(controlPlane, KeyValueConfiguration.builder().name(LEASES_BUCKET)
+      KeyValue leaseBucket = buckets.open(KeyValueConfiguration.builder().name(LEASES_BUCKET)
           .maxHistoryPerKey(1).ttl(Duration.ofMinutes(1)).storageType(StorageType.Memory).build());
-      KeyValue specBucket = KeyValueBuckets.open(controlPlane, KeyValueConfiguration.builder().name(SPECS_BUCKET)
+      KeyValue specBucket = buckets.open(KeyValueConfiguration.builder().name(SPECS_BUCKET)
           .maxHistoryPerKey(1).storageType(StorageType.File).build());
       leases = new FleetLeases(leaseBucket);
       specWatch = BucketWatch.start(specBucket);
@@ -156,22 +159,21 @@ public final class EssentialKeeper implements DeploymentListener, AutoCloseable 
   }
 
   @Override
-  public void deployed(String namespace, DeployRequest request, Map<String, String> environment,
-      Deployment deployment) {
-    if (!request.essential()) {
+  public void deployed(WorkloadSpec spec, Deployment deployment) {
+    if (!spec.request().essential()) {
       return;
     }
-    String key = ownDeploys.get(request);
+    String key = ownDeploys.get(spec);
     if (key == null) {
       // a new essential workload, from the control plane
       key = deployment.id();
-      local.put(key, new Local(deployment.name(), namespace, withoutEnvironment(request), 0));
+      local.put(key, new Local(deployment.name(), spec.namespace(), withoutEnvironment(spec.request()), 0));
     }
     Local workload = local.get(key);
     if (workload == null) {
       return;
     }
-    workload.environment = Map.copyOf(environment);
+    workload.spec = spec;
     workload.workloadId = deployment.id();
     keyByWorkload.put(deployment.id(), key);
     String published = key;
@@ -212,9 +214,8 @@ public final class EssentialKeeper implements DeploymentListener, AutoCloseable 
       return;
     }
     workload.retryCount = retry;
-    DeployRequest request = sealedForSelf(workload, retry);
     try {
-      deploy(key, workload.namespace, request);
+      deploy(key, workload.spec.retried(retry));
       metrics.essentialRestarted();
     } catch (RefusedException e) {
       int next = retry + 1;
@@ -224,15 +225,15 @@ public final class EssentialKeeper implements DeploymentListener, AutoCloseable 
     }
   }
 
-  private void deploy(String key, String namespace, DeployRequest request) throws RefusedException {
-    ownDeploys.put(request, key);
+  private void deploy(String key, WorkloadSpec spec) throws RefusedException {
+    ownDeploys.put(spec, key);
     try {
-      deployer.deploy(namespace, request);
+      deployer.deploy(spec);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new RefusedException("interrupted");
     } finally {
-      ownDeploys.remove(request);
+      ownDeploys.remove(spec);
     }
   }
 
@@ -289,9 +290,10 @@ public final class EssentialKeeper implements DeploymentListener, AutoCloseable 
     Instant started = Instant.now();
     deploys.execute(() -> {
       try {
-        deploy(key, spec.namespace(), withEnvironment(spec.request(),
+        // the owner sealed the environment to this node's xkey: opened here, as a deploy's would be
+        deploy(key, WorkloadSpec.opened(spec.namespace(), withEnvironment(spec.request(),
             spec.environmentByNode() == null ? null : spec.environmentByNode().get(nodeId), spec.environmentSender(),
-            spec.retryCount()));
+            spec.retryCount()), xkey));
         metrics.essentialTakenOver();
         LOG.info("Took over essential workload name={} from={} id={} deploy_ms={}", spec.name(), from,
             workload.workloadId, Duration.between(started, Instant.now()).toMillis());
@@ -313,8 +315,9 @@ public final class EssentialKeeper implements DeploymentListener, AutoCloseable 
       Map<String, Lease> peers = new HashMap<>(leases.alive());
       peers.putIfAbsent(nodeId, new Lease(nodeId, xkey.publicKey(), false));
       Map<String, String> sealed = new HashMap<>();
-      if (!workload.environment.isEmpty()) {
-        byte[] plain = Json.write(workload.environment);
+      Map<String, String> environment = workload.spec == null ? Map.of() : workload.spec.environment();
+      if (!environment.isEmpty()) {
+        byte[] plain = Json.write(environment);
         peers.values().forEach(p -> sealed.put(p.nodeId(),
             Base64.getEncoder().encodeToString(xkey.seal(plain, p.xkey()))));
       }
@@ -388,12 +391,6 @@ public final class EssentialKeeper implements DeploymentListener, AutoCloseable 
       specWatch.close();
     }
     deploys.shutdownNow();
-  }
-
-  private DeployRequest sealedForSelf(Local workload, int retry) {
-    String sealed = workload.environment.isEmpty() ? null
-        : Base64.getEncoder().encodeToString(xkey.seal(Json.write(workload.environment), xkey.publicKey()));
-    return withEnvironment(workload.request, sealed, xkey.publicKey(), retry);
   }
 
   private DeployRequest withEnvironment(DeployRequest r, String environment, String sender, int retry) {

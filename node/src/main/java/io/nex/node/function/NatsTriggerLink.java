@@ -1,11 +1,10 @@
 package io.nex.node.function;
 
-import io.nats.client.Message;
 import io.nats.client.impl.Headers;
-import io.nex.api.Subjects;
 import io.nex.api.agent.FunctionHeaders;
 import io.nex.api.agent.TriggerResult;
-import io.nex.node.internal.AgentRequests;
+import io.nex.node.session.AgentReply;
+import io.nex.node.session.AgentSession;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
@@ -14,40 +13,32 @@ import java.util.concurrent.CompletableFuture;
  * sandboxes that do not share the node's files (VMs), where no trigger socket can reach.
  */
 final class NatsTriggerLink implements TriggerLink {
-  private final AgentRequests agents;
-  private final String sandboxId;
+  private final AgentSession session;
   private final Duration timeout;
 
-  NatsTriggerLink(AgentRequests agents, String sandboxId, Duration timeout) {
-    this.agents = agents;
-    this.sandboxId = sandboxId;
+  NatsTriggerLink(AgentSession session, Duration timeout) {
+    this.session = session;
     this.timeout = timeout;
   }
 
+  /** A trigger that finds nobody is sent again within its timeout by the session, then fails. */
   @Override
   public CompletableFuture<TriggerResult> call(String subject, byte[] payload) {
-    Headers headers = new Headers().put(FunctionHeaders.TRIGGER_SUBJECT, subject);
-    return agents.requestAsync(sandboxId, Subjects.agentTrigger(sandboxId), headers, payload, timeout)
-        .thenApply(NatsTriggerLink::result);
+    return session.trigger(subject, payload, timeout).thenApply(NatsTriggerLink::result);
   }
 
-  private static TriggerResult result(Message reply) {
-    if (reply.isStatusMessage()) {
-      // nats-server's "no responders": nothing subscribes to the sandbox's trigger subject, so no
-      // function ran, and an empty output must not pass for its answer
-      throw new IllegalStateException("the agent takes no triggers (" + reply.getStatus().getMessage() + ")");
-    }
-    Headers headers = reply.getHeaders();
+  private static TriggerResult result(AgentReply reply) {
+    Headers headers = reply.headers();
     String error = headers == null ? null : headers.getFirst(FunctionHeaders.ERROR);
     if (error != null) {
       return TriggerResult.failed(0, error);
     }
     String runtime = headers == null ? null : headers.getFirst(FunctionHeaders.RUNTIME_NS);
-    return TriggerResult.succeeded(0, runtime == null ? -1 : Long.parseLong(runtime), reply.getData());
+    return TriggerResult.succeeded(0, runtime == null ? -1 : Long.parseLong(runtime), reply.data());
   }
 
   @Override
   public void close() {
-    // nothing of its own: the internal connection and its requests belong to the node
+    // nothing of its own: the session belongs to the deployment
   }
 }

@@ -7,8 +7,8 @@ import io.nats.client.impl.Headers;
 import io.nex.api.agent.FunctionHeaders;
 import io.nex.api.agent.TriggerResult;
 import io.nex.api.events.EventTypes;
-import io.nex.node.internal.AgentRequests;
 import io.nex.node.metrics.NodeMetrics;
+import io.nex.node.session.AgentCallException;
 import io.nex.node.telemetry.EventPublisher;
 import io.nex.node.workload.Deployment;
 import java.io.IOException;
@@ -32,11 +32,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code function_exec_failed}. Subscriptions use the workload name as queue group, so copies of
  * a function share the load. Nothing blocks per message in flight.
  */
-public final class TriggerRouter implements AutoCloseable {
+public final class TriggerRouter implements FunctionTriggers, AutoCloseable {
   private static final byte[] NO_PAYLOAD = new byte[0];
 
   private final Connection triggers;
-  private final AgentRequests agents;
   private final EventPublisher events;
   private final Duration timeout;
   private final NodeMetrics metrics;
@@ -44,11 +43,9 @@ public final class TriggerRouter implements AutoCloseable {
   private final Map<String, TriggerLink> links = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> runtimeNanos = new ConcurrentHashMap<>();
 
-  public TriggerRouter(Connection triggers, AgentRequests agents, EventPublisher events, Duration timeout,
-      NodeMetrics metrics) {
+  public TriggerRouter(Connection triggers, EventPublisher events, Duration timeout, NodeMetrics metrics) {
     this.metrics = metrics;
     this.triggers = triggers;
-    this.agents = agents;
     this.events = events;
     this.timeout = timeout;
   }
@@ -58,10 +55,11 @@ public final class TriggerRouter implements AutoCloseable {
    * {@code triggerSocket} when there is one (the agent listens there by now), else over the
    * internal server.
    */
+  @Override
   public void route(Deployment deployment, Optional<Path> triggerSocket) throws IOException {
     TriggerLink link = triggerSocket.isPresent()
         ? SocketTriggerLink.connect(deployment.id(), triggerSocket.get(), timeout)
-        : new NatsTriggerLink(agents, deployment.id(), timeout);
+        : new NatsTriggerLink(deployment.session(), timeout);
     links.put(deployment.id(), link);
     Dispatcher dispatcher = triggers.createDispatcher();
     runtimeNanos.put(deployment.id(), new AtomicLong());
@@ -78,7 +76,7 @@ public final class TriggerRouter implements AutoCloseable {
     byWorkload.put(deployment.id(), dispatcher);
   }
 
-  /** Stops routing to a workload; messages already sent to it still get their answer. */
+  @Override
   public void unroute(String workloadId) {
     Dispatcher dispatcher = byWorkload.remove(workloadId);
     runtimeNanos.remove(workloadId);
@@ -138,7 +136,9 @@ public final class TriggerRouter implements AutoCloseable {
   private String describe(Throwable failure) {
     Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause()
         : failure;
-    return cause instanceof TimeoutException
+    boolean silent = cause instanceof TimeoutException
+        || cause instanceof AgentCallException call && !call.neverReached();
+    return silent
         ? "function did not answer within " + timeout.toMillis() + " ms"
         : "function failed: " + cause.getMessage();
   }

@@ -13,7 +13,10 @@ import java.util.regex.Pattern;
 final class MonitoringEndpoint {
   private static final Pattern LOAD_TIME = Pattern.compile("\"config_load_time\"\\s*:\\s*\"([^\"]+)\"");
 
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+  /** Loopback, but on a loaded host a 1 s connect was seen to time out, and the node died of it. */
+  private static final Duration PATIENCE = Duration.ofSeconds(5);
+
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(PATIENCE).build();
   private final URI varz;
 
   MonitoringEndpoint(String host, int port) {
@@ -22,7 +25,7 @@ final class MonitoringEndpoint {
 
   String configLoadTime() throws IOException {
     try {
-      HttpResponse<String> response = http.send(HttpRequest.newBuilder(varz).timeout(Duration.ofSeconds(2)).build(),
+      HttpResponse<String> response = http.send(HttpRequest.newBuilder(varz).timeout(PATIENCE).build(),
           HttpResponse.BodyHandlers.ofString());
       Matcher m = LOAD_TIME.matcher(response.body());
       if (!m.find()) {

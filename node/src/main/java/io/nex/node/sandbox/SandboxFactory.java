@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
  * the agent's metadata; on the way out, the reverse, so a destroyed sandbox's credentials die
  * with it.
  */
-public final class SandboxFactory {
+public final class SandboxFactory implements SandboxSource {
   private static final Logger LOG = LoggerFactory.getLogger(SandboxFactory.class);
 
   private final SandboxDriver driver;
@@ -29,10 +29,12 @@ public final class SandboxFactory {
     this.sandboxesDir = sandboxesDir;
   }
 
+  @Override
   public SandboxDriver driver() {
     return driver;
   }
 
+  @Override
   public Sandbox create() throws IOException {
     String id = SandboxIds.next();
     SandboxCredentials created = internal.addSandbox(id);
@@ -49,6 +51,7 @@ public final class SandboxFactory {
     }
   }
 
+  @Override
   public void destroy(Sandbox sandbox) {
     sandbox.destroy();
     try {

@@ -19,7 +19,7 @@ import java.util.HexFormat;
  * Artifacts fetched from the control plane's object store, kept on disk by sha256 so that
  * deploying the same artifact again costs one metadata lookup instead of a download.
  */
-public final class ArtifactCache {
+public final class ArtifactCache implements ArtifactSource {
   private final Connection controlPlane;
   private final Path dir;
 
@@ -32,6 +32,7 @@ public final class ArtifactCache {
    * Fetches {@code location} (or finds it cached), refusing anything over {@code maxBytes}
    * (0 = no limit).
    */
+  @Override
   public Artifact fetch(ArtifactLocation location, String jsDomain, long maxBytes) throws ArtifactException {
     try {
       ObjectStore store = jsDomain == null || jsDomain.isBlank()

@@ -1,8 +1,5 @@
 package io.nex.node.workload;
 
-import io.nats.client.Message;
-import io.nex.api.Json;
-import io.nex.api.Subjects;
 import io.nex.api.WorkloadType;
 import io.nex.api.agent.AgentDeployRequest;
 import io.nex.api.agent.DeployAck;
@@ -14,12 +11,13 @@ import io.nex.api.events.EventTypes;
 import io.nex.keys.WorkloadJwt;
 import io.nex.keys.XKeyPair;
 import io.nex.node.config.NodeConfig;
+import io.nex.node.function.FunctionTriggers;
 import io.nex.node.function.SubjectFilter;
-import io.nex.node.function.TriggerRouter;
-import io.nex.node.internal.AgentRequests;
 import io.nex.node.pool.WarmPool;
+import io.nex.node.sandbox.ParallelTeardown;
 import io.nex.node.sandbox.Sandbox;
-import io.nex.node.sandbox.SandboxFactory;
+import io.nex.node.session.AgentSession;
+import io.nex.node.session.AgentSessions;
 import io.nex.node.telemetry.EventPublisher;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -28,18 +26,23 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs deploys and stops: checks the request (type, signature, issuer, sealed environment,
- * artifact hash, limits), hands the workload to a warm agent, and destroys the sandbox when the
- * workload ends for any reason. A sandbox is used for one workload and never again.
+ * Runs deploys and stops. A deploy is a short pipeline over a {@link WorkloadSpec} (environment
+ * already opened): validate (type, limits, signature and issuer, trigger subjects), stage the
+ * artifact (fetched by hash, then copied into the sandbox or offered to a VM's agent), hand it to
+ * a ready agent session ({@link AgentSession#deploy}), activate (triggers routed,
+ * {@code workload_deployed} published). The sandbox is destroyed when the workload ends for any
+ * reason: a sandbox is used for one workload and never again.
  */
 public final class Deployer {
   private static final Logger LOG = LoggerFactory.getLogger(Deployer.class);
@@ -51,39 +54,39 @@ public final class Deployer {
   private final NodeConfig config;
   private final XKeyPair nodeXkey;
   private final IssuerCheck issuers;
-  private final ArtifactCache artifacts;
-  private final ArtifactServer artifactServer;
+  private final ArtifactSource artifacts;
   private final WarmPool pool;
-  private final SandboxFactory sandboxes;
-  private final AgentRequests agents;
+  private final AgentSessions sessions;
   private final EventPublisher events;
   private final Deployments deployments;
-  private final TriggerRouter triggers;
+  private final FunctionTriggers triggers;
+  private final OutputRelay relay;
   private final List<String> deniedSubjects;
   private final List<DeploymentListener> listeners = new CopyOnWriteArrayList<>();
   /** Non-null once the node takes no new work (lame duck): the reason every deploy is refused with. */
   private volatile String refusal;
 
-  public Deployer(NodeConfig config, XKeyPair nodeXkey, ArtifactCache artifacts, ArtifactServer artifactServer,
-      WarmPool pool, SandboxFactory sandboxes, AgentRequests agents, EventPublisher events, Deployments deployments,
-      TriggerRouter triggers) {
+  /** What a deploy needs of the node: where artifacts, sandboxes and events come from and go. */
+  public record Collaborators(ArtifactSource artifacts, WarmPool pool, AgentSessions sessions, EventPublisher events,
+      Deployments deployments, FunctionTriggers triggers, OutputRelay relay) {}
+
+  public Deployer(NodeConfig config, XKeyPair nodeXkey, Collaborators with) {
     this.config = config;
     this.nodeXkey = nodeXkey;
     this.issuers = new IssuerCheck(config.validIssuers());
-    this.artifacts = artifacts;
-    this.artifactServer = artifactServer;
-    this.pool = pool;
-    this.sandboxes = sandboxes;
-    this.agents = agents;
-    this.events = events;
-    this.deployments = deployments;
-    this.triggers = triggers;
+    this.artifacts = with.artifacts();
+    this.pool = with.pool();
+    this.sessions = with.sessions();
+    this.events = with.events();
+    this.deployments = with.deployments();
+    this.triggers = with.triggers();
+    this.relay = with.relay();
     this.deniedSubjects = deniedSubjects(config);
   }
 
   /** The trigger deny list: always {@code $SYS.>}, {@code $JS.>} and {@code $NEX.>}, plus the config's. */
   public static List<String> deniedSubjects(NodeConfig config) {
-    List<String> denied = new java.util.ArrayList<>(List.of("$SYS.>", "$JS.>", "$NEX.>"));
+    List<String> denied = new ArrayList<>(List.of("$SYS.>", "$JS.>", "$NEX.>"));
     denied.addAll(config.denyTriggerSubjects());
     return List.copyOf(denied);
   }
@@ -98,40 +101,41 @@ public final class Deployer {
     refusal = reason;
   }
 
+  /** A deploy from the control plane: its environment is opened here, with this node's xkey. */
   public RunResponse deploy(String namespace, DeployRequest request) throws RefusedException, InterruptedException {
-    if (refusal != null) {
-      throw new RefusedException(refusal);
-    }
+    refuseIfDraining();
+    return deploy(WorkloadSpec.opened(namespace, request, nodeXkey));
+  }
+
+  /** Deploys {@code spec}: validate, stage the artifact, hand it to a ready agent, activate. */
+  public RunResponse deploy(WorkloadSpec spec) throws RefusedException, InterruptedException {
+    refuseIfDraining();
+    DeployRequest request = spec.request();
     WorkloadType type = checkType(request);
-    long maxWorkloads = config.nodeLimits().maxWorkloads();
-    if (maxWorkloads > 0 && deployments.count() >= maxWorkloads) {
-      throw new RefusedException("node is at its limit of " + maxWorkloads + " workloads");
-    }
+    checkLimits();
     WorkloadJwt.Claims claims = issuers.verifyDeploy(request.workloadJwt());
-    Map<String, String> environment = SealedEnvironment.open(request.environment(), request.senderPublicKey(), nodeXkey);
     Artifact artifact = fetchArtifact(request, claims);
 
-    Sandbox sandbox = pool.take(WARM_SANDBOX_WAIT)
+    AgentSession session = pool.take(WARM_SANDBOX_WAIT)
         .orElseThrow(() -> new RefusedException("no warm sandbox became ready within " + WARM_SANDBOX_WAIT.toMillis() + " ms"));
-    Deployment deployment = new Deployment(sandbox.id(), namespace, claims.name(), request.description(),
+    Deployment deployment = new Deployment(session.id(), spec.namespace(), claims.name(), request.description(),
         type.wireName(), claims.issuer(), artifact.sha256(), artifact.size(),
         request.triggerSubjects() == null ? List.of() : request.triggerSubjects(), Instant.now(), request.essential(),
-        request.retryCount(), sandbox);
-    // registered before the agent hears of it, so its first log line and event find their workload
+        request.retryCount(), session);
+    // registered before the agent hears of it, so its first log line and its end find their workload
     deployments.add(deployment);
-    boolean asFile = sandboxes.driver().sharesWorkDir();
+    session.listen(relay.relay(deployment, (code, reason) -> workloadEnded(deployment.id(), code, reason)));
+    boolean asFile = sessions.driver().sharesWorkDir();
     // the trigger socket lives in the sandbox's working directory: only where the node can reach it
-    Optional<Path> triggerSocket = asFile && type.isFunction() ? Optional.of(sandbox.triggerSocket()) : Optional.empty();
+    Optional<Path> triggerSocket = asFile && type.isFunction()
+        ? Optional.of(session.sandbox().triggerSocket()) : Optional.empty();
     try {
-      if (asFile) {
-        handOver(artifact, sandbox);
-      } else {
-        artifactServer.offer(sandbox.id(), artifact);
-      }
-      DeployAck ack = sendToAgent(sandbox.id(), new AgentDeployRequest(request.argv(), request.description(),
-          environment, request.essential(), artifact.sha256(), namespace, request.retriedAt(), request.retryCount(),
-          artifact.size(), deployment.triggerSubjects(), claims.name(), type.wireName(),
-          workloadMemoryMib(), config.functionTimeoutMs(), config.maxScriptBytes(), !asFile, triggerSocket.isPresent()));
+      stage(artifact, session, asFile);
+      DeployAck ack = sendToAgent(session, new AgentDeployRequest(request.argv(), request.description(),
+          spec.environment(), request.essential(), artifact.sha256(), spec.namespace(), request.retriedAt(),
+          request.retryCount(), artifact.size(), deployment.triggerSubjects(), claims.name(), type.wireName(),
+          workloadMemoryMib(), config.functionTimeoutMs(), config.maxScriptBytes(), !asFile,
+          triggerSocket.isPresent()));
       if (!ack.accepted()) {
         throw new RefusedException("workload rejected by agent: " + ack.message());
       }
@@ -139,19 +143,46 @@ public final class Deployer {
         route(deployment, triggerSocket);
       }
     } catch (RefusedException | RuntimeException e) {
-      deployments.remove(sandbox.id());
-      sandboxes.destroy(sandbox);
+      if (deployments.remove(session.id()).isPresent()) {
+        sessions.destroy(session);
+      }
       throw e instanceof RefusedException r ? r : new RefusedException(e.getMessage());
     } finally {
       // a VM's agent has fetched it (or never will): the cache keeps the file, the sandbox loses access
-      artifactServer.withdraw(sandbox.id());
+      session.withdrawArtifact();
       pool.fill();
     }
-    sandbox.onExit().thenAccept(code -> workloadEnded(sandbox.id(), code, "agent exited with code " + code));
-    LOG.info("Workload deployed name={} type={} namespace={} id={}", claims.name(), type.wireName(), namespace,
-        sandbox.id());
-    listeners.forEach(l -> l.deployed(namespace, request, environment, deployment));
-    return new RunResponse(true, sandbox.id(), claims.issuer(), claims.name());
+    activated(spec, deployment);
+    return new RunResponse(true, session.id(), claims.issuer(), claims.name());
+  }
+
+  private void refuseIfDraining() throws RefusedException {
+    if (refusal != null) {
+      throw new RefusedException(refusal);
+    }
+  }
+
+  private void checkLimits() throws RefusedException {
+    long maxWorkloads = config.nodeLimits().maxWorkloads();
+    if (maxWorkloads > 0 && deployments.count() >= maxWorkloads) {
+      throw new RefusedException("node is at its limit of " + maxWorkloads + " workloads");
+    }
+  }
+
+  /** The agent accepted the workload: the node says so (unless it has ended already). */
+  private void activated(WorkloadSpec spec, Deployment deployment) {
+    if (deployments.get(deployment.id()).isEmpty()) {
+      return; // it ended while its deploy was being answered; its undeploy event is out already
+    }
+    Map<String, Object> data = new LinkedHashMap<>();
+    data.put("workload_name", deployment.name());
+    data.put("id", deployment.id());
+    data.put("type", deployment.type());
+    deployment.describeEssential(data);
+    events.publish(deployment.namespace(), EventTypes.WORKLOAD_DEPLOYED, data);
+    LOG.info("Workload deployed name={} type={} namespace={} id={}", deployment.name(), deployment.type(),
+        deployment.namespace(), deployment.id());
+    listeners.forEach(l -> l.deployed(spec, deployment));
   }
 
   private void route(Deployment deployment, Optional<Path> triggerSocket) throws RefusedException {
@@ -169,7 +200,7 @@ public final class Deployer {
    */
   private int workloadMemoryMib() {
     int template = config.machineTemplate().memsizeMib();
-    return sandboxes.driver().isolated() ? Math.max(32, template - AGENT_MEMORY_MIB) : template;
+    return sessions.driver().isolated() ? Math.max(32, template - AGENT_MEMORY_MIB) : template;
   }
 
   private WorkloadType checkType(DeployRequest request) throws RefusedException {
@@ -229,6 +260,18 @@ public final class Deployer {
   }
 
   /**
+   * Puts the artifact where the agent finds it: in its sandbox, or on offer to a VM's agent (which
+   * fetches it during the deploy and checks its hash).
+   */
+  private static void stage(Artifact artifact, AgentSession session, boolean asFile) throws RefusedException {
+    if (asFile) {
+      handOver(artifact, session.sandbox());
+    } else {
+      session.offerArtifact(artifact);
+    }
+  }
+
+  /**
    * Copies the artifact into the sandbox, where the agent runs it from. No hash here: the cache
    * file was hashed as it was fetched and is named by that hash, and nothing but the node writes
    * the cache or, before the deploy, the sandbox (docs/architecture.md, "Artifact hand-over").
@@ -249,14 +292,12 @@ public final class Deployer {
     }
   }
 
-  private DeployAck sendToAgent(String sandboxId, AgentDeployRequest request) throws RefusedException, InterruptedException {
-    Message reply = agents.request(sandboxId, Subjects.agentDeploy(sandboxId), Json.write(request), AGENT_DEPLOY_TIMEOUT)
-        .orElseThrow(() -> new RefusedException("agent of sandbox " + sandboxId + " did not answer the deploy within "
-            + AGENT_DEPLOY_TIMEOUT.toMillis() + " ms"));
+  private DeployAck sendToAgent(AgentSession session, AgentDeployRequest request)
+      throws RefusedException, InterruptedException {
     try {
-      return Json.read(reply.getData(), DeployAck.class);
-    } catch (Json.MalformedJsonException e) {
-      throw new RefusedException("agent of sandbox " + sandboxId + " answered nonsense: " + e.getMessage());
+      return session.deploy(request, AGENT_DEPLOY_TIMEOUT).get();
+    } catch (ExecutionException e) {
+      throw new RefusedException(e.getCause().getMessage());
     }
   }
 
@@ -298,15 +339,17 @@ public final class Deployer {
 
   /** Asks the agent to stop its workload (SIGTERM, grace, SIGKILL); the sandbox goes either way. */
   private void undeploy(Deployment deployment) throws InterruptedException {
-    if (agents.request(deployment.id(), Subjects.agentUndeploy(deployment.id()), new byte[0], AGENT_UNDEPLOY_TIMEOUT)
-        .isEmpty()) {
-      LOG.warn("Agent did not confirm the undeploy in time; destroying its sandbox id={}", deployment.id());
+    try {
+      deployment.session().undeploy(AGENT_UNDEPLOY_TIMEOUT).get();
+    } catch (ExecutionException e) {
+      LOG.warn("Agent did not confirm the undeploy ({}); destroying its sandbox id={}", e.getCause().getMessage(),
+          deployment.id());
     }
   }
 
   private void finish(Deployment deployment, int code, String reason, DeploymentListener.Ending ending) {
     triggers.unroute(deployment.id());
-    sandboxes.destroy(deployment.sandbox());
+    sessions.destroy(deployment.session());
     Map<String, Object> data = new LinkedHashMap<>();
     data.put("name", deployment.name());
     data.put("id", deployment.id());
@@ -320,7 +363,7 @@ public final class Deployer {
 
   /** Stops every workload; the node is going away. */
   public void stopAll() {
-    deployments.all().parallelStream().forEach(d -> {
+    ParallelTeardown.run("workload-teardown", deployments.all(), d -> {
       if (deployments.remove(d.id()).isPresent()) {
         finish(d, 0, "Node stopping", DeploymentListener.Ending.EVICTED);
       }

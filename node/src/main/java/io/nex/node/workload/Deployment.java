@@ -1,12 +1,14 @@
 package io.nex.node.workload;
 
 import io.nex.node.sandbox.Sandbox;
+import io.nex.node.session.AgentSession;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
 /**
- * A workload running in a sandbox taken from the pool; its id is the sandbox's id. An essential
+ * A workload running in a sandbox taken from the pool, with the session of that sandbox's agent;
+ * its id is the sandbox's id. An essential
  * workload counts how many times it has been restarted in {@code retryCount}.
  */
 public record Deployment(
@@ -22,7 +24,11 @@ public record Deployment(
     Instant deployedAt,
     boolean essential,
     int retryCount,
-    Sandbox sandbox) {
+    AgentSession session) {
+
+  public Sandbox sandbox() {
+    return session.sandbox();
+  }
 
   /** Adds {@code essential} and {@code retry_count} to an event's data, for essential workloads only. */
   public void describeEssential(Map<String, Object> eventData) {

@@ -1,8 +1,5 @@
 package io.nex.node.workload;
 
-import io.nex.api.control.DeployRequest;
-import java.util.Map;
-
 /** Hears of workloads coming and going; called on the deployer's threads, so it must not block. */
 public interface DeploymentListener {
   /** How a workload came to an end. */
@@ -16,11 +13,10 @@ public interface DeploymentListener {
   }
 
   /**
-   * A deploy succeeded. {@code environment} is the opened environment: only for keeping an
-   * essential workload alive, never for logs.
+   * A deploy succeeded. {@code spec} holds the opened environment: only for keeping an essential
+   * workload alive, never for logs.
    */
-  default void deployed(String namespace, DeployRequest request, Map<String, String> environment,
-      Deployment deployment) {}
+  default void deployed(WorkloadSpec spec, Deployment deployment) {}
 
   default void ended(Deployment deployment, int code, String reason, Ending ending) {}
 }

@@ -6,20 +6,22 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.nats.client.Connection;
-import io.nats.client.Message;
 import io.nats.client.Nats;
 import io.nats.client.Options;
 import io.nex.agent.workload.WorkloadHost;
-import io.nex.api.Json;
 import io.nex.api.Subjects;
 import io.nex.api.agent.AgentDeployRequest;
 import io.nex.api.agent.DeployAck;
 import io.nex.api.agent.TriggerResult;
-import io.nex.node.internal.AgentRequests;
 import io.nex.node.internal.InternalServer;
 import io.nex.node.internal.SandboxCredentials;
 import io.nex.node.natsserver.NatsServerBinary;
 import io.nex.node.sandbox.SandboxIds;
+import io.nex.node.session.AgentCallException;
+import io.nex.node.session.AgentSession;
+import io.nex.node.session.AgentSessions;
+import io.nex.node.session.FakeSandboxSource;
+import io.nex.node.session.NatsAgentTransport;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,7 +31,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -55,15 +56,19 @@ class NatsTriggerPathTest {
   private Connection node;
   private Connection agent;
   private WorkloadHost workload;
-  private AgentRequests agents;
+  private AgentSessions sessions;
+  private AgentSession session;
+  private volatile String nextId;
   private String sandboxId;
 
   @BeforeEach
   void deployAFunctionWithoutATriggerSocket() throws Exception {
     server = InternalServer.start(NatsServerBinary.require(List.of()), dir.resolve("internal"), "127.0.0.1", 0);
     node = server.connectAsNode("test-node");
-    agents = new AgentRequests(node);
-    agents.start();
+    // the agents' sandboxes are not started: the test runs the agent's side itself, on its own connection
+    sessions = new AgentSessions(new FakeSandboxSource(dir, false, () -> nextId), new NatsAgentTransport(node),
+        Duration.ofSeconds(5));
+    sessions.start();
     sandboxId = SandboxIds.next();
     SandboxCredentials credentials = server.addSandbox(sandboxId);
     agent = await().atMost(Duration.ofSeconds(10)).ignoreExceptions()
@@ -80,9 +85,14 @@ class NatsTriggerPathTest {
 
     AgentDeployRequest deploy = new AgentDeployRequest(List.of(), "test", Map.of(), false, "00", "default", null, 0,
         artifact.length, List.of("orders.>"), "fn", "javascript", 64, 500, 12288, false, false);
-    Message ack = agents.request(sandboxId, Subjects.agentDeploy(sandboxId), Json.write(deploy),
-        Duration.ofSeconds(30)).orElseThrow();
-    assertThat(Json.read(ack.getData(), DeployAck.class).accepted()).as(new String(ack.getData(), UTF_8)).isTrue();
+    session = sessionOf(sandboxId);
+    DeployAck ack = session.deploy(deploy, Duration.ofSeconds(30)).get();
+    assertThat(ack.accepted()).as(ack.message()).isTrue();
+  }
+
+  private AgentSession sessionOf(String id) throws Exception {
+    nextId = id;
+    return sessions.launch();
   }
 
   @AfterEach
@@ -93,8 +103,8 @@ class NatsTriggerPathTest {
     if (agent != null) {
       agent.close();
     }
-    if (agents != null) {
-      agents.close();
+    if (sessions != null) {
+      sessions.close();
     }
     if (node != null) {
       node.close();
@@ -106,7 +116,7 @@ class NatsTriggerPathTest {
 
   @Test
   void manyTriggersInFlightEachGetTheirOwnOutputAndRunTime() throws Exception {
-    try (NatsTriggerLink link = new NatsTriggerLink(agents, sandboxId, Duration.ofSeconds(10))) {
+    try (NatsTriggerLink link = new NatsTriggerLink(session, Duration.ofSeconds(10))) {
       List<CompletableFuture<TriggerResult>> calls = new ArrayList<>();
       for (int i = 0; i < 200; i++) {
         calls.add(link.call("orders.eu." + i, ("n" + i).getBytes(UTF_8)));
@@ -122,7 +132,7 @@ class NatsTriggerPathTest {
 
   @Test
   void anEmptyPayloadStillRuns() throws Exception {
-    try (NatsTriggerLink link = new NatsTriggerLink(agents, sandboxId, Duration.ofSeconds(10))) {
+    try (NatsTriggerLink link = new NatsTriggerLink(session, Duration.ofSeconds(10))) {
       TriggerResult result = link.call("orders.none", new byte[0]).get(30, TimeUnit.SECONDS);
       assertThat(new String(result.output(), UTF_8)).isEqualTo("\"orders.none \"");
     }
@@ -130,7 +140,7 @@ class NatsTriggerPathTest {
 
   @Test
   void theFunctionsFailureComesBackAsItsError() throws Exception {
-    try (NatsTriggerLink link = new NatsTriggerLink(agents, sandboxId, Duration.ofSeconds(10))) {
+    try (NatsTriggerLink link = new NatsTriggerLink(session, Duration.ofSeconds(10))) {
       TriggerResult result = link.call("orders.bad", "fail".getBytes(UTF_8)).get(30, TimeUnit.SECONDS);
       assertThat(result.isFailure()).isTrue();
       assertThat(result.error()).isEqualTo("function threw Error: told to fail (line 3)");
@@ -140,7 +150,7 @@ class NatsTriggerPathTest {
 
   @Test
   void aStuckFunctionIsStoppedByTheAgentAndTheNextTriggerRuns() throws Exception {
-    try (NatsTriggerLink link = new NatsTriggerLink(agents, sandboxId, Duration.ofSeconds(10))) {
+    try (NatsTriggerLink link = new NatsTriggerLink(session, Duration.ofSeconds(10))) {
       TriggerResult stuck = link.call("orders.slow", "spin".getBytes(UTF_8)).get(30, TimeUnit.SECONDS);
       assertThat(stuck.error()).isEqualTo("function timed out after 500 ms");
       TriggerResult next = link.call("orders.next", "ok".getBytes(UTF_8)).get(30, TimeUnit.SECONDS);
@@ -154,20 +164,23 @@ class NatsTriggerPathTest {
     String silent = SandboxIds.next();
     node.subscribe(Subjects.agentTrigger(silent));
     node.flush(Duration.ofSeconds(5));
-    try (NatsTriggerLink link = new NatsTriggerLink(agents, silent, Duration.ofMillis(300))) {
+    try (NatsTriggerLink link = new NatsTriggerLink(sessionOf(silent), Duration.ofMillis(300))) {
       CompletableFuture<TriggerResult> call = link.call("orders.lost", new byte[0]);
       assertThatThrownBy(() -> call.get(30, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
-          .hasCauseInstanceOf(TimeoutException.class);
+          .hasCauseInstanceOf(AgentCallException.class)
+          .hasRootCauseMessage("agent of sandbox " + silent + " did not answer the trigger within 300 ms");
     }
   }
 
   @Test
   void noAgentListeningFailsTheCallInsteadOfAnsweringEmpty() throws Exception {
-    // nats-server answers "no responders" for a sandbox whose agent is gone or never subscribed
-    try (NatsTriggerLink link = new NatsTriggerLink(agents, SandboxIds.next(), Duration.ofSeconds(10))) {
+    // nats-server answers "no responders" for a sandbox whose agent is gone or never subscribed:
+    // the session sends again until the call's time is up, and never takes the empty status for output
+    String gone = SandboxIds.next();
+    try (NatsTriggerLink link = new NatsTriggerLink(sessionOf(gone), Duration.ofSeconds(1))) {
       CompletableFuture<TriggerResult> call = link.call("orders.lost", new byte[0]);
       assertThatThrownBy(() -> call.get(30, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
-          .hasRootCauseMessage("the agent takes no triggers (No Responders Available For Request)");
+          .hasRootCauseMessage("agent of sandbox " + gone + " is not connected");
     }
   }
 

@@ -7,6 +7,10 @@ import static org.awaitility.Awaitility.await;
 import io.nats.client.Connection;
 import io.nats.client.ErrorListener;
 import io.nats.client.Message;
+import io.nex.node.session.AgentCall;
+import io.nex.node.session.AgentReply;
+import io.nex.node.session.NatsAgentTransport;
+import io.nex.node.session.QuietInbound;
 import io.nats.client.Nats;
 import io.nats.client.Options;
 import io.nats.client.Subscription;
@@ -59,13 +63,13 @@ class InternalServerIsolationTest {
       agentA.createDispatcher(m -> agentA.publish(m.getReplyTo(), "pong".getBytes(StandardCharsets.UTF_8)))
           .subscribe("agentint.aaaaaaaaaaaaaaaaaaaa.ping");
       agentA.flush(Duration.ofSeconds(2));
-      try (AgentRequests requests = new AgentRequests(node)) {
-        requests.start();
+      try (NatsAgentTransport requests = new NatsAgentTransport(node)) {
+        requests.start(new QuietInbound());
         node.flush(Duration.ofSeconds(2));
         for (int i = 0; i < 3; i++) {
-          Message reply = requests.request("aaaaaaaaaaaaaaaaaaaa", "agentint.aaaaaaaaaaaaaaaaaaaa.ping", new byte[0],
-              Duration.ofSeconds(2)).orElseThrow();
-          assertThat(new String(reply.getData(), StandardCharsets.UTF_8)).isEqualTo("pong");
+          AgentReply reply = requests.send("aaaaaaaaaaaaaaaaaaaa", AgentCall.PING, null, new byte[0],
+              Duration.ofSeconds(2)).get();
+          assertThat(new String(reply.data(), StandardCharsets.UTF_8)).isEqualTo("pong");
           // every sandbox that comes or goes reloads the server; replies must survive it
           server.addSandbox("cccccccccccccccccc" + i + "c");
         }
@@ -77,16 +81,26 @@ class InternalServerIsolationTest {
   void aRequestTheAgentNeverAnswersFailsWithATimeoutSoonAfterItsTime() throws Exception {
     // an agent that takes requests and never answers
     node.subscribe("agentint.aaaaaaaaaaaaaaaaaaaa.>");
-    try (AgentRequests requests = new AgentRequests(node)) {
-      requests.start();
+    try (NatsAgentTransport requests = new NatsAgentTransport(node)) {
+      requests.start(new QuietInbound());
       node.flush(Duration.ofSeconds(2));
       long sent = System.nanoTime();
-      var reply = requests.requestAsync("aaaaaaaaaaaaaaaaaaaa", "agentint.aaaaaaaaaaaaaaaaaaaa.trigger", null, new byte[0],
-          Duration.ofMillis(300));
+      var reply = requests.send("aaaaaaaaaaaaaaaaaaaa", AgentCall.TRIGGER, null, new byte[0], Duration.ofMillis(300));
       assertThatThrownBy(reply::get).hasCauseInstanceOf(TimeoutException.class);
       assertThat(Duration.ofNanos(System.nanoTime() - sent)).isBetween(Duration.ofMillis(300), Duration.ofSeconds(2));
-      assertThat(requests.request("aaaaaaaaaaaaaaaaaaaa", "agentint.aaaaaaaaaaaaaaaaaaaa.ping", new byte[0],
-          Duration.ofMillis(200))).isEmpty();
+      assertThatThrownBy(() -> requests.send("aaaaaaaaaaaaaaaaaaaa", AgentCall.PING, null, new byte[0],
+          Duration.ofMillis(200)).get()).hasCauseInstanceOf(TimeoutException.class);
+    }
+  }
+
+  @Test
+  void aRequestNobodyListensForComesBackAsNoResponders() throws Exception {
+    try (NatsAgentTransport requests = new NatsAgentTransport(node)) {
+      requests.start(new QuietInbound());
+      node.flush(Duration.ofSeconds(2));
+      AgentReply reply = requests.send("dddddddddddddddddddd", AgentCall.DEPLOY, null, new byte[0],
+          Duration.ofSeconds(2)).get();
+      assertThat(reply.noResponders()).as("nats-server's 503, never a reply with an empty body").isTrue();
     }
   }
 

@@ -9,11 +9,14 @@ import io.nex.api.Subjects;
 import io.nex.api.agent.AgentMetadata;
 import io.nex.api.agent.HandshakeRequest;
 import io.nex.node.config.NodeConfig.MachineTemplate;
-import io.nex.node.internal.AgentRequests;
 import io.nex.node.internal.InternalServer;
 import io.nex.node.internal.SandboxCredentials;
 import io.nex.node.natsserver.NatsServerBinary;
 import io.nex.node.sandbox.SandboxIds;
+import io.nex.node.session.AgentCall;
+import io.nex.node.session.AgentReply;
+import io.nex.node.session.NatsAgentTransport;
+import io.nex.node.session.QuietInbound;
 import io.nex.node.sandbox.SandboxSpec;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -58,10 +61,10 @@ class NamespaceAgentTest {
       System.out.printf("namespace sandbox: launch to handshake %d ms%n", (System.nanoTime() - started) / 1_000_000);
 
       assertThat(Json.read(received.getData(), HandshakeRequest.class).message()).isEqualTo(AgentMetadata.HOST_SUPPLIED);
-      try (AgentRequests requests = new AgentRequests(node)) {
-        requests.start();
-        Message pong = requests.request(id, Subjects.agentPing(id), new byte[0], Duration.ofSeconds(5)).orElseThrow();
-        assertThat(new String(pong.getData(), StandardCharsets.UTF_8)).isEqualTo("OK");
+      try (NatsAgentTransport requests = new NatsAgentTransport(node)) {
+        requests.start(new QuietInbound());
+        AgentReply pong = requests.send(id, AgentCall.PING, null, new byte[0], Duration.ofSeconds(5)).get();
+        assertThat(new String(pong.data(), StandardCharsets.UTF_8)).isEqualTo("OK");
       }
       assertThat(sandbox.isAlive()).isTrue();
       sandboxes.destroyAndCheck(sandbox, spec);

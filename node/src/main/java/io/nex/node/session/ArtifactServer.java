@@ -1,9 +1,10 @@
-package io.nex.node.workload;
+package io.nex.node.session;
 
 import io.nats.client.Connection;
 import io.nats.client.Dispatcher;
 import io.nats.client.Message;
 import io.nex.api.Subjects;
+import io.nex.node.workload.Artifact;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -21,28 +22,28 @@ import java.util.concurrent.ConcurrentHashMap;
  * 2.9 the config reload that every new sandbox needs interrupts those per-account streams, so
  * we serve from the node's own cache instead (see docs/architecture.md).
  */
-public final class ArtifactServer implements AutoCloseable {
-  public static final int CHUNK_BYTES = 1024 * 1024;
+final class ArtifactServer implements AutoCloseable {
+  static final int CHUNK_BYTES = 1024 * 1024;
 
   private final Connection internal;
   private final Map<String, Artifact> offered = new ConcurrentHashMap<>();
   private Dispatcher dispatcher;
 
-  public ArtifactServer(Connection internal) {
+  ArtifactServer(Connection internal) {
     this.internal = internal;
   }
 
-  public void start() {
+  void start() {
     dispatcher = internal.createDispatcher(this::serve);
     dispatcher.subscribe(Subjects.artifact("*"));
   }
 
   /** Makes {@code artifact} readable by the agent of {@code sandboxId} until {@link #withdraw}. */
-  public void offer(String sandboxId, Artifact artifact) {
+  void offer(String sandboxId, Artifact artifact) {
     offered.put(sandboxId, artifact);
   }
 
-  public void withdraw(String sandboxId) {
+  void withdraw(String sandboxId) {
     offered.remove(sandboxId);
   }
 

@@ -1,0 +1,15 @@
+package io.nex.node.function;
+
+import io.nex.node.workload.Deployment;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/** Routes deployed functions' trigger subjects to their agents: {@link TriggerRouter} in the node. */
+public interface FunctionTriggers {
+  /** Starts routing; over the socket at {@code triggerSocket} when there is one, else over the internal server. */
+  void route(Deployment deployment, Optional<Path> triggerSocket) throws IOException;
+
+  /** Stops routing to a workload; messages already sent to it still get their answer. */
+  void unroute(String workloadId);
+}

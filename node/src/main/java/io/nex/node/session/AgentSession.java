@@ -1,0 +1,179 @@
+package io.nex.node.session;
+
+import io.nats.client.impl.Headers;
+import io.nex.api.Json;
+import io.nex.api.agent.AgentDeployRequest;
+import io.nex.api.agent.AgentLogLine;
+import io.nex.api.agent.DeployAck;
+import io.nex.api.agent.FunctionHeaders;
+import io.nex.api.agent.WorkloadEvent;
+import io.nex.node.sandbox.Sandbox;
+import io.nex.node.workload.Artifact;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The node's conversation with the agent of one sandbox, and its only owner: the state the agent
+ * is in ({@link SessionState}), typed calls (deploy, undeploy, ping, trigger), and what the agent
+ * says (logs, events) and when its sandbox exits, handed to the current {@link SessionListener}.
+ * Calls that find nobody listening are sent again within their own deadline and then fail with
+ * "agent of sandbox X is not connected" ({@link Exchange}); such a reply never passes for an
+ * answer. Readiness follows the wire: it is revoked when the node's connection drops or a call
+ * finds nobody, and given back by a re-handshake or an answered call.
+ */
+public final class AgentSession {
+  private static final byte[] EMPTY = new byte[0];
+
+  private final Sandbox sandbox;
+  private final AgentTransport transport;
+  private final ScheduledExecutorService timers;
+  private final Runnable readyAgain;
+  private final AtomicReference<SessionState> state = new AtomicReference<>(SessionState.STARTING);
+  private final Exchange.Reachability reachability = new Exchange.Reachability() {
+    @Override
+    public void unreachable() {
+      state.compareAndSet(SessionState.READY, SessionState.DISCONNECTED);
+    }
+
+    @Override
+    public void answered() {
+      if (state.compareAndSet(SessionState.DISCONNECTED, SessionState.READY)) {
+        readyAgain.run();
+      }
+    }
+  };
+  private volatile SessionListener listener = SessionListener.NONE;
+  private volatile boolean handshaken;
+
+  /** {@code readyAgain} runs whenever the session becomes ready (the pool waits for that). */
+  AgentSession(Sandbox sandbox, AgentTransport transport, ScheduledExecutorService timers, Runnable readyAgain) {
+    this.sandbox = sandbox;
+    this.transport = transport;
+    this.timers = timers;
+    this.readyAgain = readyAgain;
+    sandbox.onExit().thenAccept(code -> {
+      state.set(SessionState.GONE);
+      listener.exited(code);
+    });
+  }
+
+  public String id() {
+    return sandbox.id();
+  }
+
+  public Sandbox sandbox() {
+    return sandbox;
+  }
+
+  public SessionState state() {
+    return state.get();
+  }
+
+  /** Whether the agent ever handshook (a session that is gone remembers it). */
+  public boolean hasHandshaken() {
+    return handshaken;
+  }
+
+  /** From now on what the agent says, and its exit, go to {@code listener}. */
+  public void listen(SessionListener listener) {
+    this.listener = listener;
+  }
+
+  /** Answers when the agent answers; a no-answer or a no-responder revokes readiness. */
+  public CompletableFuture<Void> ping(Duration timeout) {
+    return call(AgentCall.PING, null, EMPTY, timeout, false)
+        .whenComplete((reply, failure) -> {
+          if (failure != null) {
+            reachability.unreachable();
+          }
+        })
+        .thenApply(reply -> null);
+  }
+
+  /**
+   * Hands the agent its workload. The future completes with the agent's answer (accepted or
+   * refused, with its reason), or fails with an {@link AgentCallException}. Sent again if an
+   * attempt stays unanswered: the agent answers a repeated deploy as it answered the first.
+   */
+  public CompletableFuture<DeployAck> deploy(AgentDeployRequest request, Duration timeout) {
+    return call(AgentCall.DEPLOY, null, Json.write(request), timeout, true).thenApply(reply -> {
+      DeployAck ack;
+      try {
+        ack = Json.read(reply.data(), DeployAck.class);
+      } catch (Json.MalformedJsonException e) {
+        throw new CompletionException(new AgentCallException(
+            "agent of sandbox " + id() + " answered nonsense: " + e.getMessage(), false));
+      }
+      if (ack.accepted()) {
+        state.updateAndGet(s -> s == SessionState.GONE ? s : SessionState.DEPLOYED);
+      }
+      return ack;
+    });
+  }
+
+  /**
+   * Asks the agent to stop its workload. Completes normally only when the agent confirmed; a
+   * no-responder is never a confirmation.
+   */
+  public CompletableFuture<Void> undeploy(Duration timeout) {
+    return call(AgentCall.UNDEPLOY, null, EMPTY, timeout, false).thenApply(reply -> null);
+  }
+
+  /** Runs the function once over the internal server (VMs); the reply carries its result. */
+  public CompletableFuture<AgentReply> trigger(String subject, byte[] payload, Duration timeout) {
+    Headers headers = new Headers().put(FunctionHeaders.TRIGGER_SUBJECT, subject);
+    return call(AgentCall.TRIGGER, headers, payload, timeout, false);
+  }
+
+  /** Lets the agent fetch {@code artifact} until {@link #withdrawArtifact()} (sandboxes that do not share files). */
+  public void offerArtifact(Artifact artifact) {
+    transport.offerArtifact(id(), artifact);
+  }
+
+  public void withdrawArtifact() {
+    transport.withdrawArtifact(id());
+  }
+
+  private CompletableFuture<AgentReply> call(AgentCall call, Headers headers, byte[] body, Duration timeout,
+      boolean resendOnSilence) {
+    if (state.get() == SessionState.GONE) {
+      return CompletableFuture.failedFuture(new AgentCallException("sandbox " + id() + " is gone", true));
+    }
+    return Exchange.start(id(), call, headers, body, timeout, resendOnSilence, transport, timers, reachability);
+  }
+
+  /** The agent handshook; true for its first handshake, false when it came back after a reconnect. */
+  boolean handshook() {
+    handshaken = true;
+    if (state.compareAndSet(SessionState.STARTING, SessionState.READY)) {
+      readyAgain.run();
+      return true;
+    }
+    reachability.answered();
+    return false;
+  }
+
+  void connectionLost() {
+    reachability.unreachable();
+  }
+
+  void log(AgentLogLine line) {
+    listener.log(line);
+  }
+
+  void event(String type, WorkloadEvent event) {
+    listener.event(type, event);
+  }
+
+  void end() {
+    state.set(SessionState.GONE);
+  }
+
+  @Override
+  public String toString() {
+    return "AgentSession[" + id() + ", " + state.get().wireName() + "]";
+  }
+}
