@@ -70,6 +70,11 @@ public final class Node {
   private final CompletableFuture<Integer> exitCode = new CompletableFuture<>();
   /** What to undo on stop, most recent first. */
   private final Deque<Runnable> teardown = new ConcurrentLinkedDeque<>();
+  /**
+   * What to tell first when a stop begins, before anything is undone: the parts that would
+   * otherwise replace or restart what the stop is about to take down.
+   */
+  private final Deque<Runnable> quiesce = new ConcurrentLinkedDeque<>();
   private final ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "heartbeat");
     t.setDaemon(true);
@@ -85,7 +90,7 @@ public final class Node {
   private final ControlPlaneWatch controlPlaneWatch = new ControlPlaneWatch(metrics);
   private Connection controlPlaneConnection;
   private Connection internalConnection;
-  private boolean stopping;
+  private volatile boolean stopping;
   private LameDuck lameDuck;
 
   private Node(NodeOptions options) {
@@ -149,6 +154,7 @@ public final class Node {
     InternalServer internal = InternalServer.start(NatsServerBinary.require(config.binPath()),
         workDir.resolve("internal"), config.internalNodeHost(), config.internalNodePort());
     teardown.push(internal::close);
+    quiesce.push(internal::stopSupervising);
     RunState.of(workDir, internal.pid()).write(runState);
     internal.supervise(new InternalServer.Supervision(() -> {
       metrics.internalServerRestarted();
@@ -166,6 +172,7 @@ public final class Node {
     pool = new WarmPool(config.machinePoolSize(), factory,
         Duration.ofMillis(config.agentHandshakeTimeoutMs()), this::fatal);
     teardown.push(pool::close);
+    quiesce.push(pool::stopReplacing);
     metrics.watchLameDuck(() -> lameDuck != null && lameDuck.active());
     metrics.watchPool(config.machinePoolSize(), () -> pool.snapshot().stream().map(PooledAgent::state).toList());
     metrics.watchWorkloads(() -> deployments.all().stream()
@@ -187,8 +194,10 @@ public final class Node {
         new ArtifactCache(controlPlane.connection(), config.resourceDir().resolve("cache").toAbsolutePath()),
         artifactServer, pool, factory, agentRequests, events, deployments, triggers);
     teardown.push(deployer::stopAll);
+    quiesce.push(() -> deployer.refuseNewWork("node " + identity.id() + " is stopping"));
+    // a stopping node, like a draining one, restarts no essential workload and takes none over
     EssentialKeeper essentials = EssentialKeeper.start(controlPlane.connection(), identity.id(), identity.xkey(),
-        deployer, this::runs, () -> lameDuck != null && lameDuck.active(), metrics);
+        deployer, this::runs, () -> stopping || (lameDuck != null && lameDuck.active()), metrics);
     teardown.push(essentials::close);
     AgentRelay relay = new AgentRelay(internalConnection, controlPlane.connection(), identity.id(), deployments,
         events, deployer::workloadEnded, controlPlaneWatch);
@@ -268,8 +277,10 @@ public final class Node {
       }
       stopping = true;
     }
+    // before the line below, so that nothing the stop takes down is replaced after it
+    quiesce.forEach(Runnable::run);
+    LOG.info("Node stopping id={}", identity.id());
     Thread stopper = new Thread(() -> {
-      LOG.info("Node stopping id={}", identity.id());
       tearDown();
       exitCode.complete(code);
     }, "node-stop");
@@ -286,6 +297,8 @@ public final class Node {
   }
 
   private void tearDown() {
+    stopping = true;
+    quiesce.forEach(Runnable::run);
     Runnable step;
     while ((step = teardown.poll()) != null) {
       try {
