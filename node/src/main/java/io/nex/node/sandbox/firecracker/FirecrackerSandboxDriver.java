@@ -90,6 +90,11 @@ public final class FirecrackerSandboxDriver implements SandboxDriver {
   }
 
   @Override
+  public boolean usesCni() {
+    return true;
+  }
+
+  @Override
   public String kind() {
     return "firecracker";
   }
