@@ -17,10 +17,12 @@ import java.util.List;
 public final class ControlPlaneClient implements AutoCloseable {
   private final Connection connection;
   private final Duration timeout;
+  private final boolean timeoutGiven;
 
-  private ControlPlaneClient(Connection connection, Duration timeout) {
+  private ControlPlaneClient(Connection connection, Duration timeout, boolean timeoutGiven) {
     this.connection = connection;
     this.timeout = timeout;
+    this.timeoutGiven = timeoutGiven;
   }
 
   public static ControlPlaneClient connect(GlobalOptions global) {
@@ -35,7 +37,7 @@ public final class ControlPlaneClient implements AutoCloseable {
       builder.authHandler(Nats.credentials(global.creds));
     }
     try {
-      return new ControlPlaneClient(Nats.connect(builder.build()), global.timeout);
+      return new ControlPlaneClient(Nats.connect(builder.build()), global.timeout, global.timeoutGiven());
     } catch (IOException | IllegalArgumentException e) {
       throw new CliException("cannot connect to NATS at " + global.server + ": " + e.getMessage());
     } catch (InterruptedException e) {
@@ -53,8 +55,12 @@ public final class ControlPlaneClient implements AutoCloseable {
     return request(subject, body, timeout);
   }
 
-  /** As {@link #request(String, byte[])}, for work that may take longer than a lookup (deploy, stop). */
-  public Envelope request(String subject, byte[] body, Duration timeout) {
+  /**
+   * As {@link #request(String, byte[])}, for work that may take longer than a lookup (deploy,
+   * stop): waits {@code usual}, unless the user gave {@code --timeout}, which bounds this wait too.
+   */
+  public Envelope request(String subject, byte[] body, Duration usual) {
+    Duration timeout = timeoutGiven ? this.timeout : usual;
     try {
       Message reply = connection.request(subject, body, timeout);
       if (reply == null) {
