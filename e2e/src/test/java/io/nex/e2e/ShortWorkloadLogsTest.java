@@ -95,7 +95,11 @@ class ShortWorkloadLogsTest {
     }
   }
 
-  /** A deploy; while the pool refills (an agent is a JVM start) the node may have no warm sandbox, so try again. */
+  /**
+   * A deploy, tried again while the pool refills (an agent is a JVM start, so the node may have no
+   * warm sandbox) and when an agent missed it (the readiness race of issue 14's agent session,
+   * not what this test is about). A deploy that failed has no undeploy event to count.
+   */
   private static String deployWaitingForAWarmSandbox(DeployClient client, String nodeId, String name, String location,
       String sha256, OneNode one) throws InterruptedException {
     for (int attempt = 1; ; attempt++) {
@@ -104,7 +108,8 @@ class ShortWorkloadLogsTest {
       if (reply.error() == null) {
         return reply.dataAs(RunResponse.class).id();
       }
-      assertThat(String.valueOf(reply.error())).as("deploy of %s", name).contains("no warm sandbox");
+      assertThat(String.valueOf(reply.error())).as("deploy of %s", name)
+          .containsAnyOf("no warm sandbox", "did not answer the deploy");
       assertThat(attempt).as("attempts to deploy %s; log:\n%s", name, one.node().log()).isLessThan(20);
     }
   }

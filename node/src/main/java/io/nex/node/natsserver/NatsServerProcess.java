@@ -159,7 +159,8 @@ public final class NatsServerProcess implements AutoCloseable {
   }
 
   private void signalHangup() throws IOException {
-    Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(process.pid())).start();
+    // in a session of its own: a Ctrl-C to the node's process group must not kill it mid-reload
+    Process kill = TiedProcess.startInOwnSession(new ProcessBuilder("kill", "-HUP", Long.toString(process.pid())));
     try {
       if (!kill.waitFor(5, TimeUnit.SECONDS) || kill.exitValue() != 0) {
         throw new IOException("could not signal nats-server " + process.pid() + " to reload");

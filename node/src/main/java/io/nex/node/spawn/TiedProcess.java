@@ -43,9 +43,10 @@ public final class TiedProcess {
 
   /**
    * Starts {@code builder}'s command in a session of its own, without a parent-death signal: for
-   * a child that ends itself in order when the node goes. The JVM agent reads end-of-file on the
-   * stdin pipe only the node holds and stops its workload first; a SIGKILL on the node's death
-   * would orphan that workload instead.
+   * a child that ends itself in order when the node goes, or at once anyway. The JVM agent reads
+   * end-of-file on the stdin pipe only the node holds and stops its workload first (a SIGKILL on
+   * the node's death would orphan that workload instead); a helper such as {@code kill -HUP}
+   * must only not be killed by a Ctrl-C meant for the node.
    */
   public static Process startInOwnSession(ProcessBuilder builder) throws IOException {
     return spawn(builder, prefixOrFail().subList(0, 1));
