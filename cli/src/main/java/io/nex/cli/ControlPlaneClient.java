@@ -19,10 +19,12 @@ import java.util.concurrent.CompletableFuture;
 public final class ControlPlaneClient implements AutoCloseable {
   private final Connection connection;
   private final Duration timeout;
+  private final boolean timeoutGiven;
 
-  private ControlPlaneClient(Connection connection, Duration timeout) {
+  private ControlPlaneClient(Connection connection, Duration timeout, boolean timeoutGiven) {
     this.connection = connection;
     this.timeout = timeout;
+    this.timeoutGiven = timeoutGiven;
   }
 
   public static ControlPlaneClient connect(GlobalOptions global) {
@@ -33,7 +35,7 @@ public final class ControlPlaneClient implements AutoCloseable {
           // failures reach the user as one line from connect(); jnats need not print them too
           .errorListener(new ErrorListener() {})
           .build();
-      return new ControlPlaneClient(Nats.connect(options), global.timeout);
+      return new ControlPlaneClient(Nats.connect(options), global.timeout, global.timeoutGiven());
     } catch (IOException | IllegalArgumentException e) {
       throw new CliException("cannot connect to NATS at " + global.server + ": " + e.getMessage());
     } catch (InterruptedException e) {
@@ -57,7 +59,7 @@ public final class ControlPlaneClient implements AutoCloseable {
           .reconnectWait(Duration.ofSeconds(1))
           .connectionListener((connection, event) -> {
             if (event == ConnectionListener.Events.CONNECTED) {
-              connected.complete(new ControlPlaneClient(connection, global.timeout));
+              connected.complete(new ControlPlaneClient(connection, global.timeout, global.timeoutGiven()));
             }
             listener.connectionEvent(connection, event);
           })
@@ -92,8 +94,12 @@ public final class ControlPlaneClient implements AutoCloseable {
     return request(subject, body, timeout);
   }
 
-  /** As {@link #request(String, byte[])}, for work that may take longer than a lookup (deploy, stop). */
-  public Envelope request(String subject, byte[] body, Duration timeout) {
+  /**
+   * As {@link #request(String, byte[])}, for work that may take longer than a lookup (deploy,
+   * stop): waits {@code usual}, unless the user gave {@code --timeout}, which bounds this wait too.
+   */
+  public Envelope request(String subject, byte[] body, Duration usual) {
+    Duration timeout = timeoutGiven ? this.timeout : usual;
     try {
       Message reply = connection.request(subject, body, timeout);
       if (reply == null) {

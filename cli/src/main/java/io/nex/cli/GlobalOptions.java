@@ -13,9 +13,25 @@ public final class GlobalOptions {
       description = "NATS credentials file (env NATS_CREDS)")
   public String creds;
 
-  @Option(names = "--timeout", defaultValue = "${env:NATS_TIMEOUT:-2s}",
-      converter = DurationOption.class, description = "time to wait for replies (default ${DEFAULT-VALUE})")
-  public Duration timeout;
+  /** How long a lookup waits for its reply unless {@code --timeout} (or NATS_TIMEOUT) says otherwise. */
+  public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(2);
+
+  public Duration timeout = DEFAULT_TIMEOUT;
+  private boolean timeoutGiven;
+
+  @Option(names = "--timeout", defaultValue = "${env:NATS_TIMEOUT}", converter = DurationOption.class,
+      description = "time to wait for each reply (default 2s; a deploy's or stop's answer 30s unless given)")
+  void timeout(Duration given) {
+    if (given != null) {
+      timeout = given;
+      timeoutGiven = true;
+    }
+  }
+
+  /** Whether the user set the timeout: then it bounds every wait, the slow ones (deploy, stop) too. */
+  public boolean timeoutGiven() {
+    return timeoutGiven;
+  }
 
   @Option(names = "--namespace", defaultValue = "${env:NEX_NAMESPACE:-default}",
       description = "workload namespace (env NEX_NAMESPACE; default ${DEFAULT-VALUE})")

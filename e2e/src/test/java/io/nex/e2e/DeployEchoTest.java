@@ -47,7 +47,7 @@ class DeployEchoTest {
 
   private static String[] cliArgs(String... args) {
     List<String> all = new java.util.ArrayList<>(List.of(args));
-    all.addAll(List.of("-s", one.controlPlane().url(), "--timeout", "2s"));
+    all.addAll(List.of("-s", one.controlPlane().url(), "--timeout", Cli.timeoutFor(args[0])));
     return all.toArray(String[]::new);
   }
 

@@ -83,7 +83,7 @@ class FleetTest {
 
   private static Cli.Result nex(int server, String... args) throws Exception {
     List<String> all = new ArrayList<>(List.of(args));
-    all.addAll(List.of("-s", cluster.url(server), "--timeout", "2s"));
+    all.addAll(List.of("-s", cluster.url(server), "--timeout", Cli.timeoutFor(args[0])));
     return Cli.run(all.toArray(String[]::new));
   }
 

@@ -56,7 +56,7 @@ class NodeFailureTest {
     Path res = dir.resolve("badconfig");
     try (NodeProcess node = NodeProcess.start(res, controlPlane.url(), NodeProcess.config(res, "\"machine_pool_sise\": 2"))) {
       assertThat(node.awaitExit(Duration.ofSeconds(20))).isEqualTo(1);
-      assertThat(node.log().strip()).isEqualTo("nex: unknown config field \"machine_pool_sise\"");
+      assertThat(node.log().strip()).isEqualTo("nex: unknown config field \"machine_pool_sise\": remove it, or check its spelling");
     }
   }
 

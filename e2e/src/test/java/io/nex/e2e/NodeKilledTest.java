@@ -26,9 +26,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * A node killed with SIGKILL leaves its internal nats-server running, and under the process
- * sandbox a workload that daemonized; the next node on the same resource directory removes
- * them, the dead node's sandbox directories and cgroups, and says how much it removed.
+ * A node killed with SIGKILL takes its internal nats-server with it (its parent-death signal),
+ * but leaves under the process sandbox a workload that daemonized, and the dead node's sandbox
+ * directories and cgroups; the next node on the same resource directory removes them and says
+ * how much it removed.
  */
 class NodeKilledTest {
   private static final Pattern INTERNAL_PID = Pattern.compile("Internal NATS server started client_url=\"[^\"]+\" pid=(\\d+)");
@@ -75,8 +76,12 @@ class NodeKilledTest {
         assertThat(first.awaitExit(Duration.ofSeconds(10))).isEqualTo(137);
       }
       Path deadWorkDir = res.resolve("nodes").resolve(deadId);
-      assertThat(ProcessHandle.of(internalPid).map(ProcessHandle::isAlive)).as("internal server outlived its node")
-          .hasValue(true);
+      long gone = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+      while (ProcessHandle.of(internalPid).map(ProcessHandle::isAlive).orElse(false) && System.nanoTime() < gone) {
+        Thread.sleep(50);
+      }
+      assertThat(ProcessHandle.of(internalPid).map(ProcessHandle::isAlive).orElse(false))
+          .as("internal server outlived its node").isFalse();
       assertThat(deadWorkDir.resolve("sandboxes")).isNotEmptyDirectory();
       assertThat(res.resolve("run-state.json")).exists();
 
@@ -85,7 +90,7 @@ class NodeKilledTest {
         Matcher cleaned = CLEANED.matcher(second.log());
         assertThat(cleaned.find()).as(second.log()).isTrue();
         assertThat(Long.parseLong(cleaned.group(1))).isEqualTo(deadPid);
-        assertThat(Integer.parseInt(cleaned.group(2))).as("internal servers").isEqualTo(1);
+        assertThat(Integer.parseInt(cleaned.group(2))).as("internal servers (gone with their node)").isZero();
         assertThat(Integer.parseInt(cleaned.group(4))).as("sandbox dirs").isGreaterThanOrEqualTo(1);
         if (sandbox.equals("process")) {
           assertThat(Integer.parseInt(cleaned.group(3))).as("the daemonized workload at least").isGreaterThanOrEqualTo(1);

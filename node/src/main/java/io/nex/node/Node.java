@@ -9,6 +9,7 @@ import io.nex.api.WorkloadType;
 import io.nex.api.control.InfoResponse.PooledAgent;
 import io.nex.api.control.InfoResponse.WorkloadSummary;
 import io.nex.api.events.EventTypes;
+import io.nex.node.autostart.Autostart;
 import io.nex.node.config.NodeConfig;
 import io.nex.node.control.ControlApi;
 import io.nex.node.control.NodeView;
@@ -19,6 +20,7 @@ import io.nex.node.controlplane.KeyValueBuckets;
 import io.nex.node.essential.EssentialKeeper;
 import io.nex.node.fs.DirectoryTree;
 import io.nex.node.function.TriggerRouter;
+import io.nex.node.hostservices.HostServicesConnector;
 import io.nex.node.hostservices.HostServicesServer;
 import io.nex.node.lameduck.LameDuck;
 import io.nex.node.telemetry.HostMemory;
@@ -28,6 +30,7 @@ import io.nex.node.metrics.MetricsServer;
 import io.nex.node.metrics.NodeMetrics;
 import io.nex.node.natsserver.NatsServerBinary;
 import io.nex.node.pool.WarmPool;
+import io.nex.node.sandbox.SandboxDriver;
 import io.nex.node.sandbox.SandboxFactory;
 import io.nex.node.session.AgentSessions;
 import io.nex.node.session.NatsAgentTransport;
@@ -64,6 +67,7 @@ public final class Node {
   private static final Duration HEARTBEAT_INTERVAL = Duration.ofSeconds(30);
   /** The agent enforces the function timeout itself; the node waits a little longer for its answer. */
   private static final long TRIGGER_GRACE_MS = 1000;
+  private static final String LOOPBACK = "127.0.0.1";
 
   private final NodeOptions options;
   private final NodeIdentity identity = NodeIdentity.generate();
@@ -71,6 +75,11 @@ public final class Node {
   private final CompletableFuture<Integer> exitCode = new CompletableFuture<>();
   /** What to undo on stop, most recent first. */
   private final Deque<Runnable> teardown = new ConcurrentLinkedDeque<>();
+  /**
+   * What to tell first when a stop begins, before anything is undone: the parts that would
+   * otherwise replace or restart what the stop is about to take down.
+   */
+  private final Deque<Runnable> quiesce = new ConcurrentLinkedDeque<>();
   private final ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "heartbeat");
     t.setDaemon(true);
@@ -86,7 +95,7 @@ public final class Node {
   private final ControlPlaneWatch controlPlaneWatch = new ControlPlaneWatch(metrics);
   private Connection controlPlaneConnection;
   private Connection internalConnection;
-  private boolean stopping;
+  private volatile boolean stopping;
   private LameDuck lameDuck;
 
   private Node(NodeOptions options) {
@@ -124,16 +133,21 @@ public final class Node {
 
     ControlPlane controlPlane;
     try {
-      controlPlane = ControlPlane.connect(options.controlPlaneUrl(), config.resourceDir(), config.binPath(),
-          "nex-node-" + identity.id(), controlPlaneWatch);
+      controlPlane = ControlPlane.connect(options.controlPlaneUrl(), config.publicNatsServer(), config.resourceDir(),
+          config.binPath(), "nex-node-" + identity.id(), controlPlaneWatch);
     } catch (ControlPlaneException e) {
       throw new NodeStartException(e.getMessage());
     }
     teardown.push(controlPlane::close);
     controlPlaneConnection = controlPlane.connection();
-    controlPlane.localServer().ifPresent(s -> LOG.info(
-        "No NATS server was listening at {}; started a local nats-server (JetStream on, data in {}) pid={}",
-        ControlPlane.DEFAULT_URL, config.resourceDir().resolve("control-plane").toAbsolutePath(), s.pid()));
+    if (config.publicNatsServer() != null) {
+      LOG.info("Started the public nats-server of public_nats_server as this node's control plane at {} pid={}",
+          controlPlane.url(), controlPlane.localServer().orElseThrow().pid());
+    } else {
+      controlPlane.localServer().ifPresent(s -> LOG.info(
+          "No NATS server was listening at {}; started a local nats-server (JetStream on, data in {}) pid={}",
+          ControlPlane.DEFAULT_URL, config.resourceDir().resolve("control-plane").toAbsolutePath(), s.pid()));
+    }
     LOG.info("Established node NATS connection to: {}", controlPlane.url());
     if (options.configFile() == null) {
       LOG.info("No --config given; using the default node configuration");
@@ -148,8 +162,9 @@ public final class Node {
 
     teardown.push(() -> deleteQuietly(workDir));
     InternalServer internal = InternalServer.start(NatsServerBinary.require(config.binPath()),
-        workDir.resolve("internal"), config.internalNodeHost(), config.internalNodePort());
+        workDir.resolve("internal"), internalHost(config, choice.driver()), config.internalNodePort());
     teardown.push(internal::close);
+    quiesce.push(internal::stopSupervising);
     RunState.of(workDir, internal.pid()).write(runState);
     internal.supervise(new InternalServer.Supervision(() -> {
       metrics.internalServerRestarted();
@@ -171,6 +186,7 @@ public final class Node {
     pool = new WarmPool(config.machinePoolSize(), sessions, handshakeTimeout,
         Duration.ofMillis(config.agentPingTimeoutMs()), this::fatal);
     teardown.push(pool::close);
+    quiesce.push(pool::stopReplacing);
     metrics.watchLameDuck(() -> lameDuck != null && lameDuck.active());
     metrics.watchPool(config.machinePoolSize(), () -> pool.snapshot().stream().map(PooledAgent::state).toList());
     metrics.watchWorkloads(() -> deployments.all().stream()
@@ -178,18 +194,32 @@ public final class Node {
     triggers = new TriggerRouter(controlPlane.connection(), events,
         Duration.ofMillis(config.functionTimeoutMs() + TRIGGER_GRACE_MS), metrics);
     teardown.push(triggers::close);
-    HostServicesServer hostServices = new HostServicesServer(internalConnection, controlPlane.connection(),
+    Connection hostServicesConnection;
+    try {
+      hostServicesConnection = HostServicesConnector.open(config.hostServices(), controlPlane.url())
+          .map(c -> {
+            teardown.push(() -> closeQuietly(c));
+            LOG.info("Host services connect to {} (host_services.nats_url)", c.getConnectedUrl());
+            return c;
+          })
+          .orElse(controlPlane.connection());
+    } catch (IOException e) {
+      throw new NodeStartException(e.getMessage());
+    }
+    HostServicesServer hostServices = new HostServicesServer(internalConnection, hostServicesConnection,
         deployments, config.hostServices().services(), Deployer.deniedSubjects(config), metrics);
     hostServices.start();
     teardown.push(hostServices::close);
-    Deployer deployer = new Deployer(config, identity.xkey(), new Deployer.Collaborators(
-        new ArtifactCache(controlPlane.connection(), config.resourceDir().resolve("cache").toAbsolutePath()),
-        pool, sessions, events, deployments, triggers,
+    ArtifactCache artifacts = new ArtifactCache(controlPlane.connection(),
+        config.resourceDir().resolve("cache").toAbsolutePath());
+    Deployer deployer = new Deployer(config, identity.xkey(), new Deployer.Collaborators(artifacts, pool, sessions, events, deployments, triggers,
         new AgentRelay(controlPlane.connection(), identity.id(), controlPlaneWatch)));
     teardown.push(deployer::stopAll);
+    quiesce.push(() -> deployer.refuseNewWork("node " + identity.id() + " is stopping"));
+    // a stopping node, like a draining one, restarts no essential workload and takes none over
     EssentialKeeper essentials = EssentialKeeper.start(
         bucket -> KeyValueBuckets.open(controlPlane.connection(), bucket), identity.id(), identity.xkey(),
-        deployer, this::runs, () -> lameDuck != null && lameDuck.active(), metrics);
+        deployer, this::runs, () -> stopping || (lameDuck != null && lameDuck.active()), metrics);
     teardown.push(essentials::close);
 
     lameDuck = new LameDuck(identity.id(), deployer, deployments, events, () -> {
@@ -214,9 +244,30 @@ public final class Node {
         "tags", tags));
     teardown.push(() -> events.publishSystem(EventTypes.NODE_STOPPED, Map.of("id", identity.id(), "graceful",
         !exitCode.isDone() || exitCode.getNow(0) == 0)));
+    new Autostart(config.autostart().workloads(), identity.id(), identity.publicXkey(), artifacts,
+        config.nodeLimits().maxWorkloadBytes(), deployer, Duration.ofMillis(config.agentHandshakeTimeoutMs()))
+        .startInBackground();
     heartbeat.scheduleAtFixedRate(this::publishHeartbeat, HEARTBEAT_INTERVAL.toMillis(),
         HEARTBEAT_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
     teardown.push(heartbeat::shutdownNow);
+  }
+
+  /**
+   * Where the internal server listens. {@code internal_node_host} is the address guests reach
+   * the host at over CNI, so it applies only to a sandbox that uses CNI; every other sandbox
+   * reaches the server on loopback (a subnet address such as Nex's 10.10.10.1 is not even this
+   * host's without a CNI bridge).
+   */
+  private static String internalHost(NodeConfig config, SandboxDriver driver) {
+    if (driver.usesCni()) {
+      return config.internalNodeHost();
+    }
+    String configured = config.internalNodeHost();
+    if (!LOOPBACK.equals(configured)) {
+      LOG.info("internal_node_host {} applies to CNI sandboxes (firecracker) only; sandbox={} reaches the internal "
+          + "server on {}", configured, driver.kind(), LOOPBACK);
+    }
+    return LOOPBACK;
   }
 
   private boolean runs(String type) {
@@ -262,8 +313,10 @@ public final class Node {
       }
       stopping = true;
     }
+    // before the line below, so that nothing the stop takes down is replaced after it
+    quiesce.forEach(Runnable::run);
+    LOG.info("Node stopping id={}", identity.id());
     Thread stopper = new Thread(() -> {
-      LOG.info("Node stopping id={}", identity.id());
       tearDown();
       exitCode.complete(code);
     }, "node-stop");
@@ -280,6 +333,8 @@ public final class Node {
   }
 
   private void tearDown() {
+    stopping = true;
+    quiesce.forEach(Runnable::run);
     Runnable step;
     while ((step = teardown.poll()) != null) {
       try {

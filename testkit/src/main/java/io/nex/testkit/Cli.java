@@ -28,6 +28,14 @@ public final class Cli {
     return command;
   }
 
+  /**
+   * The {@code --timeout} tests give {@code command}: 2 s for a lookup, a deploy's 30 s for the
+   * commands that wait for a deploy or a stop, since a given {@code --timeout} bounds those too.
+   */
+  public static String timeoutFor(String command) {
+    return List.of("run", "devrun", "stop").contains(command) ? "30s" : "2s";
+  }
+
   public static Result run(String... args) throws IOException, InterruptedException {
     Path out = Files.createTempFile("nex-cli", ".out");
     Path err = Files.createTempFile("nex-cli", ".err");

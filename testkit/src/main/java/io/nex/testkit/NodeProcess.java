@@ -27,6 +27,19 @@ public final class NodeProcess implements AutoCloseable {
 
   /** Starts a node with {@code configJson} written beside its log in {@code dir}. */
   public static NodeProcess start(Path dir, String controlUrl, String configJson) throws IOException {
+    return start(dir, controlUrl, configJson, List.of());
+  }
+
+  /**
+   * As {@link #start}, the node leading a process group of its own (under {@code setsid}), as a
+   * shell's foreground job does: {@link #signalGroup} then reaches what a terminal's Ctrl-C would.
+   */
+  public static NodeProcess startLeadingGroup(Path dir, String controlUrl, String configJson) throws IOException {
+    return start(dir, controlUrl, configJson, List.of("setsid"));
+  }
+
+  private static NodeProcess start(Path dir, String controlUrl, String configJson, List<String> wrapper)
+      throws IOException {
     Files.createDirectories(dir);
     Path config = dir.resolve("node.json");
     Files.writeString(config, configJson, StandardCharsets.UTF_8);
@@ -36,7 +49,9 @@ public final class NodeProcess implements AutoCloseable {
       args.add(controlUrl);
     }
     Path log = dir.resolve("node.log");
-    Process process = new ProcessBuilder(Cli.command(args.toArray(String[]::new)))
+    List<String> command = new ArrayList<>(wrapper);
+    command.addAll(Cli.command(args.toArray(String[]::new)));
+    Process process = new ProcessBuilder(command)
         .redirectErrorStream(true)
         .redirectOutput(log.toFile())
         .start();
@@ -99,6 +114,11 @@ public final class NodeProcess implements AutoCloseable {
 
   public void signal(String signal) throws IOException, InterruptedException {
     new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).start().waitFor();
+  }
+
+  /** Sends {@code signal} to every process of the node's process group (see {@link #startLeadingGroup}). */
+  public void signalGroup(String signal) throws IOException, InterruptedException {
+    new ProcessBuilder("kill", "-" + signal, "--", "-" + process.pid()).start().waitFor();
   }
 
   /**

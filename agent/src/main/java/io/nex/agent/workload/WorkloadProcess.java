@@ -13,17 +13,28 @@ import java.util.function.BiConsumer;
 /**
  * A service workload running as a child of the agent: its output goes line by line to
  * {@code onLine(text, isStderr)}, and stopping it takes the whole process tree (Nex #520: a
- * shell's children must not outlive the workload).
+ * shell's children must not outlive the workload). Its end is reported only once both pipes
+ * are drained, so that every line it wrote goes out before the news that it exited.
  */
 final class WorkloadProcess {
   private static final int TEXT_BUSY_ATTEMPTS = 10;
+  /**
+   * How long after the exit the pipes may take to reach end-of-file. Longer only when a process
+   * the workload left behind still holds them; its later output is then not waited for.
+   */
+  private static final long DRAIN_GRACE_MILLIS = 2000;
 
   private final Process process;
+  private final CompletableFuture<Void> stdoutDrained = new CompletableFuture<>();
+  private final CompletableFuture<Void> stderrDrained = new CompletableFuture<>();
   private final CompletableFuture<Integer> exit;
 
   private WorkloadProcess(Process process) {
     this.process = process;
-    this.exit = process.onExit().thenApply(Process::exitValue);
+    CompletableFuture<Void> drained = CompletableFuture.allOf(stdoutDrained, stderrDrained);
+    this.exit = process.onExit().thenCompose(p -> drained
+        .completeOnTimeout(null, DRAIN_GRACE_MILLIS, TimeUnit.MILLISECONDS)
+        .thenApply(v -> p.exitValue()));
   }
 
   static WorkloadProcess start(ProcessBuilder builder) throws IOException {
@@ -36,8 +47,8 @@ final class WorkloadProcess {
    * compete with the answer for the CPU.
    */
   void relayOutput(BiConsumer<String, Boolean> onLine) {
-    relay(process.getInputStream(), false, onLine);
-    relay(process.getErrorStream(), true, onLine);
+    relay(process.getInputStream(), false, onLine, stdoutDrained);
+    relay(process.getErrorStream(), true, onLine, stderrDrained);
   }
 
   /**
@@ -63,7 +74,8 @@ final class WorkloadProcess {
     }
   }
 
-  private void relay(InputStream stream, boolean isStderr, BiConsumer<String, Boolean> onLine) {
+  private static void relay(InputStream stream, boolean isStderr, BiConsumer<String, Boolean> onLine,
+      CompletableFuture<Void> drained) {
     Thread thread = new Thread(() -> {
       try (BufferedReader reader = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
         String line;
@@ -72,12 +84,15 @@ final class WorkloadProcess {
         }
       } catch (IOException ignored) {
         // the workload closed its output; its exit is reported through onExit()
+      } finally {
+        drained.complete(null);
       }
     }, isStderr ? "workload-stderr" : "workload-stdout");
     thread.setDaemon(true);
     thread.start();
   }
 
+  /** Completes with the exit code once the workload has exited and its output has been passed on. */
   CompletableFuture<Integer> onExit() {
     return exit;
   }

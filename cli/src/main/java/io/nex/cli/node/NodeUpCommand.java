@@ -10,6 +10,8 @@ import io.nex.node.config.NodeConfig;
 import io.nex.node.config.NodeConfigLoader;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -33,15 +35,30 @@ public final class NodeUpCommand implements Callable<Integer> {
     } catch (ConfigException e) {
       throw new CliException(e.getMessage());
     }
+    // Handle the signals ourselves: a JVM shutdown hook would exit 143/130, and we owe an orderly 0.
+    // Installed before the start, so that a signal during it stops the node once it is up.
+    AtomicBoolean stopAsked = new AtomicBoolean();
+    AtomicReference<Node> running = new AtomicReference<>();
+    Signal.handle(new Signal("TERM"), s -> stop(stopAsked, running));
+    Signal.handle(new Signal("INT"), s -> stop(stopAsked, running));
     Node node;
     try {
       node = Node.start(new NodeOptions(nodeConfig, config, global.server, nexus));
     } catch (NodeStartException e) {
       throw new CliException(e.getMessage());
     }
-    // Handle the signals ourselves: a JVM shutdown hook would exit 143/130, and we owe an orderly 0.
-    Signal.handle(new Signal("TERM"), s -> node.stop(0));
-    Signal.handle(new Signal("INT"), s -> node.stop(0));
+    running.set(node);
+    if (stopAsked.get()) {
+      node.stop(0);
+    }
     return node.awaitExit();
+  }
+
+  private static void stop(AtomicBoolean stopAsked, AtomicReference<Node> running) {
+    stopAsked.set(true);
+    Node node = running.get();
+    if (node != null) {
+      node.stop(0);
+    }
   }
 }

@@ -34,6 +34,7 @@ public record NodeConfig(
     List<String> denyTriggerSubjects,
     NodeLimits nodeLimits,
     Autostart autostart,
+    PublicNatsServer publicNatsServer,
     String pidFilepath,
     int httpPort,
     String agentPath,
@@ -61,12 +62,19 @@ public record NodeConfig(
 
   public record NodeLimits(long maxWorkloads, long maxTotalBytes, long maxWorkloadBytes) {}
 
+  /** {@code essential} absent means false, as in Nex's own {@code autostart_config.json}. */
   public record AutostartWorkload(
-      String name, String namespace, List<String> argv, String description, boolean essential,
+      String name, String namespace, List<String> argv, String description, Boolean essential,
       String type, String location, String jsdomain, Map<String, String> environment,
       List<String> triggerSubjects) {}
 
   public record Autostart(List<AutostartWorkload> workloads) {}
+
+  /**
+   * Nex's "public" (userland) nats-server, which here is the node's own local control-plane
+   * server: the node starts it on {@code addr:port} and uses it as its control plane.
+   */
+  public record PublicNatsServer(String serverName, String addr, Integer port, Boolean jetstream) {}
 
   public Path resourceDir() {
     return Path.of(defaultResourceDir);

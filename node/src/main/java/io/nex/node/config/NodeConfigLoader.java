@@ -37,6 +37,22 @@ public final class NodeConfigLoader {
   private static final int HANDSHAKE_TIMEOUT_MS = 5000;
   private static final int VM_HANDSHAKE_TIMEOUT_MS = 60000;
   private static final String DEFAULTS_RESOURCE = "/default-node-config.json";
+  private static final String NO_OTEL = "this node exports no OpenTelemetry; remove it (set http_port for Prometheus /metrics)";
+  /** What to do about the fields Nex's configs carry that this node does not read. */
+  private static final Map<String, String> UNKNOWN_FIELD_FIXES = Map.ofEntries(
+      Map.entry("host_services_config", "the field is \"host_services\"; rename it"),
+      Map.entry("kernel_file", "the field is \"kernel_filepath\" (Nex 0.2 spelling); rename it"),
+      Map.entry("kernel_path", "the field is \"kernel_filepath\" (Nex 0.2 spelling); rename it"),
+      Map.entry("rootfs_file", "the field is \"rootfs_filepath\" (Nex 0.2 spelling); rename it"),
+      Map.entry("rootfs_path", "the field is \"rootfs_filepath\" (Nex 0.2 spelling); rename it"),
+      Map.entry("preserve_network", "this node never wipes CNI state at start, so there is nothing to preserve; remove it"),
+      Map.entry("cni.nameservers", "only Nex's preflight used it to write a CNI config; remove it"),
+      Map.entry("otlp_exporter_url", NO_OTEL),
+      Map.entry("otel_metrics", NO_OTEL),
+      Map.entry("otel_metrics_port", NO_OTEL),
+      Map.entry("otel_metrics_exporter", NO_OTEL),
+      Map.entry("otel_traces", NO_OTEL),
+      Map.entry("otel_traces_exporter", NO_OTEL));
 
   private static final ObjectMapper STRICT = JsonMapper.builder()
       .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
@@ -100,7 +116,9 @@ public final class NodeConfigLoader {
     try {
       config = STRICT.treeToValue(tree, NodeConfig.class);
     } catch (UnrecognizedPropertyException e) {
-      throw new ConfigException("unknown config field \"" + path(e) + "\"");
+      String field = path(e);
+      throw new ConfigException("unknown config field \"" + field + "\": "
+          + UNKNOWN_FIELD_FIXES.getOrDefault(field, "remove it, or check its spelling"));
     } catch (MismatchedInputException e) {
       String expected = e.getTargetType() == null ? "another type" : describe(e.getTargetType());
       throw new ConfigException("bad value for config field \"" + path(e) + "\": expected " + expected);
@@ -144,11 +162,50 @@ public final class NodeConfigLoader {
             + type + "\"");
       }
     }
+    if (c.rateLimiters() != null && (c.rateLimiters().bandwidth() != null || c.rateLimiters().iops() != null)) {
+      throw new ConfigException("config field \"rate_limiters\" is not applied by this node yet (disk and network "
+          + "rate limits are still to come); remove it to start the node");
+    }
+    validatePublicServer(c.publicNatsServer());
+    validateAutostart(c);
     for (int i = 0; i < c.validIssuers().size(); i++) {
       try {
         NKeys.requirePublicKey(c.validIssuers().get(i), KeyType.ACCOUNT);
       } catch (KeyException e) {
         throw new ConfigException("bad value for config field \"valid_issuers[" + i + "]\": " + e.getMessage());
+      }
+    }
+  }
+
+  private static void validatePublicServer(NodeConfig.PublicNatsServer server) throws ConfigException {
+    if (server == null) {
+      return;
+    }
+    if (server.port() != null) {
+      inRange("public_nats_server.port", server.port(), 1, 65535);
+    }
+    if (server.addr() != null && server.addr().isBlank()) {
+      throw new ConfigException("config field \"public_nats_server.addr\" must not be empty (leave it out for 127.0.0.1)");
+    }
+  }
+
+  private static void validateAutostart(NodeConfig c) throws ConfigException {
+    if (c.autostart() == null || c.autostart().workloads() == null) {
+      throw new ConfigException("config field \"autostart\" must be an object with a \"workloads\" list");
+    }
+    for (int i = 0; i < c.autostart().workloads().size(); i++) {
+      NodeConfig.AutostartWorkload w = c.autostart().workloads().get(i);
+      String at = "autostart.workloads[" + i + "]";
+      if (blank(w.name())) {
+        throw new ConfigException("config field \"" + at + ".name\" is missing: give the workload a name");
+      }
+      if (blank(w.location())) {
+        throw new ConfigException("config field \"" + at + ".location\" is missing: name the artifact, as "
+            + "nats://BUCKET/key");
+      }
+      if (blank(w.type()) || WorkloadType.parse(w.type()).isEmpty()) {
+        throw new ConfigException("bad value for config field \"" + at + ".type\": \"" + w.type()
+            + "\" (expected native, jar, wasm, javascript or v8)");
       }
     }
   }
@@ -162,7 +219,7 @@ public final class NodeConfigLoader {
     return new NodeConfig(c.machinePoolSize(), c.machineTemplate(), c.defaultResourceDir(), kernel, rootfs, c.cni(),
         c.internalNodeHost(), c.internalNodePort(), c.binPath(), c.tags(), c.validIssuers(), c.workloadTypes(),
         c.noSandbox(), c.sandbox(), handshake, c.agentPingTimeoutMs(), c.rateLimiters(),
-        c.hostServices(), c.denyTriggerSubjects(), c.nodeLimits(), c.autostart(), pid, c.httpPort(), c.agentPath(),
+        c.hostServices(), c.denyTriggerSubjects(), c.nodeLimits(), c.autostart(), c.publicNatsServer(), pid, c.httpPort(), c.agentPath(),
         c.functionTimeoutMs(), c.maxScriptBytes());
   }
 

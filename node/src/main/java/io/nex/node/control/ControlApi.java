@@ -7,12 +7,13 @@ import io.nex.api.Envelope;
 import io.nex.api.Json;
 import io.nex.api.ResponseTypes;
 import io.nex.api.Subjects;
+import io.nex.node.concurrent.BoundedWorkers;
 import io.nex.node.lameduck.LameDuck;
 import io.nex.node.metrics.NodeMetrics;
 import io.nex.node.workload.Deployer;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,11 +34,11 @@ public final class ControlApi implements AutoCloseable {
   private final LameDuck lameDuck;
   private final NodeMetrics metrics;
   private Dispatcher dispatcher;
-  private final ExecutorService workers = Executors.newCachedThreadPool(r -> {
-    Thread thread = new Thread(r, "control-request");
-    thread.setDaemon(true);
-    return thread;
-  });
+  /** Deploys wait for artifacts and agents; more at once than this only queue up, and past the queue are refused. */
+  private static final int WORKERS = 16;
+  private static final int QUEUED = 512;
+
+  private final ExecutorService workers = BoundedWorkers.create("control-request", WORKERS, QUEUED);
 
   public ControlApi(Connection connection, NodeView node, Deployer deployer, LameDuck lameDuck, NodeMetrics metrics) {
     this.connection = connection;
@@ -67,7 +68,17 @@ public final class ControlApi implements AutoCloseable {
    * bid in).
    */
   private void serve(String subject, String type, RequestHandler handler) {
-    dispatcher.subscribe(subject, msg -> workers.execute(() -> answer(msg, type, handler)));
+    dispatcher.subscribe(subject, msg -> {
+      try {
+        workers.execute(() -> answer(msg, type, handler));
+      } catch (RejectedExecutionException e) {
+        // an auction is answered only by bidders: a busy node simply does not bid
+        if (msg.getReplyTo() != null && !type.equals(ResponseTypes.AUCTION)) {
+          connection.publish(msg.getReplyTo(), Json.write(Envelope.failure(type, "node " + node.id()
+              + " is busy (" + QUEUED + " requests waiting); try again shortly")));
+        }
+      }
+    });
   }
 
   private void answer(Message msg, String type, RequestHandler handler) {

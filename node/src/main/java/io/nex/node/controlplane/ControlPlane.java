@@ -4,6 +4,8 @@ import io.nats.client.Connection;
 import io.nats.client.ConnectionListener;
 import io.nats.client.Nats;
 import io.nats.client.Options;
+import io.nex.api.Json;
+import io.nex.node.config.NodeConfig.PublicNatsServer;
 import io.nex.node.natsserver.NatsErrorLog;
 import io.nex.node.natsserver.NatsServerBinary;
 import io.nex.node.natsserver.NatsServerProcess;
@@ -40,9 +42,24 @@ public final class ControlPlane implements AutoCloseable {
    */
   public static ControlPlane connect(String url, Path resourceDir, List<String> binPath, String connectionName,
       ConnectionListener listener) throws ControlPlaneException {
+    return connect(url, null, resourceDir, binPath, connectionName, listener);
+  }
+
+  /**
+   * As above; with {@code publicServer} (Nex's {@code public_nats_server}) the node always starts
+   * its own local server as it describes, and that server is the control plane, whatever {@code url} says.
+   */
+  public static ControlPlane connect(String url, PublicNatsServer publicServer, Path resourceDir, List<String> binPath,
+      String connectionName, ConnectionListener listener) throws ControlPlaneException {
     NatsServerProcess local = null;
-    if (DEFAULT_URL.equals(url) && !NatsServerProcess.isListening("127.0.0.1", 4222)) {
-      local = startLocalServer(resourceDir, binPath);
+    if (publicServer != null) {
+      String host = publicServer.addr() == null ? "127.0.0.1" : publicServer.addr();
+      int port = publicServer.port() == null ? 4222 : publicServer.port();
+      local = startLocalServer(resourceDir, binPath, host, port, !Boolean.FALSE.equals(publicServer.jetstream()),
+          publicServer.serverName(), "public_nats_server");
+      url = "nats://" + (host.equals("0.0.0.0") || host.equals("::") ? "127.0.0.1" : host) + ":" + port;
+    } else if (DEFAULT_URL.equals(url) && !NatsServerProcess.isListening("127.0.0.1", 4222)) {
+      local = startLocalServer(resourceDir, binPath, "127.0.0.1", 4222, true, null, "no NATS server at " + DEFAULT_URL);
     }
     try {
       Options options = new Options.Builder()
@@ -67,18 +84,21 @@ public final class ControlPlane implements AutoCloseable {
     }
   }
 
-  private static NatsServerProcess startLocalServer(Path resourceDir, List<String> binPath)
-      throws ControlPlaneException {
+  private static NatsServerProcess startLocalServer(Path resourceDir, List<String> binPath, String host, int port,
+      boolean jetstream, String serverName, String why) throws ControlPlaneException {
     Path dir = resourceDir.resolve("control-plane").toAbsolutePath();
-    String config = "listen: \"127.0.0.1:4222\"\n"
+    String config = "listen: \"" + host + ":" + port + "\"\n"
         + "max_payload: 8MB\n"
-        + "jetstream { store_dir: \"" + dir.resolve("jetstream") + "\" }\n";
+        + (serverName == null || serverName.isBlank() ? "" : "server_name: " + Json.writeString(serverName) + "\n")
+        + (jetstream ? "jetstream { store_dir: \"" + dir.resolve("jetstream") + "\" }\n" : "");
     try {
       Files.createDirectories(dir);
+      String probeHost = host.equals("0.0.0.0") || host.equals("::") ? "127.0.0.1" : host;
       return NatsServerProcess.start(NatsServerBinary.require(binPath), dir.resolve("nats.conf"), config,
-          "127.0.0.1", 4222, dir.resolve("nats.log"));
+          probeHost, port, dir.resolve("nats.log"));
     } catch (IOException | IllegalStateException e) {
-      throw new ControlPlaneException("no NATS server at " + DEFAULT_URL + " and could not start one: " + e.getMessage());
+      throw new ControlPlaneException(why + ": could not start a nats-server on " + host + ":" + port + ": "
+          + e.getMessage());
     }
   }
 

@@ -5,6 +5,7 @@ import io.nats.client.Dispatcher;
 import io.nats.client.Message;
 import io.nats.client.impl.Headers;
 import io.nex.api.agent.FunctionHeaders;
+import io.nex.node.concurrent.BoundedWorkers;
 import io.nex.node.config.NodeConfig;
 import io.nex.node.metrics.NodeMetrics;
 import io.nex.node.workload.Deployment;
@@ -14,7 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,11 +34,11 @@ public final class HostServicesServer implements AutoCloseable {
   private final NodeMetrics metrics;
   private final Map<String, HostService> services = new HashMap<>();
   private final Map<String, String> disabled = new HashMap<>();
-  private final ExecutorService workers = Executors.newCachedThreadPool(r -> {
-    Thread thread = new Thread(r, "host-service");
-    thread.setDaemon(true);
-    return thread;
-  });
+  /** Calls block on NATS or HTTP (2.5 s at most); more at once than this queue up, and past the queue are refused. */
+  private static final int WORKERS = 16;
+  private static final int QUEUED = 256;
+
+  private final ExecutorService workers = BoundedWorkers.create("host-service", WORKERS, QUEUED);
   private Dispatcher dispatcher;
 
   public HostServicesServer(Connection internal, Connection services, Deployments deployments,
@@ -66,7 +67,14 @@ public final class HostServicesServer implements AutoCloseable {
   }
 
   public void start() {
-    dispatcher = internal.createDispatcher(msg -> workers.execute(() -> answer(msg)));
+    dispatcher = internal.createDispatcher(msg -> {
+      try {
+        workers.execute(() -> answer(msg));
+      } catch (RejectedExecutionException e) {
+        reply(msg, new ServiceReply(503, "host services are busy (" + QUEUED + " calls waiting); try again",
+            new byte[0]));
+      }
+    });
     dispatcher.subscribe("hostint.*.rpc.>");
   }
 
@@ -81,6 +89,13 @@ public final class HostServicesServer implements AutoCloseable {
     } else {
       reply = call(tokens[1], tokens[3], tokens[4], tokens[5], tokens[6], msg);
       metrics.hostServiceCall(tokens[5], tokens[6], reply.code());
+    }
+    reply(msg, reply);
+  }
+
+  private void reply(Message msg, ServiceReply reply) {
+    if (msg.getReplyTo() == null) {
+      return;
     }
     Headers headers = new Headers()
         .put(FunctionHeaders.HS_CODE, Integer.toString(reply.code()))

@@ -198,6 +198,11 @@ public final class InternalServer implements AutoCloseable {
     return server.isAlive();
   }
 
+  /** From now on a server process that exits is not started again: the node is stopping. */
+  public void stopSupervising() {
+    closed = true;
+  }
+
   @Override
   public void close() {
     closed = true;

@@ -1,5 +1,6 @@
 package io.nex.node.natsserver;
 
+import io.nex.node.spawn.TiedProcess;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -55,10 +56,9 @@ public final class NatsServerProcess implements AutoCloseable {
       Path logFile, int monitorPort) throws IOException {
     Files.createDirectories(configFile.getParent());
     Files.writeString(configFile, config, StandardCharsets.UTF_8);
-    Process process = new ProcessBuilder(binary.toString(), "-c", configFile.toString())
+    Process process = TiedProcess.start(new ProcessBuilder(binary.toString(), "-c", configFile.toString())
         .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
-        .start();
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile())));
     NatsServerProcess server = new NatsServerProcess(process, configFile, host, port,
         monitorPort == 0 ? null : new MonitoringEndpoint("127.0.0.1", monitorPort));
     server.awaitListening(logFile);
@@ -159,7 +159,8 @@ public final class NatsServerProcess implements AutoCloseable {
   }
 
   private void signalHangup() throws IOException {
-    Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(process.pid())).start();
+    // in a session of its own: a Ctrl-C to the node's process group must not kill it mid-reload
+    Process kill = TiedProcess.startInOwnSession(new ProcessBuilder("kill", "-HUP", Long.toString(process.pid())));
     try {
       if (!kill.waitFor(5, TimeUnit.SECONDS) || kill.exitValue() != 0) {
         throw new IOException("could not signal nats-server " + process.pid() + " to reload");

@@ -194,6 +194,12 @@ public final class WarmPool implements AutoCloseable {
     return agents;
   }
 
+  /** From now on nothing is launched or replaced: the node is stopping, and {@link #close} destroys what is left. */
+  public synchronized void stopReplacing() {
+    closed = true;
+    notifyAll();
+  }
+
   /** Destroys every pooled sandbox; used on shutdown. */
   @Override
   public void close() {

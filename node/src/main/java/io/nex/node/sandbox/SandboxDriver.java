@@ -19,4 +19,12 @@ public interface SandboxDriver {
   default boolean sharesWorkDir() {
     return true;
   }
+
+  /**
+   * True when guests reach the host over a CNI network, at {@code internal_node_host}; only
+   * then do the config's CNI settings and that host apply.
+   */
+  default boolean usesCni() {
+    return false;
+  }
 }

@@ -69,6 +69,14 @@ class NodeConfigLoaderTest {
       "{\"internal_node_port\": 70000}                     | bad value for config field \"internal_node_port\"",
       "{\"valid_issuers\": [\"UABC\"]}                     | bad value for config field \"valid_issuers[0]\"",
       "{\"agent_handshake_timeout_ms\": -5}                | bad value for config field \"agent_handshake_timeout_ms\"",
+      "{\"rate_limiters\": {\"iops\": {\"one_time_burst\": 1, \"refill_time\": 1, \"size\": 1}}} | config field \"rate_limiters\" is not applied by this node yet",
+      "{\"host_services_config\": {}}                     | unknown config field \"host_services_config\": the field is \"host_services\"; rename it",
+      "{\"kernel_file\": \"/k\"}                          | unknown config field \"kernel_file\": the field is \"kernel_filepath\"",
+      "{\"otel_metrics\": true}                           | unknown config field \"otel_metrics\": this node exports no OpenTelemetry",
+      "{\"public_nats_server\": {\"port\": 0}}             | bad value for config field \"public_nats_server.port\"",
+      "{\"public_nats_server\": {\"cluster\": {}}}         | unknown config field \"public_nats_server.cluster\": remove it",
+      "{\"autostart\": {\"workloads\": [{\"name\": \"a\", \"type\": \"native\"}]}} | config field \"autostart.workloads[0].location\" is missing",
+      "{\"autostart\": {\"workloads\": [{\"name\": \"a\", \"type\": \"oci\", \"location\": \"nats://B/k\"}]}} | bad value for config field \"autostart.workloads[0].type\"",
       "[1, 2]                                              | config must be a JSON object",
       "{\"machine_pool_size\": 2                           | config is not valid JSON"
   })
@@ -77,6 +85,24 @@ class NodeConfigLoaderTest {
         .isInstanceOf(ConfigException.class)
         .hasMessageStartingWith(expected)
         .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+  }
+
+  @Test
+  void autostartWithoutEssentialIsNotEssential() throws ConfigException {
+    // Nex's own autostart_config.json leaves essential out
+    NodeConfig c = parse("{\"autostart\": {\"workloads\": [{\"name\": \"echofunctionjs\", \"namespace\": \"default\","
+        + " \"type\": \"v8\", \"location\": \"nats://NEXCLIFILES/echofunctionjs\","
+        + " \"trigger_subjects\": [\"hello.function\"]}]}}");
+    assertThat(c.autostart().workloads()).hasSize(1);
+    assertThat(c.autostart().workloads().get(0).essential()).isNull();
+  }
+
+  @Test
+  void publicNatsServerIsRead() throws ConfigException {
+    NodeConfig c = parse("{\"public_nats_server\": {\"server_name\": \"p\", \"addr\": \"0.0.0.0\", \"port\": 4333,"
+        + " \"jetstream\": true}}");
+    assertThat(c.publicNatsServer()).isEqualTo(new NodeConfig.PublicNatsServer("p", "0.0.0.0", 4333, true));
+    assertThat(NodeConfigLoader.defaults().publicNatsServer()).isNull();
   }
 
   @Test

@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 
 /**
  * The calls the driver makes on one Firecracker process's API socket. A refusal becomes a
@@ -20,10 +21,13 @@ import java.nio.file.Path;
  * {@code fault_message} on one line.
  */
 final class FirecrackerApi {
+  /** Firecracker answers its API at once; InstanceStart, the slowest call, takes milliseconds. */
+  private static final Duration READ_TIMEOUT = Duration.ofSeconds(10);
+
   private final UnixHttpClient http;
 
   FirecrackerApi(Path socket) {
-    this.http = new UnixHttpClient(socket);
+    this.http = new UnixHttpClient(socket, READ_TIMEOUT);
   }
 
   void machineConfig(MachineConfig config) throws IOException {

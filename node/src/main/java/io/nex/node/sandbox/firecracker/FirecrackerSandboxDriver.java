@@ -12,6 +12,7 @@ import io.nex.node.sandbox.firecracker.ApiBodies.Drive;
 import io.nex.node.sandbox.firecracker.ApiBodies.MachineConfig;
 import io.nex.node.sandbox.firecracker.ApiBodies.MmdsConfig;
 import io.nex.node.sandbox.firecracker.ApiBodies.NetworkInterface;
+import io.nex.node.spawn.TiedProcess;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -89,6 +90,11 @@ public final class FirecrackerSandboxDriver implements SandboxDriver {
   }
 
   @Override
+  public boolean usesCni() {
+    return true;
+  }
+
+  @Override
   public String kind() {
     return "firecracker";
   }
@@ -130,7 +136,7 @@ public final class FirecrackerSandboxDriver implements SandboxDriver {
     Sandbox sandbox;
     try {
       AtomicBoolean unplugged = new AtomicBoolean();
-      sandbox = new ChildProcessSandbox(spec.id(), builder.start(), spec.workDir(), () -> {
+      sandbox = new ChildProcessSandbox(spec.id(), TiedProcess.start(builder), spec.workDir(), () -> {
         if (unplugged.compareAndSet(false, true)) {
           unplug(spec.id(), netns, attachment);
         }

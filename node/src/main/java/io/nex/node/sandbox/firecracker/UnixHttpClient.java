@@ -5,16 +5,23 @@ import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Locale;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Just enough HTTP/1.1 over a unix domain socket for Firecracker's API: one request per
  * connection, a JSON body with its Content-Length, and a response read by its Content-Length.
  * The JDK's HttpClient cannot dial a unix socket, and a library for this would be larger than
- * this class.
+ * this class. A request that gets no complete answer within the read timeout fails: a
+ * Firecracker that hangs must not hang the node's pool launcher with it.
  */
 final class UnixHttpClient {
   /** A status and the body's text (empty for 204 No Content). */
@@ -24,10 +31,19 @@ final class UnixHttpClient {
     }
   }
 
-  private final Path socket;
+  /** Closes the channel of a request whose answer is overdue, which fails the blocked read. */
+  private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread thread = new Thread(r, "firecracker-api-watchdog");
+    thread.setDaemon(true);
+    return thread;
+  });
 
-  UnixHttpClient(Path socket) {
+  private final Path socket;
+  private final Duration readTimeout;
+
+  UnixHttpClient(Path socket, Duration readTimeout) {
     this.socket = socket;
+    this.readTimeout = readTimeout;
   }
 
   Path socket() {
@@ -46,10 +62,27 @@ final class UnixHttpClient {
     }
     head.append("Content-Length: ").append(body.length).append("\r\n\r\n");
     try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-      channel.connect(UnixDomainSocketAddress.of(socket));
-      writeFully(channel, ByteBuffer.wrap(head.toString().getBytes(StandardCharsets.US_ASCII)));
-      writeFully(channel, ByteBuffer.wrap(body));
-      return read(channel);
+      ScheduledFuture<?> watchdog = WATCHDOG.schedule(() -> closeQuietly(channel), readTimeout.toMillis(),
+          TimeUnit.MILLISECONDS);
+      try {
+        channel.connect(UnixDomainSocketAddress.of(socket));
+        writeFully(channel, ByteBuffer.wrap(head.toString().getBytes(StandardCharsets.US_ASCII)));
+        writeFully(channel, ByteBuffer.wrap(body));
+        return read(channel);
+      } catch (AsynchronousCloseException e) {
+        throw new IOException(method + " " + path + " got no complete answer on " + socket + " within "
+            + readTimeout.toMillis() + " ms");
+      } finally {
+        watchdog.cancel(false);
+      }
+    }
+  }
+
+  private static void closeQuietly(SocketChannel channel) {
+    try {
+      channel.close();
+    } catch (IOException ignored) {
+      // closing is what the watchdog is for; a failure leaves nothing to do
     }
   }
 

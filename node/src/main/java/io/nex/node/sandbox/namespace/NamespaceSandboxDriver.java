@@ -8,6 +8,7 @@ import io.nex.node.sandbox.AgentLaunch;
 import io.nex.node.sandbox.ChildProcessSandbox;
 import io.nex.node.sandbox.SandboxDriver;
 import io.nex.node.sandbox.SandboxSpec;
+import io.nex.node.spawn.TiedProcess;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -166,7 +167,7 @@ public final class NamespaceSandboxDriver implements SandboxDriver {
           .redirectInput(ProcessBuilder.Redirect.PIPE);
       builder.environment().clear();
       builder.environment().putAll(AgentLaunch.environment(insideView(spec), SandboxCommand.PATH));
-      Process process = builder.start();
+      Process process = TiedProcess.start(builder);
       LoopbackBridge startedBridge = bridge;
       SandboxCgroup startedCgroup = cgroup;
       return new NamespaceSandbox(new ChildProcessSandbox(spec.id(), process, workDir, () -> {

@@ -21,8 +21,10 @@ import java.util.List;
  *       agent's code. Without this, bwrap's pid 1 would wait for the last orphan (socat, a
  *       workload that daemonized) and the sandbox would outlive its agent.</li>
  * </ol>
- * No {@code --die-with-parent}: it ties the sandbox to the node <em>thread</em> that started it,
- * not to the node; the stdin pipe already ends the agent when the node dies.
+ * {@code --die-with-parent}: when the node dies, even by SIGKILL, the kernel kills bwrap (its
+ * parent-death signal ties it to the thread that spawned it, and {@code TiedProcess} spawns
+ * from one thread that lives as long as the node) and with it the sandbox's pid namespace, all
+ * of it at once, instead of waiting for the agent to read end-of-file on its stdin and wind down.
  */
 final class SandboxCommand {
   static final String PATH = "/usr/local/bin:/usr/bin:/bin";
@@ -50,7 +52,7 @@ final class SandboxCommand {
 
     command.addAll(List.of(programs.bwrap().toString(),
         "--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try",
-        "--new-session", "--hostname", sandboxId));
+        "--new-session", "--die-with-parent", "--hostname", sandboxId));
     command.addAll(bwrapMounts);
     command.addAll(List.of("--chdir", workDir.toString(), "--"));
 

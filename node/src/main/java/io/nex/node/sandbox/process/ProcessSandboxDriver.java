@@ -6,6 +6,7 @@ import io.nex.node.sandbox.ChildProcessSandbox;
 import io.nex.node.sandbox.Sandbox;
 import io.nex.node.sandbox.SandboxDriver;
 import io.nex.node.sandbox.SandboxSpec;
+import io.nex.node.spawn.TiedProcess;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.ArrayList;
@@ -50,7 +51,7 @@ public final class ProcessSandboxDriver implements SandboxDriver {
     String path = env.getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin");
     env.clear();
     env.putAll(AgentLaunch.environment(spec, path));
-    return new ChildProcessSandbox(spec.id(), builder.start(), spec.workDir(),
+    return new ChildProcessSandbox(spec.id(), TiedProcess.startInOwnSession(builder), spec.workDir(),
         () -> classArchive.sandboxGone(spec.id(), spec.workDir()));
   }
 }

@@ -6,6 +6,7 @@ import io.nex.node.sandbox.ChildProcessSandbox;
 import io.nex.node.sandbox.Sandbox;
 import io.nex.node.sandbox.SandboxDriver;
 import io.nex.node.sandbox.SandboxSpec;
+import io.nex.node.spawn.TiedProcess;
 import io.nex.node.vm.GuestImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -138,10 +139,9 @@ public final class QemuSandboxDriver implements SandboxDriver {
       List<String> command = new ArrayList<>(List.of("/bin/sh", "-c",
           "exec 3<&0; \"$@\" </dev/null & vm=$!; (cat <&3 >/dev/null; kill $vm 2>/dev/null) & wait $vm", "nex-qemu"));
       command.addAll(qemu);
-      Process process = new ProcessBuilder(command)
+      Process process = TiedProcess.start(new ProcessBuilder(command)
           .directory(workDir.toFile())
-          .redirectInput(ProcessBuilder.Redirect.PIPE)
-          .start();
+          .redirectInput(ProcessBuilder.Redirect.PIPE));
       BootWatch watch = new BootWatch();
       ChildProcessSandbox vm = new ChildProcessSandbox(spec.id(), process, workDir, () -> { }, watch::sawLine);
       return new Booting(vm, watch);

@@ -1,0 +1,58 @@
+package io.nex.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.nats.client.Connection;
+import io.nats.client.Dispatcher;
+import io.nats.client.Nats;
+import io.nex.api.Envelope;
+import io.nex.api.Json;
+import io.nex.api.ResponseTypes;
+import io.nex.api.control.InfoResponse;
+import io.nex.keys.XKeyPair;
+import io.nex.testkit.Cli;
+import io.nex.testkit.ControlPlaneServer;
+import io.nex.testkit.DeployClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code --timeout} bounds every wait of the CLI, the deploy's answer included: against a node
+ * that takes the deploy and never answers, {@code nex run --timeout 3s} gives up after 3 s, not
+ * after the 30 s a deploy may take by default.
+ */
+class CliTimeoutTest {
+  private static final String NODE = "NSILENTNODE";
+  @TempDir Path dir;
+
+  @Test
+  void timeoutBoundsTheWaitForTheDeployAnswer() throws Exception {
+    try (ControlPlaneServer controlPlane = ControlPlaneServer.start(dir);
+        Connection nc = Nats.connect(controlPlane.url())) {
+      Path artifact = Files.writeString(dir.resolve("artifact"), "#!/bin/sh\n");
+      String location = new DeployClient(nc).upload("artifact", artifact);
+      InfoResponse info = new InfoResponse(NODE, "0", "1s", XKeyPair.create().publicKey(), Map.of(), null,
+          List.of("native"), List.of(), "process", List.of());
+      Dispatcher node = nc.createDispatcher();
+      node.subscribe("$NEX.INFO.default." + NODE, m -> nc.publish(m.getReplyTo(),
+          Json.write(Envelope.ok(ResponseTypes.INFO, info))));
+      node.subscribe("$NEX.DEPLOY.default." + NODE, m -> { }); // takes the deploy, never answers
+      nc.flush(Duration.ofSeconds(2));
+
+      long started = System.nanoTime();
+      Cli.Result run = Cli.run("run", location, NODE, "--name", "silent", "--type", "native", "-s",
+          controlPlane.url(), "--timeout", "3s");
+      Duration took = Duration.ofNanos(System.nanoTime() - started);
+
+      assertThat(run.exitCode()).as(run.stderr()).isEqualTo(1);
+      assertThat(run.stderr()).contains("no reply on $NEX.DEPLOY.default." + NODE + " within 3000 ms");
+      // 3 s of waiting plus a JVM's start and the lookups, well short of the 30 s default
+      assertThat(took).isLessThan(Duration.ofSeconds(15));
+    }
+  }
+}
