@@ -2,6 +2,7 @@ package io.nex.node.sandbox.namespace;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.nex.agent.function.V8Library;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
@@ -114,7 +115,9 @@ class NamespaceWallsTest {
     SandboxHarness.Ran ran = run("env | cut -d= -f1");
 
     Set<String> allowed = Set.of("PATH", "HOME", "PWD", "SHLVL", "NEX_SANDBOX", "NEX_WORKLOADID",
-        "NEX_NODE_NATS_HOST", "NEX_NODE_NATS_PORT", "NEX_NODE_NATS_NKEY_SEED");
+        "NEX_NODE_NATS_HOST", "NEX_NODE_NATS_PORT", "NEX_NODE_NATS_NKEY_SEED",
+        // where V8's library is (a read-only path, no secret): AgentV8Library
+        V8Library.ENV_DIRECTORY);
     assertThat(ran.output().lines().filter(l -> !l.isBlank())).isSubsetOf(allowed).contains("NEX_NODE_NATS_PORT");
   }
 
