@@ -42,7 +42,8 @@ public final class FunctionRunners {
   public static void warmJavaScript() {
     try (FunctionRunner runner = JavaScriptRunner.create("(subject, payload) => [subject, payload.length]"
         .getBytes(StandardCharsets.UTF_8), FunctionLimits.defaults(), new NoHostServices(), line -> { })) {
-      for (int call = 0; call < 50; call++) {
+      // a few calls: more would cost every new agent CPU that a node refilling its pool feels
+      for (int call = 0; call < 3; call++) {
         runner.invoke("warm", new byte[] {1});
       }
     } catch (FunctionException e) {
