@@ -14,6 +14,20 @@ public interface FunctionRunner extends AutoCloseable {
    */
   CompletableFuture<byte[]> start(String triggerSubject, byte[] payload);
 
+  /**
+   * Runs one invocation on the calling thread, which must come from {@link #callerThread}: for a
+   * caller with nothing else to do meanwhile, it spares the hand-over to a worker. Returns when
+   * the run has ended, with the future complete (see {@link #start}) — unless the run is stuck in
+   * a host-service call: the future then fails at the time limit, and this thread is held until
+   * that call returns.
+   */
+  CompletableFuture<byte[]> runHere(String triggerSubject, byte[] payload);
+
+  /** A thread that may call {@link #runHere}: its stack is as deep as the workers' that run {@link #start}. */
+  static Thread callerThread(String name, Runnable task) {
+    return Invocations.thread(name, task);
+  }
+
   /** Runs the function once and waits for it; see {@link #start}. */
   default byte[] invoke(String triggerSubject, byte[] payload) throws FunctionException {
     return Invocations.await(start(triggerSubject, payload));

@@ -3,17 +3,16 @@ package io.nex.agent.function;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Runs invocations on a few worker threads, and ends each at the time limit even when the
- * function is stuck: a timer then fails the invocation and interrupts its worker. Chicory checks
+ * function is stuck: its {@link Deadlines deadline} then fails the invocation and interrupts its worker. Chicory checks
  * for that at every branch and call (interpreter and AOT alike); V8 is told to stop at the same
  * moment through the invocation's {@link Stop}. A worker blocked where neither looks (inside a
  * host service call) is left to finish on its own, its result dropped, and the pool grows by one
@@ -23,14 +22,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>At most {@link #WORKERS} run at once: that bounds the instances in memory. Invocations
  * beyond that wait in a queue, and a worker that finishes one takes the next without sleeping in
  * between: under load, handing an invocation over costs no thread wake-up. The caller's thread
- * never waits: the result is a future, completed by the worker.
+ * never waits: the result is a future, completed by the worker. A caller with nothing else to do
+ * may instead {@link #runHere run one itself}, under the same time limit.
  */
 final class Invocations {
   static final int WORKERS = 2 * Math.max(2, Runtime.getRuntime().availableProcessors());
   // AOT-compiled WebAssembly and compiled scripts recurse on the Java stack
   private static final long STACK_BYTES = 16L << 20;
   private static final long IDLE_SECONDS = 30;
-  private static final ScheduledThreadPoolExecutor DEADLINES = deadlines();
   private static final int QUEUED = 0;
   private static final int RUNNING = 1;
   private static final int STUCK = 2;
@@ -43,11 +42,7 @@ final class Invocations {
   Invocations(String threadName, Duration timeout) {
     this.timeout = timeout;
     this.workers = new ThreadPoolExecutor(WORKERS, WORKERS, IDLE_SECONDS, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-        task -> {
-          Thread thread = new Thread(null, task, threadName, STACK_BYTES);
-          thread.setDaemon(true);
-          return thread;
-        });
+        task -> thread(threadName, task));
     workers.allowCoreThreadTimeOut(true);
   }
 
@@ -72,42 +67,76 @@ final class Invocations {
     }
   }
 
+  /** Starts {@code body} on a worker and returns at once. */
   CompletableFuture<byte[]> start(Body body) {
+    return begin(body, false);
+  }
+
+  /**
+   * Runs {@code body} on the calling thread, which must be one from {@link #thread}. Returns once
+   * it has ended; the future is complete by then, unless the body is stuck where neither an
+   * interrupt nor V8 looks (a host-service call): the future then fails at the deadline and this
+   * thread is held until the call returns. The thread's interrupt status is cleared before this
+   * returns, so a deadline that interrupted the body cannot reach the caller's next I/O.
+   */
+  CompletableFuture<byte[]> runHere(Body body) {
+    if (closed) {
+      return CompletableFuture.failedFuture(new FunctionException("function is undeployed"));
+    }
+    return begin(body, true);
+  }
+
+  /** A thread fit for {@link #runHere}: with a stack as deep as the workers'. */
+  static Thread thread(String name, Runnable task) {
+    Thread thread = new Thread(null, task, name, STACK_BYTES);
+    thread.setDaemon(true);
+    return thread;
+  }
+
+  private CompletableFuture<byte[]> begin(Body body, boolean here) {
     long deadline = System.nanoTime() + timeout.toNanos();
     CompletableFuture<byte[]> result = new CompletableFuture<>();
     AtomicInteger state = new AtomicInteger(QUEUED);
     Stop stop = new Stop();
-    Future<?> running;
-    try {
-      running = workers.submit(() -> {
-        if (!state.compareAndSet(QUEUED, RUNNING)) {
-          return; // its time ran out while it waited
+    FutureTask<Void> running = new FutureTask<>(() -> {
+      if (!state.compareAndSet(QUEUED, RUNNING)) {
+        return; // its time ran out while it waited
+      }
+      try {
+        result.complete(body.run(deadline, stop));
+      } catch (Throwable failure) {
+        result.completeExceptionally(describe(failure));
+      } finally {
+        if (state.getAndSet(DONE) == STUCK && !here) {
+          resize(-1);
         }
-        try {
-          result.complete(body.run(deadline, stop));
-        } catch (Throwable failure) {
-          result.completeExceptionally(describe(failure));
-        } finally {
-          if (state.getAndSet(DONE) == STUCK) {
-            resize(-1);
-          }
-        }
-      });
-    } catch (RejectedExecutionException e) {
-      return CompletableFuture.failedFuture(new FunctionException("function is undeployed"));
+      }
+    }, null);
+    if (!here) {
+      try {
+        workers.execute(running);
+      } catch (RejectedExecutionException e) {
+        return CompletableFuture.failedFuture(new FunctionException("function is undeployed"));
+      }
     }
-    Future<?> timer = DEADLINES.schedule(() -> {
+    Deadlines.Armed limit = Deadlines.arm(deadline, () -> {
       if (result.completeExceptionally(timedOut())) {
         if (state.compareAndSet(RUNNING, STUCK)) {
-          resize(+1);
+          if (!here) {
+            resize(+1); // a worker is held: the next invocations get another
+          }
         } else {
           state.compareAndSet(QUEUED, DONE);
         }
         stop.run();
         running.cancel(true);
       }
-    }, timeout.toNanos(), TimeUnit.NANOSECONDS);
-    result.whenComplete((output, failure) -> timer.cancel(false));
+    });
+    result.whenComplete((output, failure) -> limit.disarm());
+    if (here) {
+      running.run();
+      Thread.interrupted();
+    }
     return result;
   }
 
@@ -164,16 +193,5 @@ final class Invocations {
       return new FunctionException("function overflowed its stack");
     }
     return new FunctionException("function failed: " + failure);
-  }
-
-  /** One daemon thread for every runner's time limits; cancelled timers leave its queue at once. */
-  private static ScheduledThreadPoolExecutor deadlines() {
-    ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1, task -> {
-      Thread thread = new Thread(task, "function-deadlines");
-      thread.setDaemon(true);
-      return thread;
-    });
-    timers.setRemoveOnCancelPolicy(true);
-    return timers;
   }
 }

@@ -74,6 +74,11 @@ final class JavaScriptRunner implements FunctionRunner {
     return invocations.start((deadline, stop) -> runOnce(stop, triggerSubject, payload));
   }
 
+  @Override
+  public CompletableFuture<byte[]> runHere(String triggerSubject, byte[] payload) {
+    return invocations.runHere((deadline, stop) -> runOnce(stop, triggerSubject, payload));
+  }
+
   private byte[] runOnce(Invocations.Stop stop, String subject, byte[] payload) throws FunctionException {
     V8Isolate isolate = take();
     long call = isolate.nextCall();

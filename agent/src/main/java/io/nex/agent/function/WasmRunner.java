@@ -64,6 +64,11 @@ final class WasmRunner implements FunctionRunner {
     return invocations.start((deadline, stop) -> runOnce(triggerSubject, payload));
   }
 
+  @Override
+  public CompletableFuture<byte[]> runHere(String triggerSubject, byte[] payload) {
+    return invocations.runHere((deadline, stop) -> runOnce(triggerSubject, payload));
+  }
+
   private byte[] runOnce(String subject, byte[] payload) throws FunctionException {
     return reused != null ? runReused(subject, payload) : runFresh(subject, payload);
   }

@@ -2,6 +2,7 @@ package io.nex.agent.workload;
 
 import io.nex.agent.function.FunctionException;
 import io.nex.agent.function.FunctionRunner;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -39,6 +40,20 @@ final class FunctionHost {
 
   /** Starts one run, once a slot is free; {@code outcome} is called exactly once, from a worker. */
   void run(String subject, byte[] payload, Outcome outcome) throws InterruptedException {
+    takeSlot();
+    report(System.nanoTime(), runner.start(subject, payload), outcome);
+  }
+
+  /**
+   * Runs one on the calling thread (one from {@link FunctionRunner#callerThread}), once a slot is
+   * free; {@code outcome} is called exactly once, usually by this thread before it returns.
+   */
+  void runHere(String subject, byte[] payload, Outcome outcome) throws InterruptedException {
+    takeSlot();
+    report(System.nanoTime(), runner.runHere(subject, payload), outcome);
+  }
+
+  private void takeSlot() throws InterruptedException {
     lock.lock();
     try {
       while (inFlight >= IN_FLIGHT) {
@@ -48,8 +63,10 @@ final class FunctionHost {
     } finally {
       lock.unlock();
     }
-    long started = System.nanoTime();
-    runner.start(subject, payload).whenComplete((output, failure) -> {
+  }
+
+  private void report(long started, CompletableFuture<byte[]> run, Outcome outcome) {
+    run.whenComplete((output, failure) -> {
       try {
         if (failure == null) {
           outcome.report(output == null ? NO_OUTPUT : output, System.nanoTime() - started, null);

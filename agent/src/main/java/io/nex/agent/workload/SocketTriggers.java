@@ -1,5 +1,6 @@
 package io.nex.agent.workload;
 
+import io.nex.agent.function.FunctionRunner;
 import io.nex.api.agent.FrameChannel;
 import io.nex.api.agent.TriggerCall;
 import io.nex.api.agent.TriggerResult;
@@ -11,20 +12,31 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
  * Triggers over a Unix socket in the working directory (ours, see
  * {@code AgentDeployRequest.triggerSocket}). The agent listens before it acknowledges the deploy;
  * the first connection is the node's, and the socket file goes away once it is taken, so nothing
- * else connects. One thread reads calls and starts them; the worker that finishes a call writes
- * its result. When the node stops sending, the calls in flight finish and the socket closes.
+ * else connects. When the node stops sending, the calls in flight finish and the socket closes.
+ *
+ * <p>Two threads take turns at reading. A call read while more are already buffered goes to the
+ * function's workers, which start it while reading goes on. The last call of a burst (a lone
+ * trigger, typically) is run by the thread that read it: it wakes the other to read on meanwhile,
+ * so the call does not wait for a worker to wake up. If the other is busy running a call of its
+ * own, the reader hands calls to the workers. Whoever finishes a call writes its result.
  */
 final class SocketTriggers implements TriggerSource {
   private final ServerSocketChannel listener;
   private final Path socketFile;
   private final FunctionHost host;
   private final Consumer<String> log;
+  // the reading turn: released by the reader to the one thread waiting for it
+  private final Semaphore turn = new Semaphore(0);
+  private final AtomicBoolean waitingForTurn = new AtomicBoolean();
+  private volatile boolean ended;
   private volatile FrameChannel frames;
   private volatile boolean closed;
 
@@ -33,9 +45,8 @@ final class SocketTriggers implements TriggerSource {
     this.socketFile = socketFile;
     this.host = host;
     this.log = log;
-    Thread thread = new Thread(this::serve, "trigger-socket");
-    thread.setDaemon(true);
-    thread.start();
+    FunctionRunner.callerThread("trigger-socket", () -> takeTurns(true)).start();
+    FunctionRunner.callerThread("trigger-socket-2", () -> takeTurns(false)).start();
   }
 
   /** Listens at {@code socketFile}; {@code log} hears why the socket ended, if not cleanly. */
@@ -50,31 +61,81 @@ final class SocketTriggers implements TriggerSource {
     return new SocketTriggers(listener, socketFile, host, log);
   }
 
-  private void serve() {
+  /** Both threads: the first accepts the node's connection and has the first turn. */
+  private void takeTurns(boolean first) {
     try {
-      SocketChannel channel;
-      try {
-        channel = listener.accept();
-      } finally {
-        listener.close();
-        Files.deleteIfExists(socketFile);
+      if (first) {
+        accept();
       }
-      frames = new FrameChannel(channel);
-      for (ByteBuffer frame = frames.next(); frame != null; frame = frames.next()) {
-        TriggerCall call = TriggerCall.decode(frame);
-        host.run(call.subject(), call.payload(), (output, runtimeNanos, error) -> send(error == null
-            ? TriggerResult.succeeded(call.id(), runtimeNanos, output) : TriggerResult.failed(call.id(), error)));
+      boolean myTurn = first;
+      while (true) {
+        if (!myTurn) {
+          waitingForTurn.set(true);
+          turn.acquireUninterruptibly();
+          if (ended) {
+            return;
+          }
+        }
+        myTurn = false;
+        if (!readUntilHandOver()) {
+          end();
+          host.awaitIdle(); // the calls in flight still answer
+          close();
+          return;
+        }
       }
-      host.awaitIdle();
     } catch (IOException | IllegalArgumentException e) {
-      if (!closed) {
-        log.accept("trigger socket failed: " + e.getMessage());
-      }
+      failed(e);
+      close();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    } finally {
       close();
     }
+  }
+
+  private void accept() throws IOException {
+    SocketChannel channel;
+    try {
+      channel = listener.accept();
+    } finally {
+      listener.close();
+      Files.deleteIfExists(socketFile);
+    }
+    frames = new FrameChannel(channel);
+  }
+
+  /**
+   * Reads calls and starts them while this thread has the turn. Returns true once it has passed
+   * the turn on and run a call itself, false at the end of the node's calls.
+   */
+  private boolean readUntilHandOver() throws IOException, InterruptedException {
+    for (ByteBuffer frame = frames.next(); frame != null; frame = frames.next()) {
+      TriggerCall call = TriggerCall.decode(frame);
+      if (!frames.hasBuffered() && waitingForTurn.compareAndSet(true, false)) {
+        turn.release();
+        host.runHere(call.subject(), call.payload(), outcomeOf(call));
+        return true;
+      }
+      host.run(call.subject(), call.payload(), outcomeOf(call));
+    }
+    return false;
+  }
+
+  private FunctionHost.Outcome outcomeOf(TriggerCall call) {
+    return (output, runtimeNanos, error) -> send(error == null
+        ? TriggerResult.succeeded(call.id(), runtimeNanos, output) : TriggerResult.failed(call.id(), error));
+  }
+
+  private void failed(Exception e) {
+    if (!closed) {
+      log.accept("trigger socket failed: " + e.getMessage());
+    }
+  }
+
+  /** No more reading: lets the thread waiting for the turn go; one running a call ends after it. */
+  private void end() {
+    ended = true;
+    turn.release();
   }
 
   private void send(TriggerResult result) {
@@ -88,6 +149,7 @@ final class SocketTriggers implements TriggerSource {
   @Override
   public void close() {
     closed = true;
+    end();
     try {
       listener.close();
     } catch (IOException ignored) {

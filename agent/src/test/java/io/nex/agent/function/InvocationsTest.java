@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -91,6 +93,43 @@ class InvocationsTest {
   void aClosedPoolRefusesInvocations() {
     invocations.close();
     assertThatThrownBy(() -> Invocations.await(invocations.start((deadline, stop) -> new byte[0])))
+        .isInstanceOf(FunctionException.class).hasMessage("function is undeployed");
+  }
+
+  @Test
+  void runHereRunsOnTheCallersThreadAndStopsAtTheDeadline() throws Exception {
+    List<String> ranOn = new ArrayList<>();
+    AtomicReference<CompletableFuture<byte[]>> quick = new AtomicReference<>();
+    AtomicReference<CompletableFuture<byte[]>> looping = new AtomicReference<>();
+    AtomicBoolean interruptLeft = new AtomicBoolean(true);
+    Thread caller = Invocations.thread("caller", () -> {
+      quick.set(invocations.runHere((deadline, stop) -> {
+        ranOn.add(Thread.currentThread().getName());
+        return "here".getBytes(UTF_8);
+      }));
+      // a loop that only a deadline's interrupt ends, like a WebAssembly function's
+      looping.set(invocations.runHere((deadline, stop) -> {
+        while (!Thread.currentThread().isInterrupted()) {
+          Thread.onSpinWait();
+        }
+        throw new FunctionException("saw the interrupt");
+      }));
+      interruptLeft.set(Thread.currentThread().isInterrupted());
+    });
+    caller.start();
+    caller.join(TimeUnit.SECONDS.toMillis(10));
+
+    assertThat(ranOn).containsExactly("caller");
+    assertThat(quick.get()).isCompletedWithValueMatching(output -> new String(output, UTF_8).equals("here"));
+    assertThat(looping.get()).isCompletedExceptionally();
+    assertThatThrownBy(() -> Invocations.await(looping.get())).hasMessage("function timed out after 1000 ms");
+    assertThat(interruptLeft).as("the deadline's interrupt does not outlive the run").isFalse();
+  }
+
+  @Test
+  void aClosedPoolRefusesToRunHere() {
+    invocations.close();
+    assertThatThrownBy(() -> Invocations.await(invocations.runHere((deadline, stop) -> new byte[0])))
         .isInstanceOf(FunctionException.class).hasMessage("function is undeployed");
   }
 

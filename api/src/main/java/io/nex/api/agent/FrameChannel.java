@@ -49,6 +49,14 @@ public final class FrameChannel implements AutoCloseable {
     return frame;
   }
 
+  /**
+   * Whether bytes of a further frame have been read from the socket already: the reader then
+   * knows more work is here, without waiting for it. For the reading thread only.
+   */
+  public boolean hasBuffered() {
+    return in.hasRemaining();
+  }
+
   /** Makes at least {@code bytes} readable in {@link #in}; false only at a clean end of stream. */
   private boolean fill(int bytes, boolean endAllowed) throws IOException {
     if (in.remaining() >= bytes) {
