@@ -1,0 +1,159 @@
+package io.nex.node.function;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.nats.client.Connection;
+import io.nats.client.Message;
+import io.nats.client.impl.Headers;
+import io.nex.api.agent.FunctionHeaders;
+import io.nex.api.events.EventTypes;
+import io.nex.node.internal.InternalServer;
+import io.nex.node.metrics.NodeMetrics;
+import io.nex.node.natsserver.NatsServerBinary;
+import io.nex.node.session.AgentCall;
+import io.nex.node.session.AgentReply;
+import io.nex.node.session.AgentSession;
+import io.nex.node.session.AgentSessions;
+import io.nex.node.session.FakeAgentTransport;
+import io.nex.node.session.FakeSandboxSource;
+import io.nex.node.workload.Deployment;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The trigger router between a real NATS connection and agents spoken for by a fake transport:
+ * replies, error headers, events, time limits, queue groups and unrouting.
+ */
+class TriggerRouterTest {
+  private static final Duration TIMEOUT = Duration.ofMillis(500);
+
+  /** One event as the router published it. */
+  record Event(String namespace, String type, Map<String, Object> data) {}
+
+  @TempDir Path dir;
+  private InternalServer server;
+  private Connection nats;
+  private final FakeAgentTransport transport = new FakeAgentTransport();
+  private AgentSessions sessions;
+  private final List<Event> events = new CopyOnWriteArrayList<>();
+  private TriggerRouter router;
+
+  @BeforeEach
+  void start() throws Exception {
+    server = InternalServer.start(NatsServerBinary.require(List.of()), dir.resolve("nats"), "127.0.0.1", 0);
+    nats = server.connectAsNode("test-node");
+    sessions = new AgentSessions(new FakeSandboxSource(dir, false), transport, Duration.ofSeconds(2));
+    sessions.start();
+    router = new TriggerRouter(nats, (ns, type, data) -> events.add(new Event(ns, type, eventData(data))), TIMEOUT,
+        new NodeMetrics());
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    router.close();
+    sessions.close();
+    nats.close();
+    server.close();
+  }
+
+  @Test
+  void aTriggersReplyIsTheFunctionsOutputAndEachRunIsAnEvent() throws Exception {
+    Deployment echo = deployed("echo", "fn.echo");
+    transport.when(echo.id(), AgentCall.TRIGGER, (sent, timeout) -> CompletableFuture.completedFuture(
+        AgentReply.answered(new Headers().put(FunctionHeaders.RUNTIME_NS, "1234"),
+            (sent.headers().getFirst(FunctionHeaders.TRIGGER_SUBJECT) + ":" + sent.text()).getBytes(UTF_8))));
+    router.route(echo, Optional.empty());
+
+    Message reply = nats.request("fn.echo", "hi".getBytes(UTF_8), Duration.ofSeconds(5));
+
+    assertThat(new String(reply.getData(), UTF_8)).isEqualTo("fn.echo:hi");
+    Event event = await().until(() -> events.stream().findFirst(), Optional::isPresent).get();
+    assertThat(event.type()).isEqualTo(EventTypes.FUNCTION_EXEC_SUCCEEDED);
+    assertThat(event.namespace()).isEqualTo("default");
+    assertThat(event.data()).containsEntry("workload_name", "echo").containsEntry("id", echo.id())
+        .containsEntry("trigger_subject", "fn.echo").containsKey("elapsed_nanos");
+    assertThat(router.runtime(echo.id())).isEqualTo(Duration.ofNanos(1234));
+  }
+
+  @Test
+  void aFailedRunRepliesWithTheErrorHeaderAndAFailedEvent() throws Exception {
+    Deployment failing = deployed("failing", "fn.fail");
+    transport.when(failing.id(), AgentCall.TRIGGER, (sent, timeout) -> CompletableFuture.completedFuture(
+        AgentReply.answered(new Headers().put(FunctionHeaders.ERROR, "function failed: told to"), new byte[0])));
+    router.route(failing, Optional.empty());
+
+    Message reply = nats.request("fn.fail", "x".getBytes(UTF_8), Duration.ofSeconds(5));
+
+    assertThat(reply.getHeaders().getFirst(FunctionHeaders.ERROR)).isEqualTo("function failed: told to");
+    Event event = await().until(() -> events.stream().findFirst(), Optional::isPresent).get();
+    assertThat(event.type()).isEqualTo(EventTypes.FUNCTION_EXEC_FAILED);
+    assertThat(event.data()).containsEntry("error", "function failed: told to");
+  }
+
+  @Test
+  void anAgentThatNeverAnswersFailsTheTriggerAtTheTimeLimit() throws Exception {
+    Deployment silent = deployed("silent", "fn.silent");
+    transport.when(silent.id(), AgentCall.TRIGGER, FakeAgentTransport.silent());
+    router.route(silent, Optional.empty());
+
+    Message reply = nats.request("fn.silent", "x".getBytes(UTF_8), Duration.ofSeconds(5));
+
+    assertThat(reply.getHeaders().getFirst(FunctionHeaders.ERROR)).isEqualTo("function did not answer within 500 ms");
+  }
+
+  @Test
+  void copiesOfAFunctionShareItsTriggersAndAnUnroutedOneGetsNoMore() throws Exception {
+    Deployment first = deployed("shared", "fn.shared");
+    Deployment second = deployed("shared", "fn.shared");
+    for (Deployment copy : List.of(first, second)) {
+      transport.when(copy.id(), AgentCall.TRIGGER, (sent, timeout) -> CompletableFuture.completedFuture(
+          AgentReply.answered(null, copy.id().getBytes(UTF_8))));
+      router.route(copy, Optional.empty());
+    }
+
+    for (int i = 0; i < 40; i++) {
+      nats.request("fn.shared", new byte[0], Duration.ofSeconds(5));
+    }
+    assertThat(triggersSentTo(first.id()) + triggersSentTo(second.id())).as("each trigger went to one copy only")
+        .isEqualTo(40);
+    assertThat(triggersSentTo(first.id())).as("both copies took some").isPositive();
+    assertThat(triggersSentTo(second.id())).isPositive();
+
+    router.unroute(first.id());
+    nats.flush(Duration.ofSeconds(2));
+    long before = triggersSentTo(first.id());
+    for (int i = 0; i < 20; i++) {
+      assertThat(new String(nats.request("fn.shared", new byte[0], Duration.ofSeconds(5)).getData(), UTF_8))
+          .isEqualTo(second.id());
+    }
+    assertThat(triggersSentTo(first.id())).isEqualTo(before);
+  }
+
+  private long triggersSentTo(String sandboxId) {
+    return transport.sent(AgentCall.TRIGGER).stream().filter(s -> s.sandboxId().equals(sandboxId)).count();
+  }
+
+  private Deployment deployed(String name, String subject) throws Exception {
+    AgentSession session = sessions.launch();
+    assertThat(transport.inbound().handshake(session.id(), "Host-supplied metadata")).isTrue();
+    return new Deployment(session.id(), "default", name, "", "wasm", "ISSUER", "hash", 1, List.of(subject),
+        Instant.now(), false, 0, session);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> eventData(Object data) {
+    return (Map<String, Object>) data;
+  }
+}
