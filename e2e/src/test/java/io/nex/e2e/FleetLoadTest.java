@@ -9,6 +9,7 @@ import io.nats.client.Nats;
 import io.nex.api.Envelope;
 import io.nex.api.Json;
 import io.nex.api.Subjects;
+import io.nex.api.control.DeployRequest;
 import io.nex.api.control.PingResponse;
 import io.nex.api.control.RunResponse;
 import io.nex.testkit.ControlPlaneCluster;
@@ -48,13 +49,15 @@ class FleetLoadTest {
   private static final int TRIGGER_MESSAGES = 10_000;
   /**
    * Deploy/stop cycles: {@code nex.load.cycles} (1,000), unless {@code nex.load.cycle-seconds}
-   * (300 s) run out first; at least {@link #MIN_CYCLES}. Each cycle boots a fresh agent JVM
-   * (~0.4 CPU-seconds): on an otherwise idle two-core machine 1,000 take about four minutes, on a
-   * busy one the time bound stops the test and it says how many it did.
+   * (300 s) run out first; at least {@link #MIN_CYCLES}. Every {@link #NATIVE_EVERY}th cycle is a
+   * native echo, which takes a sandbox and boots a fresh agent JVM to refill the pool (~0.4
+   * CPU-seconds); the others are WebAssembly functions, deployed into and removed from a function
+   * host that lives through the stage: the node's whole deploy and stop path without a JVM start.
    */
   private static final int CYCLES = Integer.getInteger("nex.load.cycles", 1000);
   private static final Duration CYCLE_BUDGET = Duration.ofSeconds(Integer.getInteger("nex.load.cycle-seconds", 300));
   private static final int MIN_CYCLES = 200;
+  private static final int NATIVE_EVERY = 10;
   private static final Duration DEPLOY_BOUND = Duration.ofMinutes(4);
   private static final Pattern HEAP_USED = Pattern.compile("total \\d+K, used (\\d+)K");
 
@@ -68,6 +71,8 @@ class FleetLoadTest {
   static DeployClient client;
   static String echoLocation;
   static String echoSha;
+  static String wasmLocation;
+  static String wasmSha;
 
   @BeforeAll
   static void start() throws Exception {
@@ -86,6 +91,9 @@ class FleetLoadTest {
     Path echo = Path.of(System.getProperty("echo.native"));
     echoLocation = client.upload("echo", echo);
     echoSha = DeployClient.sha256(echo);
+    Path wasm = Path.of(System.getProperty("echo.wasm"));
+    wasmLocation = client.upload("cyclefn", wasm);
+    wasmSha = DeployClient.sha256(wasm);
   }
 
   @AfterAll
@@ -108,10 +116,25 @@ class FleetLoadTest {
    */
   private static RunResponse deployEcho(int node, String name, String subject) throws Exception {
     String xkey = client.nodeXkey("default", ids.get(node));
+    return deploy(node, name, () -> client.request(name, "native", echoLocation, echoSha,
+        Map.of("NATS_URL", cluster.url(node)), ids.get(node), xkey, List.of(subject)));
+  }
+
+  private static RunResponse deployFunction(int node, String name, String subject) throws Exception {
+    return deploy(node, name, () -> client.functionRequest(name, "wasm", wasmLocation, wasmSha, ids.get(node),
+        List.of(subject)));
+  }
+
+  /** A deploy request, made anew for each attempt (each is signed and sealed afresh). */
+  @FunctionalInterface
+  private interface Request {
+    DeployRequest make() throws Exception;
+  }
+
+  private static RunResponse deploy(int node, String name, Request request) throws Exception {
     long deadline = System.nanoTime() + DEPLOY_BOUND.toNanos();
     while (true) {
-      Envelope reply = client.deploy("default", ids.get(node), client.request(name, "native", echoLocation, echoSha,
-          Map.of("NATS_URL", cluster.url(node)), ids.get(node), xkey, List.of(subject)));
+      Envelope reply = client.deploy("default", ids.get(node), request.make());
       if (!reply.failed()) {
         return reply.dataAs(RunResponse.class);
       }
@@ -249,6 +272,10 @@ class FleetLoadTest {
     AtomicInteger done = new AtomicInteger();
     List<long[]> before = new ArrayList<>();
     ExecutorService workers = Executors.newFixedThreadPool(NODES);
+    List<RunResponse> anchors = new ArrayList<>();
+    for (int node = 0; node < NODES; node++) {
+      anchors.add(deployFunction(node, "anchor", "fn.anchor"));
+    }
     long started = System.nanoTime();
     try {
       runCycles(workers, warmup, done, Long.MAX_VALUE);
@@ -273,6 +300,9 @@ class FleetLoadTest {
       assertThat(now[2] - was[2]).as("open file growth").isLessThanOrEqualTo(16);
     }
     assertThat(workloadProcesses("echo.cycle.")).isZero();
+    for (int node = 0; node < NODES; node++) {
+      assertThat(client.stop("default", ids.get(node), anchors.get(node).id(), "anchor").error()).isNull();
+    }
   }
 
   /** Deploy/stop cycles, one stream per node, until {@code count} more are done or the deadline passes. */
@@ -284,9 +314,12 @@ class FleetLoadTest {
       int node = n;
       streams.add(CompletableFuture.runAsync(() -> {
         try {
-          while (left.getAndDecrement() > 0 && System.nanoTime() < deadlineNanos) {
-            RunResponse run = deployEcho(node, "cycle", "echo.cycle." + node);
-            Envelope stopped = client.stop("default", ids.get(node), run.id(), "cycle");
+          for (int cycle; (cycle = left.getAndDecrement()) > 0 && System.nanoTime() < deadlineNanos; ) {
+            boolean asNative = cycle % NATIVE_EVERY == 0;
+            String name = asNative ? "cycle" : "cyclefn";
+            RunResponse run = asNative ? deployEcho(node, name, "echo.cycle." + node)
+                : deployFunction(node, name, "fn.cycle." + node);
+            Envelope stopped = client.stop("default", ids.get(node), run.id(), name);
             if (stopped.failed()) {
               throw new AssertionError("stop refused: " + stopped.error());
             }
