@@ -77,6 +77,8 @@ final class Invocations {
     CompletableFuture<byte[]> result = new CompletableFuture<>();
     AtomicInteger state = new AtomicInteger(QUEUED);
     Stop stop = new Stop();
+    // the starter's trace, if the call is traced, so that the function's host-service calls find it
+    CallTrace trace = CallTrace.current();
     Future<?> running;
     try {
       running = workers.submit(() -> {
@@ -84,7 +86,7 @@ final class Invocations {
           return; // its time ran out while it waited
         }
         try {
-          result.complete(body.run(deadline, stop));
+          result.complete(trace == null ? body.run(deadline, stop) : CallTrace.within(trace, () -> body.run(deadline, stop)));
         } catch (Throwable failure) {
           result.completeExceptionally(describe(failure));
         } finally {

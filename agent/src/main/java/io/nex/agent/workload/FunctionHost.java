@@ -1,7 +1,9 @@
 package io.nex.agent.workload;
 
+import io.nex.agent.function.CallTrace;
 import io.nex.agent.function.FunctionException;
 import io.nex.agent.function.FunctionRunner;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -37,8 +39,11 @@ final class FunctionHost {
     void report(byte[] output, long runtimeNanos, String error);
   }
 
-  /** Starts one run, once a slot is free; {@code outcome} is called exactly once, from a worker. */
-  void run(String subject, byte[] payload, Outcome outcome) throws InterruptedException {
+  /**
+   * Starts one run, once a slot is free; {@code outcome} is called exactly once, from a worker.
+   * {@code trace} (null when the trigger is not traced) gets the run's span.
+   */
+  void run(String subject, byte[] payload, CallTrace trace, Outcome outcome) throws InterruptedException {
     lock.lock();
     try {
       while (inFlight >= IN_FLIGHT) {
@@ -49,8 +54,18 @@ final class FunctionHost {
       lock.unlock();
     }
     long started = System.nanoTime();
-    runner.start(subject, payload).whenComplete((output, failure) -> {
+    CompletableFuture<byte[]> run;
+    if (trace == null) {
+      run = runner.start(subject, payload);
+    } else {
+      trace.functionStarted();
+      run = CallTrace.within(trace, () -> runner.start(subject, payload));
+    }
+    run.whenComplete((output, failure) -> {
       try {
+        if (trace != null) {
+          trace.functionEnded(failure == null ? null : describe(failure));
+        }
         if (failure == null) {
           outcome.report(output == null ? NO_OUTPUT : output, System.nanoTime() - started, null);
         } else {

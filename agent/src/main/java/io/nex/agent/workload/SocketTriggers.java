@@ -1,5 +1,6 @@
 package io.nex.agent.workload;
 
+import io.nex.agent.function.CallTrace;
 import io.nex.api.agent.FrameChannel;
 import io.nex.api.agent.TriggerCall;
 import io.nex.api.agent.TriggerResult;
@@ -62,8 +63,12 @@ final class SocketTriggers implements TriggerSource {
       frames = new FrameChannel(channel);
       for (ByteBuffer frame = frames.next(); frame != null; frame = frames.next()) {
         TriggerCall call = TriggerCall.decode(frame);
-        host.run(call.subject(), call.payload(), (output, runtimeNanos, error) -> send(error == null
-            ? TriggerResult.succeeded(call.id(), runtimeNanos, output) : TriggerResult.failed(call.id(), error)));
+        CallTrace trace = call.traceparent() == null ? null : CallTrace.of(call.traceparent(), call.subject());
+        host.run(call.subject(), call.payload(), trace, (output, runtimeNanos, error) -> {
+          TriggerResult result = error == null
+              ? TriggerResult.succeeded(call.id(), runtimeNanos, output) : TriggerResult.failed(call.id(), error);
+          send(trace == null ? result : result.withSpans(trace.finish(error)));
+        });
       }
       host.awaitIdle();
     } catch (IOException | IllegalArgumentException e) {
