@@ -77,6 +77,22 @@ public final class NodeConfigLoader {
   }
 
   public static NodeConfig load(Path file) throws ConfigException {
+    return load(file, Map.of());
+  }
+
+  /**
+   * The file (null: none), with {@code overrides} (config field → value, e.g. from {@code node up}'s
+   * flags, which win over the file as in Nex) set on top before it is validated.
+   */
+  public static NodeConfig load(Path file, Map<String, Object> overrides) throws ConfigException {
+    ObjectNode user = file == null ? STRICT.createObjectNode() : userTree(read(file));
+    overrides.forEach((field, value) -> user.set(field, STRICT.valueToTree(value)));
+    ObjectNode merged = defaultsTree();
+    merge(merged, user);
+    return fromTree(merged);
+  }
+
+  private static byte[] read(Path file) throws ConfigException {
     byte[] bytes;
     try {
       bytes = Files.readAllBytes(file);
@@ -85,10 +101,16 @@ public final class NodeConfigLoader {
     } catch (IOException e) {
       throw new ConfigException("cannot read config file " + file + ": " + e.getMessage());
     }
-    return parse(bytes);
+    return bytes;
   }
 
   public static NodeConfig parse(byte[] json) throws ConfigException {
+    ObjectNode merged = defaultsTree();
+    merge(merged, userTree(json));
+    return fromTree(merged);
+  }
+
+  private static ObjectNode userTree(byte[] json) throws ConfigException {
     JsonNode user;
     try {
       user = STRICT.readTree(json);
@@ -96,14 +118,12 @@ public final class NodeConfigLoader {
       throw new ConfigException("config is not valid JSON: " + Json.firstLine(e.getMessage()));
     }
     if (user == null || user.isMissingNode()) {
-      return defaults();
+      return STRICT.createObjectNode();
     }
     if (!user.isObject()) {
       throw new ConfigException("config must be a JSON object");
     }
-    ObjectNode merged = defaultsTree();
-    merge(merged, (ObjectNode) user);
-    return fromTree(merged);
+    return (ObjectNode) user;
   }
 
   private static NodeConfig fromTree(ObjectNode tree) throws ConfigException {

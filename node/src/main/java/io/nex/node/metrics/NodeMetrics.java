@@ -1,5 +1,6 @@
 package io.nex.node.metrics;
 
+import io.nex.api.WorkloadType;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
@@ -58,6 +59,19 @@ public final class NodeMetrics {
       "Essential workloads deployed again on this node after they exited.");
   private final Counter essentialTakeovers = counter("nex_essential_takeovers_total",
       "Essential workloads this node took over from a dead or departed node.");
+
+  {
+    // series with a known label space start at zero, so a dashboard sees them (and their type) before the first event
+    deploys.initLabelValues("accepted");
+    deploys.initLabelValues("refused");
+    for (WorkloadType type : WorkloadType.values()) {
+      deployLatency.initLabelValues(type.wireName());
+    }
+    for (String outcome : new String[] {"success", "failure"}) {
+      triggers.initLabelValues(outcome);
+      triggerLatency.initLabelValues(outcome);
+    }
+  }
 
   private Counter counter(String name, String help, String... labels) {
     return Counter.builder().name(name).help(help).labelNames(labels).register(registry);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -115,5 +116,19 @@ class NodeConfigLoaderTest {
     assertThatThrownBy(() -> NodeConfigLoader.load(Path.of("/nonexistent/nex.json")))
         .isInstanceOf(ConfigException.class)
         .hasMessage("config file /nonexistent/nex.json does not exist");
+  }
+
+  @Test
+  void nodeUpFlagsWinOverTheFileAndAreValidatedLikeIt(@org.junit.jupiter.api.io.TempDir Path dir)
+      throws Exception {
+    Path file = dir.resolve("node.json");
+    java.nio.file.Files.writeString(file, "{\"otel_traces\": false, \"otel_metrics_port\": 9100}");
+    NodeConfig c = NodeConfigLoader.load(file, Map.of("otel_traces", true, "otel_traces_exporter", "http"));
+    assertThat(c.otelTraces()).isTrue();
+    assertThat(c.otelTracesExporter()).isEqualTo("http");
+    assertThat(c.otelMetricsPort()).isEqualTo(9100);
+    assertThat(NodeConfigLoader.load(null, Map.of()).otelTraces()).isFalse();
+    assertThatThrownBy(() -> NodeConfigLoader.load(null, Map.of("otel_traces", true, "otel_traces_exporter", "grpc")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("\"grpc\" is not supported");
   }
 }

@@ -31,17 +31,26 @@ class MetricsFileTest {
     assertThat(line.path("node_id").asText()).isEqualTo("NTEST");
     JsonNode deploys = metric(line, "nex_deploys_total");
     assertThat(deploys.path("type").asText()).isEqualTo("counter");
-    assertThat(deploys.path("samples").get(0).path("labels").path("outcome").asText()).isEqualTo("accepted");
-    assertThat(deploys.path("samples").get(0).path("value").asDouble()).isEqualTo(1.0);
+    assertThat(sample(deploys, "outcome", "accepted").path("value").asDouble()).isEqualTo(1.0);
+    assertThat(sample(deploys, "outcome", "refused").path("value").asDouble()).isZero();
     JsonNode latency = metric(line, "nex_function_call_duration_seconds").path("samples").get(0);
     assertThat(latency.path("labels").path("workload").asText()).isEqualTo("echo");
     assertThat(latency.path("count").asLong()).isEqualTo(1);
     assertThat(latency.path("buckets").path("0.005").asLong()).isEqualTo(1);
     assertThat(latency.path("buckets").path("+Inf").asLong()).isEqualTo(1);
-    JsonNode deployBuckets = metric(line, "nex_deploy_duration_seconds").path("samples").get(0).path("buckets");
+    JsonNode deployBuckets = sample(metric(line, "nex_deploy_duration_seconds"), "type", "wasm").path("buckets");
     assertThat(deployBuckets.path("0.01").asLong()).isZero();
     assertThat(deployBuckets.path("0.025").asLong()).isEqualTo(1);
     assertThat(metric(line, "nex_pool_sandboxes").path("type").asText()).isEqualTo("gauge");
+  }
+
+  private static JsonNode sample(JsonNode metric, String label, String value) {
+    for (JsonNode sample : metric.path("samples")) {
+      if (sample.path("labels").path(label).asText().equals(value)) {
+        return sample;
+      }
+    }
+    throw new AssertionError(label + "=" + value + " missing from " + metric);
   }
 
   private static JsonNode metric(JsonNode line, String name) {

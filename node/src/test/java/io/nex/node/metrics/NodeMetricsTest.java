@@ -57,4 +57,11 @@ class NodeMetricsTest {
         "nex_function_call_duration_seconds_bucket{namespace=\"default\",workload=\"echo\",le=\"1.0\"} 1\n",
         "nex_function_call_duration_seconds_count{namespace=\"default\",workload=\"echo\"} 2\n");
   }
+
+  @Test
+  void seriesOfAKnownLabelSpaceAreThereAtZeroBeforeTheFirstEvent() {
+    assertThat(metrics.scrape()).contains("# TYPE nex_deploy_duration_seconds histogram",
+        "nex_deploy_duration_seconds_count{type=\"javascript\"} 0\n", "nex_deploys_total{outcome=\"refused\"} 0.0\n",
+        "# TYPE nex_function_triggers_total counter", "nex_function_triggers_total{outcome=\"success\"} 0.0\n");
+  }
 }
