@@ -9,7 +9,7 @@ import io.nex.agent.function.CallTrace;
 import io.nex.api.agent.AgentSpan;
 import io.nex.api.agent.FunctionHeaders;
 import io.nex.api.trace.TraceParent;
-import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 
 /**
  * Triggers as {@code agentint.{id}.trigger} requests over the internal server (SPEC §5), the way
@@ -44,7 +44,7 @@ final class NatsTriggers implements TriggerSource {
               ? new Headers().put(FunctionHeaders.RUNTIME_NS, Long.toString(runtimeNanos))
               : new Headers().put(FunctionHeaders.ERROR, error);
           if (trace != null) {
-            headers.put(FunctionHeaders.SPANS, new String(AgentSpan.encode(trace.finish(error)), StandardCharsets.UTF_8));
+            headers.put(FunctionHeaders.SPANS, Base64.getEncoder().encodeToString(AgentSpan.encode(trace.finish(error))));
           }
           connection.publish(trigger.getReplyTo(), headers, output);
         });

@@ -9,7 +9,7 @@ import java.util.List;
  * the function's output and how long it ran, or why it failed; for a traced call, the spans the
  * agent recorded ({@link AgentSpan}), else none.
  * Frame: {@code long id, byte failed (0 or 1), long runtime ns, int spans length (0: none), spans
- * (JSON), output or error (UTF-8)}.
+ * ({@link AgentSpan#encode}), output or error (UTF-8)}.
  */
 public record TriggerResult(long id, String error, long runtimeNanos, byte[] output, List<AgentSpan> spans) {
   private static final byte[] NONE = new byte[0];

@@ -6,7 +6,7 @@ import io.nex.api.agent.FunctionHeaders;
 import io.nex.api.agent.TriggerResult;
 import io.nex.node.session.AgentReply;
 import io.nex.node.session.AgentSession;
-import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
@@ -36,7 +36,7 @@ final class NatsTriggerLink implements TriggerLink {
     TriggerResult result = error != null ? TriggerResult.failed(0, error)
         : TriggerResult.succeeded(0, runtime == null ? -1 : Long.parseLong(runtime), reply.data());
     String spans = headers == null ? null : headers.getFirst(FunctionHeaders.SPANS);
-    return spans == null ? result : result.withSpans(AgentSpan.decode(spans.getBytes(StandardCharsets.UTF_8)));
+    return spans == null ? result : result.withSpans(AgentSpan.decode(Base64.getDecoder().decode(spans)));
   }
 
   @Override

@@ -39,6 +39,8 @@ import java.util.concurrent.TimeUnit;
 public final class Tracing implements AutoCloseable {
   static final String SCOPE = "io.nex.node";
   private static final Duration EXPORT_DELAY = Duration.ofSeconds(1);
+  private static final int QUEUED_SPANS = 32_768;
+  private static final int BATCH_SPANS = 2048;
   private static final Tracer NOOP = OpenTelemetry.noop().getTracer(SCOPE);
   private static final TextMapGetter<Headers> HEADERS = new TextMapGetter<>() {
     @Override
@@ -81,7 +83,9 @@ public final class Tracing implements AutoCloseable {
         AttributeKey.stringKey("service.name"), "nex-node", AttributeKey.stringKey("nex.node_id"), nodeId)));
     Resource agent = Resource.getDefault().merge(Resource.create(Attributes.of(
         AttributeKey.stringKey("service.name"), "nex-agent", AttributeKey.stringKey("nex.node_id"), nodeId)));
-    SpanProcessor processor = BatchSpanProcessor.builder(exporter).setScheduleDelay(EXPORT_DELAY).build();
+    // a busy function makes three spans a trigger: tens of thousands a second, more than the SDK's default queue of 2048
+    SpanProcessor processor = BatchSpanProcessor.builder(exporter).setScheduleDelay(EXPORT_DELAY)
+        .setMaxQueueSize(QUEUED_SPANS).setMaxExportBatchSize(BATCH_SPANS).build();
     SdkTracerProvider provider = SdkTracerProvider.builder()
         .setResource(node)
         .setSampler(Sampler.parentBased(Sampler.alwaysOn()))
