@@ -21,6 +21,10 @@ import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,6 +53,7 @@ class TracingTest {
   static OneNode fileNode;
   static OneNode httpNode;
   static HttpServer receiver;
+  static int metricsPort;
   static final List<SpanSeen> received = new CopyOnWriteArrayList<>();
   static final Path KV_JS = Path.of(System.getProperty("basedir", ".")).resolve("src/test/resources/functions/kv.js");
 
@@ -70,8 +75,11 @@ class TracingTest {
     });
     receiver.start();
     fileNode = OneNode.start(fileDir, "\"otel_traces\": true, \"otel_traces_exporter\": \"file\"", 1);
+    metricsPort = NatsServerProcess.freePort();
+    // this node also takes Nex's metrics keys: the prometheus exporter on otel_metrics_port
     httpNode = OneNode.start(httpDir, "\"otel_traces\": true, \"otel_traces_exporter\": \"http\", "
-        + "\"otlp_exporter_url\": \"http://127.0.0.1:" + port + "/v1/traces\"", 1);
+        + "\"otlp_exporter_url\": \"http://127.0.0.1:" + port + "/v1/traces\", \"otel_metrics\": true, "
+        + "\"otel_metrics_exporter\": \"prometheus\", \"otel_metrics_port\": " + metricsPort, 1);
     deployKvFunction(fileNode, "traced.fn");
     deployKvFunction(httpNode, "traced.http");
   }
@@ -149,6 +157,18 @@ class TracingTest {
     SpanSeen node = one(trace, "function trigger");
     assertThat(node.parentSpanId()).isEqualTo(caller.spanId());
     assertThat(node.spanId()).isEqualTo(answered.spanId());
+  }
+
+  @Test
+  void otelMetricsPrometheusServesPerFunctionSeriesOnItsPort() throws Exception {
+    assertThat(httpNode.connection().request("traced.http", "count me".getBytes(StandardCharsets.UTF_8),
+        Duration.ofSeconds(10))).isNotNull();
+    HttpResponse<String> scrape = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+        URI.create("http://127.0.0.1:" + metricsPort + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(scrape.statusCode()).isEqualTo(200);
+    assertThat(scrape.body()).containsPattern(
+        "nex_function_calls_total\\{namespace=\"default\",outcome=\"success\",workload=\"tracedfn\"} [1-9]")
+        .contains("nex_function_call_duration_seconds_count{namespace=\"default\",workload=\"tracedfn\"}");
   }
 
   /**
