@@ -9,6 +9,8 @@ import io.nats.client.Message;
 import io.nats.client.impl.Headers;
 import io.nex.api.Envelope;
 import io.nex.api.Json;
+import io.nex.api.Subjects;
+import io.nex.api.control.AuctionRequest;
 import io.nex.api.trace.TraceParent;
 import io.nex.node.natsserver.NatsServerProcess;
 import io.nex.testkit.Cli;
@@ -139,6 +141,23 @@ class TracingTest {
       assertThat(one(trace, step).parentSpanId()).as(step).isEqualTo(deploy.spanId());
     }
     assertThat(trace).noneMatch(s -> s.name().equals("function trigger"));
+  }
+
+  @Test
+  void anAuctionContinuesTheCallersTraceAndItsBidCarriesTheContextBack() throws Exception {
+    TraceParent caller = TraceParent.newTrace();
+    Message bid = fileNode.connection().request(io.nats.client.impl.NatsMessage.builder().subject(Subjects.auction())
+        .headers(new Headers().put(TraceParent.HEADER, caller.header()))
+        .data(Json.write(AuctionRequest.forWorkload("javascript", Map.of(), 100))).build(), Duration.ofSeconds(10));
+    assertThat(Json.read(bid.getData(), Envelope.class).failed()).isFalse();
+    TraceParent answered = TraceParent.parse(bid.getHeaders().getFirst(TraceParent.HEADER));
+    assertThat(answered.traceId()).isEqualTo(caller.traceId());
+    Path file = fileNode.resources().resolve("traces.jsonl");
+    List<SpanSeen> trace = await().atMost(Duration.ofSeconds(20))
+        .until(() -> inTrace(fromFile(file), caller.traceId()), spans -> !spans.isEmpty());
+    SpanSeen auction = one(trace, "nex auction");
+    assertThat(auction.parentSpanId()).isEqualTo(caller.spanId());
+    assertThat(auction.spanId()).isEqualTo(answered.spanId());
   }
 
   @Test
