@@ -17,7 +17,8 @@ import java.util.List;
 /**
  * Function trigger round trip (p50/p99, one request at a time) and throughput (64 in flight)
  * for an echo function in JavaScript and in WASM, next to a plain Java responder on the same
- * NATS server in the same run. Also the time to deploy a function from a warm pool.
+ * NATS server in the same run. Also the time to deploy a function from a warm pool, and the cost of
+ * tracing: the same function on a node with {@code otel_traces} (file exporter) against one without.
  */
 final class TriggerBench {
   private static final int SEQUENTIAL = 2000;
@@ -83,6 +84,44 @@ final class TriggerBench {
             + " before and after%n", "", deployMs, rawNow.median(), rawBefore, rawAfter);
         client.stop("default", node.nodeId(), deployed.dataAs(RunResponse.class).id(), "bench" + fn[0]);
       }
+      tracingRatio(dir, controlPlane, nc, client, node, sandbox);
+    }
+  }
+
+  /**
+   * The JavaScript echo on this node (tracing off) and on a second node with {@code otel_traces}
+   * and the file exporter, taking turns: each trigger there makes the node's span and the agent's
+   * two, written as OTLP JSON lines.
+   */
+  private static void tracingRatio(Path dir, ControlPlaneServer controlPlane, Connection nc, DeployClient client,
+      NodeProcess off, String sandbox) throws Exception {
+    Path res = dir.resolve("traced-node");
+    try (NodeProcess on = NodeProcess.start(res, controlPlane.url(), NodeProcess.config(res,
+        "\"machine_pool_size\": 1, \"sandbox\": \"" + sandbox + "\", \"otel_traces\": true, "
+            + "\"otel_traces_exporter\": \"file\""))) {
+      on.awaitLog("Received agent handshake", 1, Duration.ofSeconds(60));
+      Path artifact = Path.of(System.getProperty("echo.js"));
+      String location = client.upload("benchtraced", artifact);
+      for (NodeProcess node : List.of(off, on)) {
+        Envelope deployed = client.deploy("default", node.nodeId(), client.functionRequest("benchtraced", "javascript",
+            location, DeployClient.sha256(artifact), node.nodeId(), List.of("bench.traced." + node.nodeId())));
+        if (deployed.failed()) {
+          throw new IllegalStateException(deployed.error());
+        }
+      }
+      on.awaitLog("Received agent handshake", 2, Duration.ofSeconds(60));
+      Thread.sleep(REFILL_SETTLE.toMillis());
+      String offSubject = "bench.traced." + off.nodeId();
+      String onSubject = "bench.traced." + on.nodeId();
+      throughput(nc, offSubject, WARM_UP);
+      throughput(nc, onSubject, WARM_UP);
+      Stats[] alternating = inTurns(nc, offSubject, onSubject);
+      double offRate = throughput(nc, offSubject, THROUGHPUT_WINDOW);
+      double onRate = throughput(nc, onSubject, THROUGHPUT_WINDOW);
+      System.out.printf("%-26s p50 %.3f ms off, %.3f ms on: %.2fx; %.0f req/s off, %.0f on: %.0f%%"
+          + " (javascript echo, nodes taking turns)%n", "tracing on (file) / off", alternating[0].median(),
+          alternating[1].median(), alternating[1].median() / alternating[0].median(), offRate, onRate,
+          100 * onRate / offRate);
     }
   }
 

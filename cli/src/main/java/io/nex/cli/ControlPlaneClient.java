@@ -7,8 +7,10 @@ import io.nats.client.Message;
 import io.nats.client.Nats;
 import io.nats.client.Options;
 import io.nats.client.Subscription;
+import io.nats.client.impl.Headers;
 import io.nex.api.Envelope;
 import io.nex.api.Json;
+import io.nex.api.trace.TraceParent;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,6 +22,7 @@ public final class ControlPlaneClient implements AutoCloseable {
   private final Connection connection;
   private final Duration timeout;
   private final boolean timeoutGiven;
+  private volatile Headers trace;
 
   private ControlPlaneClient(Connection connection, Duration timeout, boolean timeoutGiven) {
     this.connection = connection;
@@ -89,6 +92,17 @@ public final class ControlPlaneClient implements AutoCloseable {
     return connection;
   }
 
+  /** Every request from now on carries {@code context} ({@code traceparent}), so a tracing node continues it. */
+  public ControlPlaneClient traced(TraceParent context) {
+    trace = new Headers().put(TraceParent.HEADER, context.header());
+    return this;
+  }
+
+  /** The trace context headers of this client's requests, or null when it sends none. */
+  public Headers traceHeaders() {
+    return trace;
+  }
+
   /** One request, one envelope; no answer in time is a failure naming the subject. */
   public Envelope request(String subject, byte[] body) {
     return request(subject, body, timeout);
@@ -101,7 +115,7 @@ public final class ControlPlaneClient implements AutoCloseable {
   public Envelope request(String subject, byte[] body, Duration usual) {
     Duration timeout = timeoutGiven ? this.timeout : usual;
     try {
-      Message reply = connection.request(subject, body, timeout);
+      Message reply = connection.request(subject, trace, body, timeout);
       if (reply == null) {
         throw new CliException("no reply on " + subject + " within " + timeout.toMillis() + " ms");
       }
@@ -131,7 +145,7 @@ public final class ControlPlaneClient implements AutoCloseable {
     Subscription sub = connection.subscribe(inbox);
     List<Envelope> replies = new ArrayList<>();
     try {
-      connection.publish(subject, inbox, body);
+      connection.publish(subject, inbox, trace, body);
       long deadline = System.nanoTime() + timeout.toNanos();
       long left;
       while ((left = deadline - System.nanoTime()) > 0) {

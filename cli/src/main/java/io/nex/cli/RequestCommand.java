@@ -12,16 +12,18 @@ import picocli.CommandLine.Parameters;
     description = "Send a NATS request and print the reply (e.g. nex req echo hello)")
 public final class RequestCommand implements Callable<Integer> {
   @Mixin GlobalOptions global;
+  @Mixin TraceOption trace;
 
   @Parameters(index = "0", paramLabel = "SUBJECT") String subject;
   @Parameters(index = "1", paramLabel = "PAYLOAD", defaultValue = "") String payload;
 
   @Override
   public Integer call() throws InterruptedException {
-    try (ControlPlaneClient client = ControlPlaneClient.connect(global)) {
+    try (ControlPlaneClient client = ControlPlaneClient.connect(global).traced(trace.start())) {
       Message reply;
       try {
-        reply = client.connection().request(subject, payload.getBytes(StandardCharsets.UTF_8), global.timeout);
+        reply = client.connection().request(subject, client.traceHeaders(), payload.getBytes(StandardCharsets.UTF_8),
+            global.timeout);
       } catch (IllegalStateException e) {
         throw new CliException("no responders on " + subject);
       }

@@ -83,8 +83,8 @@ class ControlPlaneRestartTest {
       await().atMost(Duration.ofSeconds(5)).until(() -> health(httpPort).statusCode() == 200);
       String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
           URI.create("http://127.0.0.1:" + httpPort + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
-      assertThat(metrics).contains("nex_control_plane_reconnects_total 1\n", "nex_workloads{type=\"jar\",state=\"running\"} 1\n",
-          "nex_workloads{type=\"native\",state=\"running\"} 1\n");
+      assertThat(metrics).contains("nex_control_plane_reconnects_total 1.0\n", "nex_workloads{state=\"running\",type=\"jar\"} 1.0\n",
+          "nex_workloads{state=\"running\",type=\"native\"} 1.0\n");
       assertThat(metrics.lines().filter(l -> l.startsWith("nex_log_lines_dropped_total "))
           .mapToDouble(l -> Double.parseDouble(l.split(" ")[1])).sum()).isGreaterThan(5);
       assertThat(node.log()).doesNotContain("Workload stopped");

@@ -10,6 +10,7 @@ import io.nex.api.control.InfoResponse.PooledAgent;
 import io.nex.api.control.InfoResponse.WorkloadSummary;
 import io.nex.api.events.EventTypes;
 import io.nex.node.autostart.Autostart;
+import io.nex.node.config.ConfigException;
 import io.nex.node.config.NodeConfig;
 import io.nex.node.control.ControlApi;
 import io.nex.node.control.NodeView;
@@ -26,8 +27,10 @@ import io.nex.node.lameduck.LameDuck;
 import io.nex.node.telemetry.HostMemory;
 import io.nex.node.internal.InternalServer;
 import io.nex.node.metrics.Health;
+import io.nex.node.metrics.MetricsFile;
 import io.nex.node.metrics.MetricsServer;
 import io.nex.node.metrics.NodeMetrics;
+import io.nex.node.tracing.Tracing;
 import io.nex.node.natsserver.NatsServerBinary;
 import io.nex.node.pool.WarmPool;
 import io.nex.node.sandbox.SandboxDriver;
@@ -176,6 +179,7 @@ public final class Node {
 
     LOG.info("Use this key as the recipient for encrypted run requests public_xkey={}", identity.publicXkey());
 
+    Tracing tracing = startTracing(config);
     events = new NatsEventPublisher(controlPlane.connection(), identity.id());
     SandboxFactory factory = new SandboxFactory(choice.driver(), internal, config.machineTemplate(),
         workDir.resolve("sandboxes"));
@@ -192,7 +196,7 @@ public final class Node {
     metrics.watchWorkloads(() -> deployments.all().stream()
         .map(d -> List.of(d.type(), d.sandbox().isAlive() ? "running" : "exited")).toList());
     triggers = new TriggerRouter(controlPlane.connection(), events,
-        Duration.ofMillis(config.functionTimeoutMs() + TRIGGER_GRACE_MS), metrics);
+        Duration.ofMillis(config.functionTimeoutMs() + TRIGGER_GRACE_MS), metrics, tracing);
     teardown.push(triggers::close);
     Connection hostServicesConnection;
     try {
@@ -207,13 +211,13 @@ public final class Node {
       throw new NodeStartException(e.getMessage());
     }
     HostServicesServer hostServices = new HostServicesServer(internalConnection, hostServicesConnection,
-        deployments, config.hostServices().services(), Deployer.deniedSubjects(config), metrics);
+        deployments, config.hostServices().services(), Deployer.deniedSubjects(config), metrics, tracing);
     hostServices.start();
     teardown.push(hostServices::close);
     ArtifactCache artifacts = new ArtifactCache(controlPlane.connection(),
         config.resourceDir().resolve("cache").toAbsolutePath());
     Deployer deployer = new Deployer(config, identity.xkey(), new Deployer.Collaborators(artifacts, pool, sessions, events, deployments, triggers,
-        new AgentRelay(controlPlane.connection(), identity.id(), controlPlaneWatch)));
+        new AgentRelay(controlPlane.connection(), identity.id(), controlPlaneWatch), tracing));
     teardown.push(deployer::stopAll);
     quiesce.push(() -> deployer.refuseNewWork("node " + identity.id() + " is stopping"));
     // a stopping node, like a draining one, restarts no essential workload and takes none over
@@ -227,16 +231,12 @@ public final class Node {
       essentials.releaseAll();
     }, () -> stop(0));
     teardown.push(lameDuck::close);
-    ControlApi controlApi = new ControlApi(controlPlane.connection(), new View(), deployer, lameDuck, metrics);
+    ControlApi controlApi = new ControlApi(controlPlane.connection(), new View(), deployer, lameDuck, metrics, tracing);
     controlApi.start();
     teardown.push(controlApi::close);
     LOG.info("NATS execution engine awaiting commands id={} version={}", identity.id(), NexVersion.VERSION);
 
-    if (config.httpPort() > 0) {
-      MetricsServer http = MetricsServer.start(config.httpPort(), metrics, this::health);
-      teardown.push(http::close);
-      LOG.info("Serving /metrics and /healthz on http://{}:{}", MetricsServer.HOST, http.port());
-    }
+    startMetricsExport(config);
 
     pool.fill();
 
@@ -250,6 +250,43 @@ public final class Node {
     heartbeat.scheduleAtFixedRate(this::publishHeartbeat, HEARTBEAT_INTERVAL.toMillis(),
         HEARTBEAT_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
     teardown.push(heartbeat::shutdownNow);
+  }
+
+  /**
+   * {@code http_port}, or Nex's {@code otel_metrics} with the {@code prometheus} exporter on
+   * {@code otel_metrics_port} (the loader has refused the two naming different ports), serves
+   * {@code /metrics}; the {@code file} exporter appends JSON lines to the resource directory.
+   */
+  private void startMetricsExport(NodeConfig config) throws IOException {
+    boolean prometheus = config.otelMetrics() && config.otelMetricsExporter().equals("prometheus");
+    int port = config.httpPort() > 0 ? config.httpPort() : prometheus ? config.otelMetricsPort() : 0;
+    if (port > 0) {
+      MetricsServer http = MetricsServer.start(port, metrics, this::health);
+      teardown.push(http::close);
+      LOG.info("Serving /metrics and /healthz on http://{}:{}", MetricsServer.HOST, http.port());
+    }
+    if (config.otelMetrics() && config.otelMetricsExporter().equals("file")) {
+      Path file = config.resourceDir().resolve(MetricsFile.FILE_NAME);
+      MetricsFile metricsFile = MetricsFile.start(metrics, identity.id(), file, MetricsFile.INTERVAL);
+      teardown.push(metricsFile::close);
+      LOG.info("Writing metrics every {} s to {}", MetricsFile.INTERVAL.toSeconds(), file);
+    }
+  }
+
+  /** Nex's {@code otel_traces}: spans are flushed on stop, after every part that makes them has stopped. */
+  private Tracing startTracing(NodeConfig config) throws NodeStartException {
+    Tracing tracing;
+    try {
+      tracing = Tracing.start(config, identity.id());
+    } catch (ConfigException e) {
+      throw new NodeStartException(e.getMessage());
+    }
+    if (tracing.on()) {
+      teardown.push(tracing::close);
+      LOG.info("Tracing on otel_traces_exporter={}{}", config.otelTracesExporter(),
+          config.otelTracesExporter().equals("file") ? " file=" + config.resourceDir().resolve("traces.jsonl") : "");
+    }
+    return tracing;
   }
 
   /**

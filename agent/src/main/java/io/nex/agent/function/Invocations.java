@@ -98,12 +98,16 @@ final class Invocations {
     CompletableFuture<byte[]> result = new CompletableFuture<>();
     AtomicInteger state = new AtomicInteger(QUEUED);
     Stop stop = new Stop();
+    // the starter's trace, if the call is traced, so that the function's host-service calls find it
+    // (a call run here has it already)
+    CallTrace trace = CallTrace.current();
     FutureTask<Void> running = new FutureTask<>(() -> {
       if (!state.compareAndSet(QUEUED, RUNNING)) {
         return; // its time ran out while it waited
       }
       try {
-        result.complete(body.run(deadline, stop));
+        result.complete(trace == null || here ? body.run(deadline, stop)
+            : CallTrace.within(trace, () -> body.run(deadline, stop)));
       } catch (Throwable failure) {
         result.completeExceptionally(describe(failure));
       } finally {

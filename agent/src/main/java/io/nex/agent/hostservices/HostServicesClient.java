@@ -7,6 +7,8 @@ import io.nats.client.impl.Headers;
 import io.nex.api.Json;
 import io.nex.api.Subjects;
 import io.nex.api.agent.FunctionHeaders;
+import io.nex.api.trace.TraceParent;
+import io.nex.agent.function.CallTrace;
 import io.nex.agent.function.HostServiceException;
 import io.nex.agent.function.HostServices;
 import java.io.IOException;
@@ -124,6 +126,24 @@ public final class HostServicesClient implements HostServices {
   private byte[] send(String service, String method, Headers headers, byte[] body, boolean absentIsNull)
       throws HostServiceException {
     String subject = Subjects.hostServiceRpc(sandboxId, namespace, workload, service, method);
+    CallTrace trace = CallTrace.current();
+    if (trace == null) {
+      return answer(service, method, request(subject, service, method, headers, body), absentIsNull);
+    }
+    CallTrace.HostCallSpan span = trace.hostCall(service, method);
+    headers.put(TraceParent.HEADER, span.traceparent());
+    try {
+      byte[] answer = answer(service, method, request(subject, service, method, headers, body), absentIsNull);
+      span.end(null);
+      return answer;
+    } catch (HostServiceException e) {
+      span.end(e.getMessage());
+      throw e;
+    }
+  }
+
+  private Message request(String subject, String service, String method, Headers headers, byte[] body)
+      throws HostServiceException {
     Message reply;
     try {
       reply = connection.request(subject, headers, body == null ? new byte[0] : body, TIMEOUT);
@@ -137,6 +157,11 @@ public final class HostServicesClient implements HostServices {
       throw new HostServiceException(service + "." + method + ": the node did not answer within "
           + TIMEOUT.toMillis() + " ms");
     }
+    return reply;
+  }
+
+  private static byte[] answer(String service, String method, Message reply, boolean absentIsNull)
+      throws HostServiceException {
     String code = reply.getHeaders() == null ? null : reply.getHeaders().getFirst(FunctionHeaders.HS_CODE);
     if ("200".equals(code)) {
       return reply.getData();

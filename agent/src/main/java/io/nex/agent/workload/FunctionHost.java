@@ -1,5 +1,6 @@
 package io.nex.agent.workload;
 
+import io.nex.agent.function.CallTrace;
 import io.nex.agent.function.FunctionException;
 import io.nex.agent.function.FunctionRunner;
 import java.util.concurrent.CompletableFuture;
@@ -38,19 +39,32 @@ final class FunctionHost {
     void report(byte[] output, long runtimeNanos, String error);
   }
 
-  /** Starts one run, once a slot is free; {@code outcome} is called exactly once, from a worker. */
-  void run(String subject, byte[] payload, Outcome outcome) throws InterruptedException {
+  /**
+   * Starts one run, once a slot is free; {@code outcome} is called exactly once, from a worker.
+   * {@code trace} (null when the trigger is not traced) gets the run's span.
+   */
+  void run(String subject, byte[] payload, CallTrace trace, Outcome outcome) throws InterruptedException {
     takeSlot();
-    report(System.nanoTime(), runner.start(subject, payload), outcome);
+    long started = System.nanoTime();
+    report(started, trace, traced(trace, () -> runner.start(subject, payload)), outcome);
   }
 
   /**
    * Runs one on the calling thread (one from {@link FunctionRunner#callerThread}), once a slot is
    * free; {@code outcome} is called exactly once, usually by this thread before it returns.
    */
-  void runHere(String subject, byte[] payload, Outcome outcome) throws InterruptedException {
+  void runHere(String subject, byte[] payload, CallTrace trace, Outcome outcome) throws InterruptedException {
     takeSlot();
-    report(System.nanoTime(), runner.runHere(subject, payload), outcome);
+    long started = System.nanoTime();
+    report(started, trace, traced(trace, () -> runner.runHere(subject, payload)), outcome);
+  }
+
+  private static CompletableFuture<byte[]> traced(CallTrace trace, CallTrace.Step<CompletableFuture<byte[]>, RuntimeException> start) {
+    if (trace == null) {
+      return start.run();
+    }
+    trace.functionStarted();
+    return CallTrace.within(trace, start);
   }
 
   private void takeSlot() throws InterruptedException {
@@ -65,9 +79,12 @@ final class FunctionHost {
     }
   }
 
-  private void report(long started, CompletableFuture<byte[]> run, Outcome outcome) {
+  private void report(long started, CallTrace trace, CompletableFuture<byte[]> run, Outcome outcome) {
     run.whenComplete((output, failure) -> {
       try {
+        if (trace != null) {
+          trace.functionEnded(failure == null ? null : describe(failure));
+        }
         if (failure == null) {
           outcome.report(output == null ? NO_OUTPUT : output, System.nanoTime() - started, null);
         } else {

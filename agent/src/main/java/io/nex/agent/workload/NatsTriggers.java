@@ -5,7 +5,11 @@ import io.nats.client.Dispatcher;
 import io.nats.client.Message;
 import io.nats.client.impl.Headers;
 import io.nex.api.Subjects;
+import io.nex.agent.function.CallTrace;
+import io.nex.api.agent.AgentSpan;
 import io.nex.api.agent.FunctionHeaders;
+import io.nex.api.trace.TraceParent;
+import java.util.Base64;
 
 /**
  * Triggers as {@code agentint.{id}.trigger} requests over the internal server (SPEC §5), the way
@@ -27,9 +31,11 @@ final class NatsTriggers implements TriggerSource {
   }
 
   private void start(Message trigger) throws InterruptedException {
-    String subject = trigger.getHeaders() == null ? null
-        : trigger.getHeaders().getFirst(FunctionHeaders.TRIGGER_SUBJECT);
-    host.run(subject == null ? "" : subject, trigger.getData() == null ? NO_PAYLOAD : trigger.getData(),
+    Headers asked = trigger.getHeaders();
+    String subject = asked == null ? null : asked.getFirst(FunctionHeaders.TRIGGER_SUBJECT);
+    String traceparent = asked == null ? null : asked.getFirst(TraceParent.HEADER);
+    CallTrace trace = traceparent == null ? null : CallTrace.of(traceparent, subject == null ? "" : subject);
+    host.run(subject == null ? "" : subject, trigger.getData() == null ? NO_PAYLOAD : trigger.getData(), trace,
         (output, runtimeNanos, error) -> {
           if (trigger.getReplyTo() == null) {
             return;
@@ -37,6 +43,9 @@ final class NatsTriggers implements TriggerSource {
           Headers headers = error == null
               ? new Headers().put(FunctionHeaders.RUNTIME_NS, Long.toString(runtimeNanos))
               : new Headers().put(FunctionHeaders.ERROR, error);
+          if (trace != null) {
+            headers.put(FunctionHeaders.SPANS, Base64.getEncoder().encodeToString(AgentSpan.encode(trace.finish(error))));
+          }
           connection.publish(trigger.getReplyTo(), headers, output);
         });
   }

@@ -1,5 +1,6 @@
 package io.nex.agent.workload;
 
+import io.nex.agent.function.CallTrace;
 import io.nex.agent.function.FunctionRunner;
 import io.nex.api.agent.FrameChannel;
 import io.nex.api.agent.TriggerCall;
@@ -111,19 +112,23 @@ final class SocketTriggers implements TriggerSource {
   private boolean readUntilHandOver() throws IOException, InterruptedException {
     for (ByteBuffer frame = frames.next(); frame != null; frame = frames.next()) {
       TriggerCall call = TriggerCall.decode(frame);
+      CallTrace trace = call.traceparent() == null ? null : CallTrace.of(call.traceparent(), call.subject());
       if (!frames.hasBuffered() && waitingForTurn.compareAndSet(true, false)) {
         turn.release();
-        host.runHere(call.subject(), call.payload(), outcomeOf(call));
+        host.runHere(call.subject(), call.payload(), trace, outcomeOf(call, trace));
         return true;
       }
-      host.run(call.subject(), call.payload(), outcomeOf(call));
+      host.run(call.subject(), call.payload(), trace, outcomeOf(call, trace));
     }
     return false;
   }
 
-  private FunctionHost.Outcome outcomeOf(TriggerCall call) {
-    return (output, runtimeNanos, error) -> send(error == null
-        ? TriggerResult.succeeded(call.id(), runtimeNanos, output) : TriggerResult.failed(call.id(), error));
+  private FunctionHost.Outcome outcomeOf(TriggerCall call, CallTrace trace) {
+    return (output, runtimeNanos, error) -> {
+      TriggerResult result = error == null
+          ? TriggerResult.succeeded(call.id(), runtimeNanos, output) : TriggerResult.failed(call.id(), error);
+      send(trace == null ? result : result.withSpans(trace.finish(error)));
+    };
   }
 
   private void failed(Exception e) {

@@ -8,6 +8,8 @@ public final class FunctionHeaders {
   public static final String RUNTIME_NS = "x-nex-runtime-ns";
   /** On a trigger reply, and on the reply to the triggering client: why the function failed. */
   public static final String ERROR = "x-nex-error";
+  /** On a trigger reply over the internal server, when the trigger was traced: the agent's spans ({@link AgentSpan}, base64) (ours). */
+  public static final String SPANS = "x-nex-spans";
 
   public static final String KV_KEY = "x-keyvalue-key";
   public static final String OBJECT_NAME = "x-object-name";

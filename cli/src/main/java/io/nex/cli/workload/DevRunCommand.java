@@ -13,6 +13,7 @@ import io.nex.api.control.RunResponse;
 import io.nex.api.control.StopRequest;
 import io.nex.cli.CliException;
 import io.nex.cli.ControlPlaneClient;
+import io.nex.cli.TraceOption;
 import io.nex.cli.GlobalOptions;
 import io.nex.cli.identity.UserKeys;
 import io.nex.keys.NKeyPair;
@@ -38,6 +39,7 @@ public final class DevRunCommand implements Callable<Integer> {
   private static final long PROGRESS_THRESHOLD = 1024 * 1024;
 
   @Mixin GlobalOptions global;
+  @Mixin TraceOption trace;
   @Mixin WorkloadOptions options;
 
   @Parameters(index = "0", paramLabel = "FILE", description = "the workload to upload and run")
@@ -59,7 +61,7 @@ public final class DevRunCommand implements Callable<Integer> {
     NKeyPair issuer = UserKeys.issuer(options.issuer);
     XKeyPair publisher = UserKeys.publisher(options.xkey);
     String sha256 = ArtifactDigest.ofFile(file);
-    try (ControlPlaneClient client = ControlPlaneClient.connect(global)) {
+    try (ControlPlaneClient client = ControlPlaneClient.connect(global).traced(trace.start())) {
       String location = upload(client, key);
       String target = nodeId != null ? nodeId : NodePicker.pick(client, type, options.tags, file.toFile().length());
       stopSameName(client, target, name, issuer);

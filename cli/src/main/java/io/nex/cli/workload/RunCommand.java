@@ -3,6 +3,7 @@ package io.nex.cli.workload;
 import io.nex.api.control.RunResponse;
 import io.nex.cli.CliException;
 import io.nex.cli.ControlPlaneClient;
+import io.nex.cli.TraceOption;
 import io.nex.cli.GlobalOptions;
 import io.nex.cli.identity.UserKeys;
 import java.util.ArrayList;
@@ -16,6 +17,7 @@ import picocli.CommandLine.Parameters;
     description = "Deploy an artifact already in the control plane's object store")
 public final class RunCommand implements Callable<Integer> {
   @Mixin GlobalOptions global;
+  @Mixin TraceOption trace;
   @Mixin WorkloadOptions options;
 
   @Parameters(index = "0", paramLabel = "URL", description = "nats://BUCKET/key")
@@ -32,7 +34,7 @@ public final class RunCommand implements Callable<Integer> {
     String type = options.type == null ? "native" : options.type;
     List<String> env = new ArrayList<>(rest);
     String nodeId = !env.isEmpty() && !env.get(0).contains("=") ? env.remove(0) : null;
-    try (ControlPlaneClient client = ControlPlaneClient.connect(global)) {
+    try (ControlPlaneClient client = ControlPlaneClient.connect(global).traced(trace.start())) {
       ArtifactDigest.Stored artifact = ArtifactDigest.ofStoredObject(client, location);
       String target = nodeId != null ? nodeId : NodePicker.pick(client, type, options.tags, artifact.size());
       RunResponse run = DeploySender.deploy(client, global.namespace, target, location, artifact.sha256(), options.name, type,

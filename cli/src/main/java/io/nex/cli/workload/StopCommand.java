@@ -2,6 +2,7 @@ package io.nex.cli.workload;
 
 import io.nex.api.control.StopResponse;
 import io.nex.cli.ControlPlaneClient;
+import io.nex.cli.TraceOption;
 import io.nex.cli.GlobalOptions;
 import io.nex.cli.identity.UserKeys;
 import java.nio.file.Path;
@@ -15,6 +16,7 @@ import picocli.CommandLine.Parameters;
     description = "Stop a workload; only the issuer that deployed it may")
 public final class StopCommand implements Callable<Integer> {
   @Mixin GlobalOptions global;
+  @Mixin TraceOption trace;
 
   @Parameters(index = "0", paramLabel = "NODE_ID") String nodeId;
   @Parameters(index = "1", paramLabel = "WORKLOAD_ID") String workloadId;
@@ -27,7 +29,7 @@ public final class StopCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    try (ControlPlaneClient client = ControlPlaneClient.connect(global)) {
+    try (ControlPlaneClient client = ControlPlaneClient.connect(global).traced(trace.start())) {
       StopResponse stopped = StopSender.stop(client, global.namespace, nodeId, workloadId, name,
           UserKeys.issuer(issuer));
       System.out.println("✅ Workload '" + stopped.name() + "' stopped.");

@@ -11,6 +11,13 @@ import java.util.Optional;
  * {@code default-node-config.json} and validated by {@link NodeConfigLoader}. After loading,
  * {@code agentHandshakeTimeoutMs} is never null: unset, it is 60 s for VM sandboxes (a guest
  * boots first, and under software emulation that takes seconds) and 5 s otherwise.
+ *
+ * <p>Nex's OpenTelemetry keys: {@code otel_traces} with {@code otel_traces_exporter} {@code file}
+ * (OTLP JSON lines in {@code {resource dir}/traces.jsonl}) or {@code http} (OTLP/HTTP protobuf to
+ * {@code otlp_exporter_url}, default {@code http://127.0.0.1:4318/v1/traces}); {@code grpc} is
+ * refused. {@code otel_metrics} with {@code otel_metrics_exporter} {@code prometheus} (the
+ * {@code /metrics} endpoint on {@code otel_metrics_port}) or {@code file} (JSON lines in
+ * {@code {resource dir}/metrics.jsonl}).
  */
 public record NodeConfig(
     int machinePoolSize,
@@ -39,7 +46,13 @@ public record NodeConfig(
     int httpPort,
     String agentPath,
     int functionTimeoutMs,
-    int maxScriptBytes) {
+    int maxScriptBytes,
+    boolean otelMetrics,
+    int otelMetricsPort,
+    String otelMetricsExporter,
+    boolean otelTraces,
+    String otelTracesExporter,
+    String otlpExporterUrl) {
 
   /** Whether {@code workload_types} enables {@code type}, under any of its spellings ({@code v8}). */
   public boolean enables(WorkloadType type) {

@@ -37,7 +37,8 @@ public final class NodeConfigLoader {
   private static final int HANDSHAKE_TIMEOUT_MS = 5000;
   private static final int VM_HANDSHAKE_TIMEOUT_MS = 60000;
   private static final String DEFAULTS_RESOURCE = "/default-node-config.json";
-  private static final String NO_OTEL = "this node exports no OpenTelemetry; remove it (set http_port for Prometheus /metrics)";
+  static final Set<String> TRACES_EXPORTERS = Set.of("file", "http", "grpc");
+  static final Set<String> METRICS_EXPORTERS = Set.of("file", "prometheus");
   /** What to do about the fields Nex's configs carry that this node does not read. */
   private static final Map<String, String> UNKNOWN_FIELD_FIXES = Map.ofEntries(
       Map.entry("host_services_config", "the field is \"host_services\"; rename it"),
@@ -46,13 +47,7 @@ public final class NodeConfigLoader {
       Map.entry("rootfs_file", "the field is \"rootfs_filepath\" (Nex 0.2 spelling); rename it"),
       Map.entry("rootfs_path", "the field is \"rootfs_filepath\" (Nex 0.2 spelling); rename it"),
       Map.entry("preserve_network", "this node never wipes CNI state at start, so there is nothing to preserve; remove it"),
-      Map.entry("cni.nameservers", "only Nex's preflight used it to write a CNI config; remove it"),
-      Map.entry("otlp_exporter_url", NO_OTEL),
-      Map.entry("otel_metrics", NO_OTEL),
-      Map.entry("otel_metrics_port", NO_OTEL),
-      Map.entry("otel_metrics_exporter", NO_OTEL),
-      Map.entry("otel_traces", NO_OTEL),
-      Map.entry("otel_traces_exporter", NO_OTEL));
+      Map.entry("cni.nameservers", "only Nex's preflight used it to write a CNI config; remove it"));
 
   private static final ObjectMapper STRICT = JsonMapper.builder()
       .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
@@ -82,6 +77,22 @@ public final class NodeConfigLoader {
   }
 
   public static NodeConfig load(Path file) throws ConfigException {
+    return load(file, Map.of());
+  }
+
+  /**
+   * The file (null: none), with {@code overrides} (config field → value, e.g. from {@code node up}'s
+   * flags, which win over the file as in Nex) set on top before it is validated.
+   */
+  public static NodeConfig load(Path file, Map<String, Object> overrides) throws ConfigException {
+    ObjectNode user = file == null ? STRICT.createObjectNode() : userTree(read(file));
+    overrides.forEach((field, value) -> user.set(field, STRICT.valueToTree(value)));
+    ObjectNode merged = defaultsTree();
+    merge(merged, user);
+    return fromTree(merged);
+  }
+
+  private static byte[] read(Path file) throws ConfigException {
     byte[] bytes;
     try {
       bytes = Files.readAllBytes(file);
@@ -90,10 +101,16 @@ public final class NodeConfigLoader {
     } catch (IOException e) {
       throw new ConfigException("cannot read config file " + file + ": " + e.getMessage());
     }
-    return parse(bytes);
+    return bytes;
   }
 
   public static NodeConfig parse(byte[] json) throws ConfigException {
+    ObjectNode merged = defaultsTree();
+    merge(merged, userTree(json));
+    return fromTree(merged);
+  }
+
+  private static ObjectNode userTree(byte[] json) throws ConfigException {
     JsonNode user;
     try {
       user = STRICT.readTree(json);
@@ -101,14 +118,12 @@ public final class NodeConfigLoader {
       throw new ConfigException("config is not valid JSON: " + Json.firstLine(e.getMessage()));
     }
     if (user == null || user.isMissingNode()) {
-      return defaults();
+      return STRICT.createObjectNode();
     }
     if (!user.isObject()) {
       throw new ConfigException("config must be a JSON object");
     }
-    ObjectNode merged = defaultsTree();
-    merge(merged, (ObjectNode) user);
-    return fromTree(merged);
+    return (ObjectNode) user;
   }
 
   private static NodeConfig fromTree(ObjectNode tree) throws ConfigException {
@@ -168,12 +183,51 @@ public final class NodeConfigLoader {
     }
     validatePublicServer(c.publicNatsServer());
     validateAutostart(c);
+    validateTelemetry(c);
     for (int i = 0; i < c.validIssuers().size(); i++) {
       try {
         NKeys.requirePublicKey(c.validIssuers().get(i), KeyType.ACCOUNT);
       } catch (KeyException e) {
         throw new ConfigException("bad value for config field \"valid_issuers[" + i + "]\": " + e.getMessage());
       }
+    }
+  }
+
+  private static void validateTelemetry(NodeConfig c) throws ConfigException {
+    oneOf("otel_traces_exporter", c.otelTracesExporter(), TRACES_EXPORTERS);
+    oneOf("otel_metrics_exporter", c.otelMetricsExporter(), METRICS_EXPORTERS);
+    inRange("otel_metrics_port", c.otelMetricsPort(), 1, 65535);
+    if (c.otelTraces() && c.otelTracesExporter().equals("grpc")) {
+      // OTLP/gRPC needs gRPC-Java and Netty, or OkHttp and Kotlin: tens of megabytes for what OTLP/HTTP already does
+      throw new ConfigException("config field \"otel_traces_exporter\": \"grpc\" is not supported by this node "
+          + "(OTLP/gRPC would bring a gRPC stack); use \"http\" (OTLP/HTTP, port 4318 of a collector) or \"file\"");
+    }
+    if (c.otlpExporterUrl() != null) {
+      try {
+        java.net.URI url = new java.net.URI(c.otlpExporterUrl());
+        if (!"http".equals(url.getScheme()) && !"https".equals(url.getScheme()) || url.getHost() == null) {
+          throw new java.net.URISyntaxException(c.otlpExporterUrl(), "not an http(s) URL with a host");
+        }
+      } catch (java.net.URISyntaxException e) {
+        throw new ConfigException("bad value for config field \"otlp_exporter_url\": expected an http(s) URL such as "
+            + "http://127.0.0.1:4318/v1/traces");
+      }
+      if (!c.otelTraces() || !c.otelTracesExporter().equals("http")) {
+        throw new ConfigException("config field \"otlp_exporter_url\" is only used with \"otel_traces\": true and "
+            + "\"otel_traces_exporter\": \"http\"; set those or remove it");
+      }
+    }
+    boolean prometheus = c.otelMetrics() && c.otelMetricsExporter().equals("prometheus");
+    if (prometheus && c.httpPort() != 0 && c.httpPort() != c.otelMetricsPort()) {
+      throw new ConfigException("config fields \"http_port\" (" + c.httpPort() + ") and \"otel_metrics_port\" ("
+          + c.otelMetricsPort() + ") both ask for /metrics: the node serves it on one port; set one of them");
+    }
+  }
+
+  private static void oneOf(String field, String value, Set<String> allowed) throws ConfigException {
+    if (value == null || !allowed.contains(value)) {
+      throw new ConfigException("bad value for config field \"" + field + "\": \"" + value + "\" (expected one of "
+          + String.join(", ", allowed.stream().sorted().toList()) + ")");
     }
   }
 
@@ -220,7 +274,8 @@ public final class NodeConfigLoader {
         c.internalNodeHost(), c.internalNodePort(), c.binPath(), c.tags(), c.validIssuers(), c.workloadTypes(),
         c.noSandbox(), c.sandbox(), handshake, c.agentPingTimeoutMs(), c.rateLimiters(),
         c.hostServices(), c.denyTriggerSubjects(), c.nodeLimits(), c.autostart(), c.publicNatsServer(), pid, c.httpPort(), c.agentPath(),
-        c.functionTimeoutMs(), c.maxScriptBytes());
+        c.functionTimeoutMs(), c.maxScriptBytes(), c.otelMetrics(), c.otelMetricsPort(), c.otelMetricsExporter(),
+        c.otelTraces(), c.otelTracesExporter(), c.otlpExporterUrl());
   }
 
   private static boolean blank(String s) {

@@ -10,8 +10,14 @@ import io.nex.api.Subjects;
 import io.nex.node.concurrent.BoundedWorkers;
 import io.nex.node.lameduck.LameDuck;
 import io.nex.node.metrics.NodeMetrics;
+import io.nex.node.tracing.Tracing;
 import io.nex.node.workload.Deployer;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.context.Scope;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeoutException;
@@ -33,15 +39,21 @@ public final class ControlApi implements AutoCloseable {
   private final Deployer deployer;
   private final LameDuck lameDuck;
   private final NodeMetrics metrics;
+  private final Tracing tracing;
   private Dispatcher dispatcher;
   /** Deploys wait for artifacts and agents; more at once than this only queue up, and past the queue are refused. */
   private static final int WORKERS = 16;
   private static final int QUEUED = 512;
+  /** The requests that are traced, by reply type, and their spans' names. */
+  private static final Map<String, String> TRACED = Map.of(ResponseTypes.RUN, "nex deploy", ResponseTypes.STOP,
+      "nex stop", ResponseTypes.AUCTION, "nex auction", ResponseTypes.LAMEDUCK, "nex lameduck");
 
   private final ExecutorService workers = BoundedWorkers.create("control-request", WORKERS, QUEUED);
 
-  public ControlApi(Connection connection, NodeView node, Deployer deployer, LameDuck lameDuck, NodeMetrics metrics) {
+  public ControlApi(Connection connection, NodeView node, Deployer deployer, LameDuck lameDuck, NodeMetrics metrics,
+      Tracing tracing) {
     this.connection = connection;
+    this.tracing = tracing;
     this.node = node;
     this.deployer = deployer;
     this.lameDuck = lameDuck;
@@ -81,7 +93,33 @@ public final class ControlApi implements AutoCloseable {
     });
   }
 
+  /**
+   * Answers one request. A deploy, stop, auction or lame-duck request is traced (when tracing is
+   * on): its span is current while the handler runs, so the deploy's steps are its children, and
+   * the reply carries its context back. Pings and INFO, which dashboards send every few seconds,
+   * are not.
+   */
   private void answer(Message msg, String type, RequestHandler handler) {
+    Span span = tracing.on() && TRACED.containsKey(type)
+        ? tracing.received(TRACED.get(type), SpanKind.SERVER, msg.getHeaders())
+            .setAttribute("messaging.destination.name", msg.getSubject())
+        : null;
+    Envelope reply;
+    try (Scope scope = span == null ? null : span.makeCurrent()) {
+      reply = reply(msg, type, handler);
+    }
+    if (span != null) {
+      if (reply != null && reply.failed()) {
+        span.setStatus(StatusCode.ERROR, reply.error());
+      }
+      span.end();
+    }
+    if (reply != null && msg.getReplyTo() != null) {
+      connection.publish(msg.getReplyTo(), span == null ? null : Tracing.headers(span), Json.write(reply));
+    }
+  }
+
+  private Envelope reply(Message msg, String type, RequestHandler handler) {
     Envelope reply;
     try {
       if (msg.getData() != null && msg.getData().length > MAX_REQUEST_BYTES) {
@@ -90,7 +128,7 @@ public final class ControlApi implements AutoCloseable {
       }
       Object data = handler.handle(msg);
       if (data == null) {
-        return;
+        return null;
       }
       reply = Envelope.ok(type, data);
     } catch (RequestRefusedException e) {
@@ -99,9 +137,7 @@ public final class ControlApi implements AutoCloseable {
       LOG.error("Request on {} failed", msg.getSubject(), e);
       reply = Envelope.failure(type, "internal error: " + e.getClass().getSimpleName());
     }
-    if (msg.getReplyTo() != null) {
-      connection.publish(msg.getReplyTo(), Json.write(reply));
-    }
+    return reply;
   }
 
   @Override

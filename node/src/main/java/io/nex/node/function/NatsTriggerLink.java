@@ -1,10 +1,12 @@
 package io.nex.node.function;
 
 import io.nats.client.impl.Headers;
+import io.nex.api.agent.AgentSpan;
 import io.nex.api.agent.FunctionHeaders;
 import io.nex.api.agent.TriggerResult;
 import io.nex.node.session.AgentReply;
 import io.nex.node.session.AgentSession;
+import java.util.Base64;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
@@ -23,18 +25,18 @@ final class NatsTriggerLink implements TriggerLink {
 
   /** A trigger that finds nobody is sent again within its timeout by the session, then fails. */
   @Override
-  public CompletableFuture<TriggerResult> call(String subject, byte[] payload) {
-    return session.trigger(subject, payload, timeout).thenApply(NatsTriggerLink::result);
+  public CompletableFuture<TriggerResult> call(String subject, byte[] payload, String traceparent) {
+    return session.trigger(subject, payload, traceparent, timeout).thenApply(NatsTriggerLink::result);
   }
 
   private static TriggerResult result(AgentReply reply) {
     Headers headers = reply.headers();
     String error = headers == null ? null : headers.getFirst(FunctionHeaders.ERROR);
-    if (error != null) {
-      return TriggerResult.failed(0, error);
-    }
     String runtime = headers == null ? null : headers.getFirst(FunctionHeaders.RUNTIME_NS);
-    return TriggerResult.succeeded(0, runtime == null ? -1 : Long.parseLong(runtime), reply.data());
+    TriggerResult result = error != null ? TriggerResult.failed(0, error)
+        : TriggerResult.succeeded(0, runtime == null ? -1 : Long.parseLong(runtime), reply.data());
+    String spans = headers == null ? null : headers.getFirst(FunctionHeaders.SPANS);
+    return spans == null ? result : result.withSpans(AgentSpan.decode(Base64.getDecoder().decode(spans)));
   }
 
   @Override

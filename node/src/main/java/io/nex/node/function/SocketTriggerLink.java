@@ -45,17 +45,17 @@ final class SocketTriggerLink implements TriggerLink {
   }
 
   @Override
-  public CompletableFuture<TriggerResult> call(String subject, byte[] payload) {
-    CompletableFuture<TriggerResult> result = callLater(subject, payload);
+  public CompletableFuture<TriggerResult> call(String subject, byte[] payload, String traceparent) {
+    CompletableFuture<TriggerResult> result = callLater(subject, payload, traceparent);
     flush();
     return result;
   }
 
   @Override
-  public CompletableFuture<TriggerResult> callLater(String subject, byte[] payload) {
+  public CompletableFuture<TriggerResult> callLater(String subject, byte[] payload, String traceparent) {
     long id = ids.incrementAndGet();
     CompletableFuture<TriggerResult> result = pending.expect(id, timeout);
-    frames.enqueue(new TriggerCall(id, subject, payload).encode());
+    frames.enqueue(new TriggerCall(id, subject, traceparent, payload).encode());
     if (gone) {
       // the reader has failed what was pending before this call was registered
       pending.fail(id, new IOException("the agent's trigger socket is closed"));

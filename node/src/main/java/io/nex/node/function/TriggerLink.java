@@ -8,15 +8,22 @@ interface TriggerLink extends AutoCloseable {
   /**
    * Runs the function once. The future completes with the agent's result, or exceptionally with a
    * TimeoutException when none came in time, or with the reason the agent cannot be reached.
+   * {@code traceparent} is the node's span of a traced trigger (the agent's spans come back in the
+   * result), null for an untraced one.
    */
-  CompletableFuture<TriggerResult> call(String subject, byte[] payload);
+  CompletableFuture<TriggerResult> call(String subject, byte[] payload, String traceparent);
+
+  /** An untraced call. */
+  default CompletableFuture<TriggerResult> call(String subject, byte[] payload) {
+    return call(subject, payload, null);
+  }
 
   /**
    * Calls the function once, but may hold the call back until {@link #flush}: the caller knows
    * more triggers are waiting right behind this one.
    */
-  default CompletableFuture<TriggerResult> callLater(String subject, byte[] payload) {
-    return call(subject, payload);
+  default CompletableFuture<TriggerResult> callLater(String subject, byte[] payload, String traceparent) {
+    return call(subject, payload, traceparent);
   }
 
   /** Sends the calls held back by {@link #callLater}. */

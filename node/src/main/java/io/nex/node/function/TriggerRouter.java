@@ -10,7 +10,9 @@ import io.nex.api.events.EventTypes;
 import io.nex.node.metrics.NodeMetrics;
 import io.nex.node.session.AgentCallException;
 import io.nex.node.telemetry.EventPublisher;
+import io.nex.node.tracing.Tracing;
 import io.nex.node.workload.Deployment;
+import io.opentelemetry.api.trace.Span;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,7 +21,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.function.BiFunction;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -39,12 +40,15 @@ public final class TriggerRouter implements FunctionTriggers, AutoCloseable {
   private final EventPublisher events;
   private final Duration timeout;
   private final NodeMetrics metrics;
+  private final Tracing tracing;
   private final Map<String, Dispatcher> byWorkload = new ConcurrentHashMap<>();
   private final Map<String, TriggerLink> links = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> runtimeNanos = new ConcurrentHashMap<>();
 
-  public TriggerRouter(Connection triggers, EventPublisher events, Duration timeout, NodeMetrics metrics) {
+  public TriggerRouter(Connection triggers, EventPublisher events, Duration timeout, NodeMetrics metrics,
+      Tracing tracing) {
     this.metrics = metrics;
+    this.tracing = tracing;
     this.triggers = triggers;
     this.events = events;
     this.timeout = timeout;
@@ -95,38 +99,54 @@ public final class TriggerRouter implements FunctionTriggers, AutoCloseable {
     return Duration.ofNanos(total == null ? 0 : total.get());
   }
 
-  private void trigger(Deployment deployment, BiFunction<String, byte[], CompletableFuture<TriggerResult>> call,
-      Message msg) {
+  /** One way of handing a trigger to the link: now, or with the rest of a burst. */
+  @FunctionalInterface
+  private interface Call {
+    CompletableFuture<TriggerResult> send(String subject, byte[] payload, String traceparent);
+  }
+
+  private void trigger(Deployment deployment, Call call, Message msg) {
     long started = System.nanoTime();
-    call.apply(msg.getSubject(), msg.getData() == null ? NO_PAYLOAD : msg.getData())
+    // untraced (the default), a trigger makes no span and reads no header
+    Span span = tracing.on() ? TriggerSpans.start(tracing, deployment, msg) : null;
+    call.send(msg.getSubject(), msg.getData() == null ? NO_PAYLOAD : msg.getData(),
+            span == null ? null : Tracing.traceparent(span))
         .whenComplete((result, failure) -> {
           long elapsed = System.nanoTime() - started;
           String error = failure != null ? describe(failure) : result.error();
-          metrics.triggerFinished(error == null, elapsed / 1e9);
+          metrics.triggerFinished(deployment.namespace(), deployment.name(), error == null, elapsed / 1e9);
+          if (span != null) {
+            TriggerSpans.end(tracing, span, deployment, result, error);
+          }
           if (error == null) {
-            succeeded(deployment, msg, result, elapsed);
+            succeeded(deployment, msg, result, elapsed, span);
           } else {
-            failed(deployment, msg, error);
+            failed(deployment, msg, error, span);
           }
         });
   }
 
-  private void succeeded(Deployment deployment, Message msg, TriggerResult result, long elapsed) {
+  private void succeeded(Deployment deployment, Message msg, TriggerResult result, long elapsed, Span span) {
     AtomicLong total = runtimeNanos.get(deployment.id());
     if (total != null) {
       total.addAndGet(result.runtimeNanos() < 0 ? elapsed : result.runtimeNanos());
     }
     if (msg.getReplyTo() != null) {
-      triggers.publish(msg.getReplyTo(), result.output());
+      if (span == null) {
+        triggers.publish(msg.getReplyTo(), result.output());
+      } else {
+        triggers.publish(msg.getReplyTo(), Tracing.headers(span), result.output());
+      }
     }
     Map<String, Object> data = eventData(deployment, msg);
     data.put("elapsed_nanos", elapsed);
     events.publish(deployment.namespace(), EventTypes.FUNCTION_EXEC_SUCCEEDED, data);
   }
 
-  private void failed(Deployment deployment, Message msg, String error) {
+  private void failed(Deployment deployment, Message msg, String error, Span span) {
     if (msg.getReplyTo() != null) {
-      triggers.publish(msg.getReplyTo(), new Headers().put(FunctionHeaders.ERROR, error), new byte[0]);
+      Headers headers = span == null ? new Headers() : Tracing.headers(span);
+      triggers.publish(msg.getReplyTo(), headers.put(FunctionHeaders.ERROR, error), new byte[0]);
     }
     Map<String, Object> data = eventData(deployment, msg);
     data.put("error", error);

@@ -5,6 +5,11 @@ import io.nats.client.Dispatcher;
 import io.nats.client.Message;
 import io.nats.client.impl.Headers;
 import io.nex.api.agent.FunctionHeaders;
+import io.nex.api.trace.TraceParent;
+import io.nex.node.tracing.Tracing;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
 import io.nex.node.concurrent.BoundedWorkers;
 import io.nex.node.config.NodeConfig;
 import io.nex.node.metrics.NodeMetrics;
@@ -32,6 +37,7 @@ public final class HostServicesServer implements AutoCloseable {
   private final Connection internal;
   private final Deployments deployments;
   private final NodeMetrics metrics;
+  private final Tracing tracing;
   private final Map<String, HostService> services = new HashMap<>();
   private final Map<String, String> disabled = new HashMap<>();
   /** Calls block on NATS or HTTP (2.5 s at most); more at once than this queue up, and past the queue are refused. */
@@ -42,9 +48,10 @@ public final class HostServicesServer implements AutoCloseable {
   private Dispatcher dispatcher;
 
   public HostServicesServer(Connection internal, Connection services, Deployments deployments,
-      NodeConfig.Services config, List<String> deniedSubjects, NodeMetrics metrics) {
+      NodeConfig.Services config, List<String> deniedSubjects, NodeMetrics metrics, Tracing tracing) {
     this.internal = internal;
     this.metrics = metrics;
+    this.tracing = tracing;
     this.deployments = deployments;
     offer("kv", config.kv(), () -> new KeyValueService(services));
     offer("objectstore", config.objectstore(), () -> new ObjectStoreService(services));
@@ -87,8 +94,22 @@ public final class HostServicesServer implements AutoCloseable {
     if (tokens.length != 7) {
       reply = ServiceReply.badRequest("expected hostint.{id}.rpc.{ns}.{workload}.{service}.{method}");
     } else {
+      // a call the agent traced continues its trace here: it carries the function's context
+      Span span = tracing.on() && msg.hasHeaders() && msg.getHeaders().containsKey(TraceParent.HEADER)
+          ? tracing.received("host service " + tokens[5] + "." + tokens[6], SpanKind.SERVER, msg.getHeaders())
+              .setAttribute("nex.host_service", tokens[5])
+              .setAttribute("nex.host_service_method", tokens[6])
+              .setAttribute("nex.sandbox_id", tokens[1])
+          : null;
       reply = call(tokens[1], tokens[3], tokens[4], tokens[5], tokens[6], msg);
       metrics.hostServiceCall(tokens[5], tokens[6], reply.code());
+      if (span != null) {
+        span.setAttribute("nex.host_service_code", reply.code());
+        if (reply.code() >= 400) {
+          span.setStatus(StatusCode.ERROR, reply.message() == null ? "code " + reply.code() : reply.message());
+        }
+        span.end();
+      }
     }
     reply(msg, reply);
   }

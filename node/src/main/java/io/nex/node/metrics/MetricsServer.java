@@ -38,7 +38,7 @@ public final class MetricsServer implements AutoCloseable {
       throw new IOException("cannot listen on " + HOST + ":" + port + " for metrics: " + e.getMessage(), e);
     }
     MetricsServer started = new MetricsServer(server);
-    server.createContext("/metrics", exchange -> answer(exchange, "/metrics", 200, MetricRegistry.contentType(),
+    server.createContext("/metrics", exchange -> answer(exchange, "/metrics", 200, NodeMetrics.contentType(),
         metrics.scrape().getBytes(StandardCharsets.UTF_8)));
     server.createContext("/healthz", exchange -> {
       Health h = health.get();

@@ -6,6 +6,7 @@ import io.nex.api.agent.AgentDeployRequest;
 import io.nex.api.agent.AgentLogLine;
 import io.nex.api.agent.DeployAck;
 import io.nex.api.agent.FunctionHeaders;
+import io.nex.api.trace.TraceParent;
 import io.nex.api.agent.WorkloadEvent;
 import io.nex.node.sandbox.Sandbox;
 import io.nex.node.workload.Artifact;
@@ -122,9 +123,15 @@ public final class AgentSession {
     return call(AgentCall.UNDEPLOY, null, EMPTY, timeout, false).thenApply(reply -> null);
   }
 
-  /** Runs the function once over the internal server (VMs); the reply carries its result. */
-  public CompletableFuture<AgentReply> trigger(String subject, byte[] payload, Duration timeout) {
+  /**
+   * Runs the function once over the internal server (VMs); the reply carries its result.
+   * {@code traceparent}, when not null, makes the agent record and return its spans.
+   */
+  public CompletableFuture<AgentReply> trigger(String subject, byte[] payload, String traceparent, Duration timeout) {
     Headers headers = new Headers().put(FunctionHeaders.TRIGGER_SUBJECT, subject);
+    if (traceparent != null) {
+      headers.put(TraceParent.HEADER, traceparent);
+    }
     return call(AgentCall.TRIGGER, headers, payload, timeout, false);
   }
 

@@ -33,6 +33,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
+import io.nex.node.tracing.Step;
+import io.nex.node.tracing.Tracing;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,6 +63,7 @@ public final class Deployer {
   private final Deployments deployments;
   private final FunctionTriggers triggers;
   private final OutputRelay relay;
+  private final Tracing tracing;
   private final List<String> deniedSubjects;
   private final List<DeploymentListener> listeners = new CopyOnWriteArrayList<>();
   /** Non-null once the node takes no new work (lame duck): the reason every deploy is refused with. */
@@ -68,7 +71,13 @@ public final class Deployer {
 
   /** What a deploy needs of the node: where artifacts, sandboxes and events come from and go. */
   public record Collaborators(ArtifactSource artifacts, WarmPool pool, AgentSessions sessions, EventPublisher events,
-      Deployments deployments, FunctionTriggers triggers, OutputRelay relay) {}
+      Deployments deployments, FunctionTriggers triggers, OutputRelay relay, Tracing tracing) {
+    /** Untraced. */
+    public Collaborators(ArtifactSource artifacts, WarmPool pool, AgentSessions sessions, EventPublisher events,
+        Deployments deployments, FunctionTriggers triggers, OutputRelay relay) {
+      this(artifacts, pool, sessions, events, deployments, triggers, relay, Tracing.off());
+    }
+  }
 
   public Deployer(NodeConfig config, XKeyPair nodeXkey, Collaborators with) {
     this.config = config;
@@ -81,6 +90,7 @@ public final class Deployer {
     this.deployments = with.deployments();
     this.triggers = with.triggers();
     this.relay = with.relay();
+    this.tracing = with.tracing();
     this.deniedSubjects = deniedSubjects(config);
   }
 
@@ -107,17 +117,47 @@ public final class Deployer {
     return deploy(WorkloadSpec.opened(namespace, request, nodeXkey));
   }
 
-  /** Deploys {@code spec}: validate, stage the artifact, hand it to a ready agent, activate. */
+  /**
+   * Deploys {@code spec}: validate, stage the artifact, hand it to a ready agent, activate. Traced,
+   * each step is a span below the deploy's (under the request's span, or a trace of its own for an
+   * essential restart or takeover).
+   */
   public RunResponse deploy(WorkloadSpec spec) throws RefusedException, InterruptedException {
+    try (Step deploy = tracing.step("deploy workload")) {
+      deploy.attribute("nex.namespace", spec.namespace());
+      try {
+        RunResponse deployed = deploySteps(spec);
+        deploy.attribute("nex.workload_id", deployed.id());
+        return deployed;
+      } catch (RefusedException e) {
+        deploy.failed(e.getMessage());
+        throw e;
+      }
+    }
+  }
+
+  private RunResponse deploySteps(WorkloadSpec spec) throws RefusedException, InterruptedException {
     refuseIfDraining();
     DeployRequest request = spec.request();
-    WorkloadType type = checkType(request);
-    checkLimits();
-    WorkloadJwt.Claims claims = issuers.verifyDeploy(request.workloadJwt());
-    Artifact artifact = fetchArtifact(request, claims);
+    WorkloadType type;
+    WorkloadJwt.Claims claims;
+    try (Step step = tracing.step("check request")) {
+      type = checkType(request);
+      checkLimits();
+      claims = issuers.verifyDeploy(request.workloadJwt());
+      step.attribute("nex.workload_name", claims.name()).attribute("nex.workload_type", type.wireName());
+    }
+    Artifact artifact;
+    try (Step step = tracing.step("fetch artifact")) {
+      artifact = fetchArtifact(request, claims);
+    }
 
-    AgentSession session = pool.take(WARM_SANDBOX_WAIT)
-        .orElseThrow(() -> new RefusedException("no warm sandbox became ready within " + WARM_SANDBOX_WAIT.toMillis() + " ms"));
+    AgentSession session;
+    try (Step step = tracing.step("take sandbox")) {
+      session = pool.take(WARM_SANDBOX_WAIT)
+          .orElseThrow(() -> new RefusedException("no warm sandbox became ready within " + WARM_SANDBOX_WAIT.toMillis() + " ms"));
+      step.attribute("nex.sandbox_id", session.id());
+    }
     Deployment deployment = new Deployment(session.id(), spec.namespace(), claims.name(), request.description(),
         type.wireName(), claims.issuer(), artifact.sha256(), artifact.size(),
         request.triggerSubjects() == null ? List.of() : request.triggerSubjects(), Instant.now(), request.essential(),
@@ -130,17 +170,24 @@ public final class Deployer {
     Optional<Path> triggerSocket = asFile && type.isFunction()
         ? Optional.of(session.sandbox().triggerSocket()) : Optional.empty();
     try {
-      stage(artifact, session, asFile);
-      DeployAck ack = sendToAgent(session, new AgentDeployRequest(request.argv(), request.description(),
+      try (Step step = tracing.step("stage artifact")) {
+        stage(artifact, session, asFile);
+      }
+      DeployAck ack;
+      try (Step step = tracing.step("agent start")) {
+        ack = sendToAgent(session, new AgentDeployRequest(request.argv(), request.description(),
           spec.environment(), request.essential(), artifact.sha256(), spec.namespace(), request.retriedAt(),
           request.retryCount(), artifact.size(), deployment.triggerSubjects(), claims.name(), type.wireName(),
           workloadMemoryMib(), config.functionTimeoutMs(), config.maxScriptBytes(), !asFile,
           triggerSocket.isPresent()));
+      }
       if (!ack.accepted()) {
         throw new RefusedException("workload rejected by agent: " + ack.message());
       }
       if (type.isFunction()) {
-        route(deployment, triggerSocket);
+        try (Step step = tracing.step("route triggers")) {
+          route(deployment, triggerSocket);
+        }
       }
     } catch (RefusedException | RuntimeException e) {
       if (deployments.remove(session.id()).isPresent()) {
@@ -152,7 +199,9 @@ public final class Deployer {
       session.withdrawArtifact();
       pool.fill();
     }
-    activated(spec, deployment);
+    try (Step step = tracing.step("activate")) {
+      activated(spec, deployment);
+    }
     return new RunResponse(true, session.id(), claims.issuer(), claims.name());
   }
 

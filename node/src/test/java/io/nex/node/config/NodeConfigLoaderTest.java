@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -72,7 +73,12 @@ class NodeConfigLoaderTest {
       "{\"rate_limiters\": {\"iops\": {\"one_time_burst\": 1, \"refill_time\": 1, \"size\": 1}}} | config field \"rate_limiters\" is not applied by this node yet",
       "{\"host_services_config\": {}}                     | unknown config field \"host_services_config\": the field is \"host_services\"; rename it",
       "{\"kernel_file\": \"/k\"}                          | unknown config field \"kernel_file\": the field is \"kernel_filepath\"",
-      "{\"otel_metrics\": true}                           | unknown config field \"otel_metrics\": this node exports no OpenTelemetry",
+      "{\"otel_traces\": true, \"otel_traces_exporter\": \"grpc\"} | config field \"otel_traces_exporter\": \"grpc\" is not supported",
+      "{\"otel_traces_exporter\": \"zipkin\"}            | bad value for config field \"otel_traces_exporter\": \"zipkin\" (expected one of file, grpc, http)",
+      "{\"otel_metrics_exporter\": \"statsd\"}           | bad value for config field \"otel_metrics_exporter\"",
+      "{\"otlp_exporter_url\": \"http://127.0.0.1:4318\"} | config field \"otlp_exporter_url\" is only used with",
+      "{\"otel_traces\": true, \"otel_traces_exporter\": \"http\", \"otlp_exporter_url\": \"localhost\"} | bad value for config field \"otlp_exporter_url\"",
+      "{\"otel_metrics\": true, \"otel_metrics_exporter\": \"prometheus\", \"http_port\": 9000} | config fields \"http_port\" (9000) and \"otel_metrics_port\" (8085)",
       "{\"public_nats_server\": {\"port\": 0}}             | bad value for config field \"public_nats_server.port\"",
       "{\"public_nats_server\": {\"cluster\": {}}}         | unknown config field \"public_nats_server.cluster\": remove it",
       "{\"autostart\": {\"workloads\": [{\"name\": \"a\", \"type\": \"native\"}]}} | config field \"autostart.workloads[0].location\" is missing",
@@ -110,5 +116,19 @@ class NodeConfigLoaderTest {
     assertThatThrownBy(() -> NodeConfigLoader.load(Path.of("/nonexistent/nex.json")))
         .isInstanceOf(ConfigException.class)
         .hasMessage("config file /nonexistent/nex.json does not exist");
+  }
+
+  @Test
+  void nodeUpFlagsWinOverTheFileAndAreValidatedLikeIt(@org.junit.jupiter.api.io.TempDir Path dir)
+      throws Exception {
+    Path file = dir.resolve("node.json");
+    java.nio.file.Files.writeString(file, "{\"otel_traces\": false, \"otel_metrics_port\": 9100}");
+    NodeConfig c = NodeConfigLoader.load(file, Map.of("otel_traces", true, "otel_traces_exporter", "http"));
+    assertThat(c.otelTraces()).isTrue();
+    assertThat(c.otelTracesExporter()).isEqualTo("http");
+    assertThat(c.otelMetricsPort()).isEqualTo(9100);
+    assertThat(NodeConfigLoader.load(null, Map.of()).otelTraces()).isFalse();
+    assertThatThrownBy(() -> NodeConfigLoader.load(null, Map.of("otel_traces", true, "otel_traces_exporter", "grpc")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("\"grpc\" is not supported");
   }
 }

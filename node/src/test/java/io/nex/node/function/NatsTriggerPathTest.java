@@ -11,8 +11,10 @@ import io.nats.client.Options;
 import io.nex.agent.workload.WorkloadHost;
 import io.nex.api.Subjects;
 import io.nex.api.agent.AgentDeployRequest;
+import io.nex.api.agent.AgentSpan;
 import io.nex.api.agent.DeployAck;
 import io.nex.api.agent.TriggerResult;
+import io.nex.api.trace.TraceParent;
 import io.nex.node.internal.InternalServer;
 import io.nex.node.internal.SandboxCredentials;
 import io.nex.node.natsserver.NatsServerBinary;
@@ -127,6 +129,19 @@ class NatsTriggerPathTest {
         assertThat(new String(result.output(), UTF_8)).isEqualTo("\"orders.eu." + i + " n" + i + "\"");
         assertThat(result.runtimeNanos()).as("x-nex-runtime-ns").isPositive();
       }
+    }
+  }
+
+  @Test
+  void aTracedTriggerBringsTheAgentsSpansBackInItsReply() throws Exception {
+    TraceParent node = TraceParent.newTrace();
+    try (NatsTriggerLink link = new NatsTriggerLink(session, Duration.ofSeconds(10))) {
+      TriggerResult result = link.call("orders.traced", "t".getBytes(UTF_8), node.header()).get(30, TimeUnit.SECONDS);
+      assertThat(new String(result.output(), UTF_8)).isEqualTo("\"orders.traced t\"");
+      assertThat(result.spans()).extracting(AgentSpan::name).containsExactlyInAnyOrder("agent trigger", "function run");
+      AgentSpan agentSpan = result.spans().stream().filter(s -> s.name().equals("agent trigger")).findFirst().orElseThrow();
+      assertThat(agentSpan.parentSpanId()).isEqualTo(node.spanId());
+      assertThat(link.call("orders.plain", "p".getBytes(UTF_8)).get(30, TimeUnit.SECONDS).spans()).isEmpty();
     }
   }
 

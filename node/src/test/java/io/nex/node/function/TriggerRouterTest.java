@@ -18,6 +18,7 @@ import io.nex.node.session.AgentSession;
 import io.nex.node.session.AgentSessions;
 import io.nex.node.session.FakeAgentTransport;
 import io.nex.node.session.FakeSandboxSource;
+import io.nex.node.tracing.Tracing;
 import io.nex.node.workload.Deployment;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -57,7 +58,7 @@ class TriggerRouterTest {
     sessions = new AgentSessions(new FakeSandboxSource(dir, false), transport, Duration.ofSeconds(2));
     sessions.start();
     router = new TriggerRouter(nats, (ns, type, data) -> events.add(new Event(ns, type, eventData(data))), TIMEOUT,
-        new NodeMetrics());
+        new NodeMetrics(), Tracing.off());
   }
 
   @AfterEach

@@ -123,7 +123,7 @@ class AgentSessionTest {
     transport.when(AgentCall.TRIGGER, silent());
     AgentSession session = readySession();
 
-    assertThatThrownBy(() -> session.trigger("orders.x", new byte[0], Duration.ofMillis(300)).get(5, TimeUnit.SECONDS))
+    assertThatThrownBy(() -> session.trigger("orders.x", new byte[0], null, Duration.ofMillis(300)).get(5, TimeUnit.SECONDS))
         .hasCauseInstanceOf(AgentCallException.class);
     assertThat(transport.sent(AgentCall.TRIGGER)).hasSize(1);
   }
