@@ -136,6 +136,10 @@ public final class NodeConfigLoader {
     }
     atLeast("machine_template.vcpu_count", c.machineTemplate().vcpuCount(), 1);
     atLeast("machine_template.memsize_mib", c.machineTemplate().memsizeMib(), 32);
+    if (c.machineTemplate().diskMib() != 0) {
+      // ext4 needs a few MiB of its own; 0 means no disk of the sandbox's own
+      atLeast("machine_template.disk_mib", c.machineTemplate().diskMib(), 16);
+    }
     if (c.agentHandshakeTimeoutMs() != null) {
       atLeast("agent_handshake_timeout_ms", c.agentHandshakeTimeoutMs(), 1);
     }
@@ -162,9 +166,9 @@ public final class NodeConfigLoader {
             + type + "\"");
       }
     }
-    if (c.rateLimiters() != null && (c.rateLimiters().bandwidth() != null || c.rateLimiters().iops() != null)) {
-      throw new ConfigException("config field \"rate_limiters\" is not applied by this node yet (disk and network "
-          + "rate limits are still to come); remove it to start the node");
+    if (c.rateLimiters() != null) {
+      validateBucket("rate_limiters.bandwidth", c.rateLimiters().bandwidth());
+      validateBucket("rate_limiters.iops", c.rateLimiters().iops());
     }
     validatePublicServer(c.publicNatsServer());
     validateAutostart(c);
@@ -175,6 +179,15 @@ public final class NodeConfigLoader {
         throw new ConfigException("bad value for config field \"valid_issuers[" + i + "]\": " + e.getMessage());
       }
     }
+  }
+
+  private static void validateBucket(String field, NodeConfig.TokenBucket bucket) throws ConfigException {
+    if (bucket == null) {
+      return;
+    }
+    atLeast(field + ".size", bucket.size(), 1);
+    atLeast(field + ".refill_time", bucket.refillTime(), 1);
+    atLeast(field + ".one_time_burst", bucket.oneTimeBurst(), 0);
   }
 
   private static void validatePublicServer(NodeConfig.PublicNatsServer server) throws ConfigException {
