@@ -27,12 +27,15 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Issue 17's sandbox walls, tried from inside a namespace-sandboxed native workload (a shell
  * script, as an attacker would): its agent's seed and process, a new user namespace, a disk
- * filled past its size, I/O past the node's rate limit. Each attempt is refused or contained,
+ * filled past its size, disk I/O and network sending past the node's rate limits. Each attempt is refused or contained,
  * and a function the node runs meanwhile keeps answering. One node for all of them.
  */
 class WorkloadWallsTest {
   private static final int DISK_MIB = 48;
   private static final int IOPS = 40;
+  /** rate_limiters.bandwidth: 2 MiB per 250 ms, 8 MiB/s. */
+  private static final int BUCKET_BYTES = 2 * 1024 * 1024;
+  private static final int REFILL_MILLIS = 250;
 
   @TempDir static Path dir;
   static OneNode one;
@@ -45,7 +48,8 @@ class WorkloadWallsTest {
     one = OneNode.start(dir, client -> "\"machine_pool_size\": 2, \"sandbox\": \"namespace\", "
         + "\"machine_template\": {\"memsize_mib\": 192, \"disk_mib\": " + DISK_MIB + "}, "
         + "\"rate_limiters\": {\"iops\": {\"size\": " + IOPS + ", \"refill_time\": 1000, \"one_time_burst\": 0}, "
-        + "\"bandwidth\": {\"size\": 67108864, \"refill_time\": 1000, \"one_time_burst\": 0}}", 2,
+        + "\"bandwidth\": {\"size\": " + BUCKET_BYTES + ", \"refill_time\": " + REFILL_MILLIS
+        + ", \"one_time_burst\": 0}}", 2,
         Duration.ofSeconds(60));
     DeployClient client = one.client();
     String nodeId = one.node().nodeId();
@@ -134,11 +138,42 @@ class WorkloadWallsTest {
     assertThat(elapsed).as("%d direct writes at %d IOPS", writes, IOPS).isGreaterThanOrEqualTo(1500);
   }
 
+  @Test
+  void sendingPastTheBandwidthLimitIsSlowedToIt() throws Exception {
+    int messages = 16;
+    int payload = 1_000_000;
+    List<Long> arrivals = new java.util.concurrent.CopyOnWriteArrayList<>();
+    var dispatcher = one.connection().createDispatcher(m -> arrivals.add(System.nanoTime()));
+    dispatcher.subscribe("walls.bw");
+    one.connection().flush(Duration.ofSeconds(5));
+    try {
+      // NATS spoken by hand: 16 messages of 1 MB to the control plane, as fast as the shell can
+      String out = attempt("bandwidth", Map.of("NATS_URL", one.controlPlane().url()), String.join("\n",
+          "port=${NATS_URL##*:}",
+          "{ printf 'CONNECT {\"verbose\":false}\\r\\n'; i=0; while [ $i -lt " + messages + " ]; do",
+          "  printf 'PUB walls.bw " + payload + "\\r\\n'; head -c " + payload + " /dev/zero; printf '\\r\\n';",
+          "  i=$((i + 1)); done; } | socat -t 30 - TCP:127.0.0.1:$port,connect-timeout=5 >/dev/null || echo SOCAT-FAILED"));
+      assertThat(out).doesNotContain("SOCAT-FAILED");
+      await().atMost(Duration.ofSeconds(30)).until(() -> arrivals.size() == messages);
+    } finally {
+      dispatcher.unsubscribe("walls.bw");
+    }
+    long spanMillis = (arrivals.get(messages - 1) - arrivals.get(0)) / 1_000_000;
+    System.out.printf("%d MB sent at %d MiB/s: first to last message %d ms%n", messages * payload / 1_000_000,
+        BUCKET_BYTES * (1000 / REFILL_MILLIS) / (1024 * 1024), spanMillis);
+    // 15 MB after the first message at 8 MiB/s is about 1.8 s; unlimited, a fraction of a second
+    assertThat(spanMillis).isGreaterThanOrEqualTo(1200);
+  }
+
   /**
    * Deploys {@code body} as a native workload, waits for it to finish, and returns what it
    * printed; the node's function must answer meanwhile and afterwards.
    */
   private static String attempt(String name, String body) throws Exception {
+    return attempt(name, Map.of(), body);
+  }
+
+  private static String attempt(String name, Map<String, String> env, String body) throws Exception {
     Path script = dir.resolve(name + ".sh");
     Files.writeString(script, "#!/bin/sh\n" + body + "\necho DONE\nexec sleep 600\n");
     Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
@@ -146,7 +181,7 @@ class WorkloadWallsTest {
     String nodeId = one.node().nodeId();
     try (EventRecorder recorder = new EventRecorder(one.connection())) {
       Envelope reply = client.deploy("default", nodeId, client.request(name, "native", client.upload(name, script),
-          DeployClient.sha256(script), Map.of(), nodeId, client.nodeXkey("default", nodeId), List.of()));
+          DeployClient.sha256(script), env, nodeId, client.nodeXkey("default", nodeId), List.of()));
       assertThat(reply.error()).as(one.node().log()).isNull();
       String id = reply.dataAs(RunResponse.class).id();
       try {

@@ -182,7 +182,8 @@ public final class NamespaceSandboxDriver implements SandboxDriver {
         Files.createDirectories(workDir);
       }
       setOwners(workDir, user, workload);
-      bridge = LoopbackBridge.open(spec.id(), host.sockets(), routes);
+      bridge = LoopbackBridge.open(spec.id(), host.sockets(), routes,
+          Optional.ofNullable(rateLimiters.bandwidth()).map(Throttle::of));
       cgroup = cgroups.create(spec.id(), CgroupLimits.of(spec.template(), rates));
       List<String> command = SandboxCommand.of(programs, cgroup.procsFiles(), mounts(view, host, workDir, classArchive.archive()), spec.id(),
           user, workDir, List.copyOf(routes.keySet()), host.seccompFilter(), inner);
