@@ -48,6 +48,7 @@ public final class NamespaceSandboxDriver implements SandboxDriver {
   private final CgroupTree cgroups;
   private final ReadOnlyView view;
   private final RateLimiters rateLimiters;
+  private final DiskReaper diskReaper = new DiskReaper();
 
   /**
    * @param agentPath the agent executable, or null/blank for the built-in JVM agent (as in
@@ -176,6 +177,7 @@ public final class NamespaceSandboxDriver implements SandboxDriver {
     try {
       Optional<DiskRates> rates = Optional.empty();
       if (spec.template().diskMib() > 0) {
+        diskReaper.watch(workDir.getParent());
         disk = SandboxDisk.mount(workDir, spec.template().diskMib(), user.uid(), workload.uid());
         rates = DiskRates.of(disk.device(), rateLimiters);
       } else {
