@@ -169,6 +169,10 @@ public final class NodeConfigLoader {
     if (c.rateLimiters() != null) {
       validateBucket("rate_limiters.bandwidth", c.rateLimiters().bandwidth());
       validateBucket("rate_limiters.iops", c.rateLimiters().iops());
+      if (c.rateLimiters().any() && c.machineTemplate().diskMib() == 0) {
+        throw new ConfigException("config field \"rate_limiters\" needs \"machine_template.disk_mib\" above 0: "
+            + "the sandbox's own disk is what its I/O is limited on");
+      }
     }
     validatePublicServer(c.publicNatsServer());
     validateAutostart(c);

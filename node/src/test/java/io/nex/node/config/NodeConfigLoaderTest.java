@@ -84,6 +84,7 @@ class NodeConfigLoaderTest {
       "{\"rate_limiters\": {\"iops\": {\"one_time_burst\": 1, \"refill_time\": 0, \"size\": 1}}} | bad value for config field \"rate_limiters.iops.refill_time\": must be at least 1 (got 0)",
       "{\"rate_limiters\": {\"bandwidth\": {\"one_time_burst\": -1, \"refill_time\": 1, \"size\": 1}}} | bad value for config field \"rate_limiters.bandwidth.one_time_burst\"",
       "{\"machine_template\": {\"disk_mib\": 8}}          | bad value for config field \"machine_template.disk_mib\": must be at least 16 (got 8)",
+      "{\"machine_template\": {\"disk_mib\": 0}, \"rate_limiters\": {\"iops\": {\"one_time_burst\": 0, \"refill_time\": 1000, \"size\": 10}}} | config field \"rate_limiters\" needs \"machine_template.disk_mib\" above 0",
       "{\"host_services_config\": {}}                     | unknown config field \"host_services_config\": the field is \"host_services\"; rename it",
       "{\"kernel_file\": \"/k\"}                          | unknown config field \"kernel_file\": the field is \"kernel_filepath\"",
       "{\"otel_metrics\": true}                           | unknown config field \"otel_metrics\": this node exports no OpenTelemetry",

@@ -77,14 +77,11 @@ final class SandboxDisk {
 
   /**
    * Unmounts whatever disk is mounted on {@code mountPoint}, if any, and deletes its image: after a
-   * node that was killed. Answers whether there was one.
+   * node that was killed.
    */
-  static boolean removeLeftover(Path mountPoint) throws IOException {
-    boolean mounted = isMountPoint(mountPoint);
-    if (mounted) {
-      unmount(mountPoint);
-    }
-    return Files.deleteIfExists(imageOf(mountPoint)) || mounted;
+  static void removeLeftover(Path mountPoint) throws IOException {
+    unmount(mountPoint);
+    Files.deleteIfExists(imageOf(mountPoint));
   }
 
   private static void unmount(Path mountPoint) throws IOException {
