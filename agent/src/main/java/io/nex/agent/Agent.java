@@ -12,6 +12,7 @@ import io.nex.api.Subjects;
 import io.nex.api.agent.AgentMetadata;
 import io.nex.api.agent.HandshakeRequest;
 import io.nex.agent.workload.WorkloadHost;
+import io.nex.agent.workload.WorkloadUser;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
@@ -49,7 +50,8 @@ final class Agent implements AutoCloseable {
   /** Connects and subscribes to our agentint subjects, so that we are ready before we say so. */
   private void connectAndListen() throws IOException, InterruptedException {
     connection = connect();
-    workload = new WorkloadHost(connection, metadata.vmid(), Path.of("").toAbsolutePath());
+    Path workDir = Path.of("").toAbsolutePath();
+    workload = new WorkloadHost(connection, metadata.vmid(), workDir, WorkloadUser.fromEnvironment(System.getenv(), workDir));
     Dispatcher dispatcher = connection.createDispatcher();
     dispatcher.subscribe(Subjects.agentPing(metadata.vmid()), this::ping);
     dispatcher.subscribe(Subjects.agentUndeploy(metadata.vmid()), workload::handleUndeploy);

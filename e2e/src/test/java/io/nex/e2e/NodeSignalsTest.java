@@ -1,6 +1,7 @@
 package io.nex.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.nats.client.Connection;
 import io.nats.client.Nats;
@@ -92,6 +93,9 @@ class NodeSignalsTest {
         // the internal server by its parent-death signal, agents (and so workloads) by end-of-file on stdin
         assertThat(awaitNoProcess(res, Duration.ofSeconds(8)))
             .as("run %d: children outlived the killed node:\n%s", run, node.log()).isEmpty();
+        // the sandboxes' disks, by the node's disk reaper (namespace sandbox)
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(Files.readString(
+            Path.of("/proc/self/mountinfo"))).as("mounts").doesNotContain(res.toString()));
       }
     }
   }

@@ -62,8 +62,11 @@ final class Leftovers {
     if (Files.isDirectory(sandboxes)) {
       try (DirectoryStream<Path> dirs = Files.newDirectoryStream(sandboxes)) {
         for (Path dir : dirs) {
+          if (NamespaceLeftovers.isDiskImage(dir)) {
+            continue; // removed with its sandbox's directory
+          }
           sandboxDirs++;
-          NamespaceLeftovers.Removed removed = NamespaceLeftovers.remove(dir.getFileName().toString());
+          NamespaceLeftovers.Removed removed = NamespaceLeftovers.remove(dir);
           cgroups += removed.cgroups();
           hostDirs += removed.hostDirs();
         }

@@ -26,6 +26,21 @@ final class SandboxDrivers {
   record Choice(SandboxDriver driver, String reason) {}
 
   static Choice choose(NodeConfig config, String controlPlaneUrl) throws NodeStartException {
+    Choice choice = chooseDriver(config, controlPlaneUrl);
+    String kind = choice.driver().kind();
+    if (rateLimiters(config).any() && !kind.equals("namespace")) {
+      // only the namespace sandbox has a disk of its own to throttle and a bridge to shape
+      throw new NodeStartException("config field \"rate_limiters\" is applied only by the namespace sandbox, and this "
+          + "node would run \"" + kind + "\" sandboxes (" + choice.reason() + "); remove it, or run namespace sandboxes");
+    }
+    return choice;
+  }
+
+  private static NodeConfig.RateLimiters rateLimiters(NodeConfig config) {
+    return config.rateLimiters() == null ? NodeConfig.RateLimiters.NONE : config.rateLimiters();
+  }
+
+  private static Choice chooseDriver(NodeConfig config, String controlPlaneUrl) throws NodeStartException {
     String wanted = config.noSandbox() ? "process" : config.sandbox();
     if (wanted == null || wanted.equals("auto")) {
       Optional<String> namespaceUnavailable = NamespaceSandboxDriver.unavailableReason();
@@ -82,7 +97,8 @@ final class SandboxDrivers {
    */
   private static SandboxDriver namespace(NodeConfig config, String controlPlaneUrl) throws NodeStartException {
     try {
-      return new NamespaceSandboxDriver(config.agentPath(), loopbackPort(controlPlaneUrl).map(List::of).orElse(List.of()));
+      return new NamespaceSandboxDriver(config.agentPath(), loopbackPort(controlPlaneUrl).map(List::of).orElse(List.of()),
+          rateLimiters(config));
     } catch (IOException | IllegalStateException e) {
       throw new NodeStartException("sandbox \"namespace\" cannot start: " + e.getMessage());
     }

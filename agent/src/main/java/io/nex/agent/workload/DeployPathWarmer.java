@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -36,7 +37,8 @@ public final class DeployPathWarmer {
         Json.write(new DeployAck(true, "warm"));
         Json.write(new WorkloadEvent("warm", 0, null));
         Json.write(new AgentLogLine("workload", 0, "warm"));
-        WorkloadCommand.forService(WorkloadType.NATIVE, workDir.resolve("warm"), List.of("a"), Map.of("K", "V"), 64, workDir);
+        WorkloadCommand.forService(WorkloadType.NATIVE, workDir.resolve("warm"), List.of("a"), Map.of("K", "V"), 64, workDir,
+            Optional.empty());
       }
       Path probe = Files.createTempFile(workDir, "warm", ".tmp");
       Files.write(probe, request);

@@ -37,6 +37,7 @@ public final class WorkloadHost {
   private final Connection connection;
   private final String sandboxId;
   private final Path workDir;
+  private final Optional<WorkloadUser> workloadUser;
   private final AtomicReference<AgentDeployRequest> deployed = new AtomicReference<>();
   /** The answer to {@link #deployed}, given again to a repeat of that deploy. */
   private volatile DeployAck answered;
@@ -45,10 +46,12 @@ public final class WorkloadHost {
   private volatile TriggerSource triggers;
   private final CountDownLatch warmed = new CountDownLatch(1);
 
-  public WorkloadHost(Connection connection, String sandboxId, Path workDir) {
+  /** @param workloadUser who a service workload runs as, when not as the agent */
+  public WorkloadHost(Connection connection, String sandboxId, Path workDir, Optional<WorkloadUser> workloadUser) {
     this.connection = connection;
     this.sandboxId = sandboxId;
     this.workDir = workDir;
+    this.workloadUser = workloadUser;
   }
 
   /**
@@ -164,7 +167,7 @@ public final class WorkloadHost {
 
   private Optional<String> startService(AgentDeployRequest request, WorkloadType type, Path artifact) {
     ProcessBuilder builder = WorkloadCommand.forService(type, artifact, request.argv(), request.environment(),
-        request.memsizeMib(), workDir);
+        request.memsizeMib(), workDir, workloadUser);
     try {
       WorkloadProcess started = WorkloadProcess.start(builder);
       process = started;

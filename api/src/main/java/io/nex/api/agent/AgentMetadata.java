@@ -14,4 +14,11 @@ public record AgentMetadata(
   public static final String ENV_NATS_PORT = "NEX_NODE_NATS_PORT";
   public static final String ENV_NKEY_SEED = "NEX_NODE_NATS_NKEY_SEED";
   public static final String ENV_SANDBOX = "NEX_SANDBOX";
+  /**
+   * Ours, not Nex's: the uid the agent starts its workload under, where the sandbox gives the
+   * workload one apart from the agent's (the namespace sandbox). Absent elsewhere.
+   */
+  public static final String ENV_WORKLOAD_UID = "NEX_WORKLOAD_UID";
+  /** With {@link #ENV_WORKLOAD_UID}: the workload's own directory in the agent's, its working directory. */
+  public static final String WORKLOAD_HOME = "home";
 }

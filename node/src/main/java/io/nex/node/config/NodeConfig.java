@@ -59,13 +59,30 @@ public record NodeConfig(
     return workloadTypes.stream().map(WorkloadType::parse).anyMatch(t -> t.equals(Optional.of(type)));
   }
 
-  public record MachineTemplate(int vcpuCount, int memsizeMib) {}
+  /**
+   * @param diskMib the size of a sandbox's writable disk (its work directory) where the sandbox
+   *     kind gives it one of its own; 0: none, the work directory is on the node's file system
+   */
+  public record MachineTemplate(int vcpuCount, int memsizeMib, int diskMib) {}
 
   public record Cni(String networkName, String interfaceName, String subnet, List<String> binPath) {}
 
-  public record TokenBucket(long oneTimeBurst, long refillTime, long size) {}
+  /** Firecracker's rate limiter: {@code size} tokens per {@code refillTime} ms, plus a one-time extra. */
+  public record TokenBucket(long oneTimeBurst, long refillTime, long size) {
+    /** Tokens per second at the sustained rate, at least 1. */
+    public long perSecond() {
+      return Math.max(1, size * 1000 / refillTime);
+    }
+  }
 
-  public record RateLimiters(TokenBucket bandwidth, TokenBucket iops) {}
+  /** @param bandwidth bytes, @param iops operations; either may be null (no limit) */
+  public record RateLimiters(TokenBucket bandwidth, TokenBucket iops) {
+    public static final RateLimiters NONE = new RateLimiters(null, null);
+
+    public boolean any() {
+      return bandwidth != null || iops != null;
+    }
+  }
 
   public record ServiceToggle(boolean enabled, Map<String, Object> config) {}
 

@@ -151,6 +151,10 @@ public final class NodeConfigLoader {
     }
     atLeast("machine_template.vcpu_count", c.machineTemplate().vcpuCount(), 1);
     atLeast("machine_template.memsize_mib", c.machineTemplate().memsizeMib(), 32);
+    if (c.machineTemplate().diskMib() != 0) {
+      // ext4 needs a few MiB of its own; 0 means no disk of the sandbox's own
+      atLeast("machine_template.disk_mib", c.machineTemplate().diskMib(), 16);
+    }
     if (c.agentHandshakeTimeoutMs() != null) {
       atLeast("agent_handshake_timeout_ms", c.agentHandshakeTimeoutMs(), 1);
     }
@@ -177,9 +181,13 @@ public final class NodeConfigLoader {
             + type + "\"");
       }
     }
-    if (c.rateLimiters() != null && (c.rateLimiters().bandwidth() != null || c.rateLimiters().iops() != null)) {
-      throw new ConfigException("config field \"rate_limiters\" is not applied by this node yet (disk and network "
-          + "rate limits are still to come); remove it to start the node");
+    if (c.rateLimiters() != null) {
+      validateBucket("rate_limiters.bandwidth", c.rateLimiters().bandwidth());
+      validateBucket("rate_limiters.iops", c.rateLimiters().iops());
+      if (c.rateLimiters().any() && c.machineTemplate().diskMib() == 0) {
+        throw new ConfigException("config field \"rate_limiters\" needs \"machine_template.disk_mib\" above 0: "
+            + "the sandbox's own disk is what its I/O is limited on");
+      }
     }
     validatePublicServer(c.publicNatsServer());
     validateAutostart(c);
@@ -229,6 +237,15 @@ public final class NodeConfigLoader {
       throw new ConfigException("bad value for config field \"" + field + "\": \"" + value + "\" (expected one of "
           + String.join(", ", allowed.stream().sorted().toList()) + ")");
     }
+  }
+
+  private static void validateBucket(String field, NodeConfig.TokenBucket bucket) throws ConfigException {
+    if (bucket == null) {
+      return;
+    }
+    atLeast(field + ".size", bucket.size(), 1);
+    atLeast(field + ".refill_time", bucket.refillTime(), 1);
+    atLeast(field + ".one_time_burst", bucket.oneTimeBurst(), 0);
   }
 
   private static void validatePublicServer(NodeConfig.PublicNatsServer server) throws ConfigException {

@@ -44,9 +44,12 @@ public final class Preflight {
     checks.add(binary("bwrap", "apt-get install -y bubblewrap", sandbox.equals("namespace")));
     checks.add(binary("socat", "apt-get install -y socat", sandbox.equals("namespace") || sandbox.equals("qemu")));
     checks.add(binary("setpriv", "apt-get install -y util-linux", sandbox.equals("namespace")));
+    // each namespace sandbox's disk: an ext4 file system loop-mounted on its work directory
+    checks.add(binary("mkfs.ext4", "apt-get install -y e2fsprogs", sandbox.equals("namespace")));
     Optional<String> namespace = NamespaceSandboxDriver.unavailableReason();
-    checks.add(new Check("namespace sandbox (bwrap + cgroups + loopback bridge)", namespace.isEmpty(),
-        namespace.orElse("runs here"), "run the node as root on Linux with bubblewrap, socat and cgroups mounted",
+    checks.add(new Check("namespace sandbox (bwrap + cgroups + loopback bridge + loop disk)", namespace.isEmpty(),
+        namespace.orElse("runs here"),
+        "run the node as root on Linux with bubblewrap, socat, e2fsprogs, loop devices and cgroups mounted",
         sandbox.equals("namespace")));
     checks.add(cgroups(sandbox.equals("namespace")));
     String qemuPackages = "apt-get install -y --no-install-recommends qemu-system-x86 qemu-utils socat";

@@ -22,6 +22,8 @@ class NodeConfigLoaderTest {
     assertThat(c.machinePoolSize()).isEqualTo(1);
     assertThat(c.machineTemplate().vcpuCount()).isEqualTo(1);
     assertThat(c.machineTemplate().memsizeMib()).isEqualTo(256);
+    assertThat(c.machineTemplate().diskMib()).isEqualTo(1024);
+    assertThat(c.rateLimiters().any()).isFalse();
     assertThat(c.defaultResourceDir()).isEqualTo("/tmp/nex");
     assertThat(c.kernelFilepath()).isEqualTo("/tmp/nex/vmlinux");
     assertThat(c.rootfsFilepath()).isEqualTo("/tmp/nex/rootfs.ext4");
@@ -42,12 +44,22 @@ class NodeConfigLoaderTest {
   }
 
   @Test
+  void rateLimitersAreReadAsFirecrackersBuckets() throws ConfigException {
+    NodeConfig c = parse("{\"rate_limiters\": {\"bandwidth\": {\"one_time_burst\": 1048576, \"refill_time\": 500,"
+        + " \"size\": 1048576}, \"iops\": {\"one_time_burst\": 100, \"refill_time\": 1000, \"size\": 100}}}");
+    assertThat(c.rateLimiters().bandwidth().perSecond()).isEqualTo(2 * 1048576);
+    assertThat(c.rateLimiters().iops().perSecond()).isEqualTo(100);
+    assertThat(parse("{\"machine_template\": {\"disk_mib\": 0}}").machineTemplate().diskMib()).isZero();
+  }
+
+  @Test
   void fileValuesOverrideDefaultsAndNestedObjectsMerge() throws ConfigException {
     NodeConfig c = parse("{\"machine_pool_size\": 3, \"machine_template\": {\"memsize_mib\": 512},"
         + " \"default_resource_dir\": \"/var/nex\", \"tags\": {\"zone\": \"a\"}}");
     assertThat(c.machinePoolSize()).isEqualTo(3);
     assertThat(c.machineTemplate().memsizeMib()).isEqualTo(512);
     assertThat(c.machineTemplate().vcpuCount()).isEqualTo(1);
+    assertThat(c.machineTemplate().diskMib()).isEqualTo(1024);
     assertThat(c.kernelFilepath()).isEqualTo(Path.of("/var/nex", "vmlinux").toString());
     assertThat(c.tags()).containsEntry("zone", "a");
   }
@@ -70,7 +82,10 @@ class NodeConfigLoaderTest {
       "{\"internal_node_port\": 70000}                     | bad value for config field \"internal_node_port\"",
       "{\"valid_issuers\": [\"UABC\"]}                     | bad value for config field \"valid_issuers[0]\"",
       "{\"agent_handshake_timeout_ms\": -5}                | bad value for config field \"agent_handshake_timeout_ms\"",
-      "{\"rate_limiters\": {\"iops\": {\"one_time_burst\": 1, \"refill_time\": 1, \"size\": 1}}} | config field \"rate_limiters\" is not applied by this node yet",
+      "{\"rate_limiters\": {\"iops\": {\"one_time_burst\": 1, \"refill_time\": 0, \"size\": 1}}} | bad value for config field \"rate_limiters.iops.refill_time\": must be at least 1 (got 0)",
+      "{\"rate_limiters\": {\"bandwidth\": {\"one_time_burst\": -1, \"refill_time\": 1, \"size\": 1}}} | bad value for config field \"rate_limiters.bandwidth.one_time_burst\"",
+      "{\"machine_template\": {\"disk_mib\": 8}}          | bad value for config field \"machine_template.disk_mib\": must be at least 16 (got 8)",
+      "{\"machine_template\": {\"disk_mib\": 0}, \"rate_limiters\": {\"iops\": {\"one_time_burst\": 0, \"refill_time\": 1000, \"size\": 10}}} | config field \"rate_limiters\" needs \"machine_template.disk_mib\" above 0",
       "{\"host_services_config\": {}}                     | unknown config field \"host_services_config\": the field is \"host_services\"; rename it",
       "{\"kernel_file\": \"/k\"}                          | unknown config field \"kernel_file\": the field is \"kernel_filepath\"",
       "{\"otel_traces\": true, \"otel_traces_exporter\": \"grpc\"} | config field \"otel_traces_exporter\": \"grpc\" is not supported",

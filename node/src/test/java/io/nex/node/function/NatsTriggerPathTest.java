@@ -30,6 +30,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -79,7 +80,7 @@ class NatsTriggerPathTest {
     Path workDir = Files.createDirectories(dir.resolve("sandbox"));
     byte[] artifact = FUNCTION.getBytes(UTF_8);
     Files.write(workDir.resolve(AgentDeployRequest.ARTIFACT_FILE), artifact);
-    workload = new WorkloadHost(agent, sandboxId, workDir);
+    workload = new WorkloadHost(agent, sandboxId, workDir, Optional.empty());
     workload.warmUp();
     agent.createDispatcher().subscribe(Subjects.agentDeploy(sandboxId), workload::handleDeploy);
     agent.flush(Duration.ofSeconds(5));

@@ -27,7 +27,7 @@ interface CgroupTree {
   default Optional<String> unavailableReason() {
     String probeId = "probe-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
     try {
-      create(probeId, new CgroupLimits(64L * 1024 * 1024, 1, CgroupLimits.DEFAULT_PIDS)).remove();
+      create(probeId, new CgroupLimits(64L * 1024 * 1024, 1, CgroupLimits.DEFAULT_PIDS, Optional.empty())).remove();
       return Optional.empty();
     } catch (IOException | RuntimeException e) {
       return Optional.of("cannot create a cgroup " + version() + " for sandboxes: " + e.getMessage());

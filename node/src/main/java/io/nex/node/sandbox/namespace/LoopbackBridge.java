@@ -15,6 +15,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
@@ -27,7 +28,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the sandbox at {@code /run/nex}) and splices each connection to one fixed TCP destination on
  * the host. Inside, socat listens on {@code 127.0.0.1:{port}} and dials the socket, so the agent
  * and its workload use ordinary loopback URLs. The sandbox picks the port, never the
- * destination.
+ * destination. With {@code rate_limiters.bandwidth}, what the sandbox sends (all its connections
+ * together) passes a {@link Throttle}.
  */
 final class LoopbackBridge implements AutoCloseable {
   /** A sandbox opening connections in a loop must not take the node's threads with it. */
@@ -38,19 +40,24 @@ final class LoopbackBridge implements AutoCloseable {
   private final List<ServerSocketChannel> listeners = new ArrayList<>();
   private final Set<SocketChannel> open = ConcurrentHashMap.newKeySet();
   private final Semaphore slots = new Semaphore(MAX_CONNECTIONS);
+  private final Optional<Throttle> egress;
 
-  private LoopbackBridge(String sandboxId) {
+  private LoopbackBridge(String sandboxId, Optional<Throttle> egress) {
     this.sandboxId = sandboxId;
+    this.egress = egress;
   }
 
   static Path socketName(int port) {
     return Path.of(port + ".sock");
   }
 
-  /** @param destinations the host address each sandbox-side port leads to */
-  static LoopbackBridge open(String sandboxId, Path dir, Map<Integer, InetSocketAddress> destinations)
-      throws IOException {
-    LoopbackBridge bridge = new LoopbackBridge(sandboxId);
+  /**
+   * @param destinations the host address each sandbox-side port leads to
+   * @param egress what the sandbox's sending passes, if limited
+   */
+  static LoopbackBridge open(String sandboxId, Path dir, Map<Integer, InetSocketAddress> destinations,
+      Optional<Throttle> egress) throws IOException {
+    LoopbackBridge bridge = new LoopbackBridge(sandboxId, egress);
     try {
       for (Map.Entry<Integer, InetSocketAddress> route : destinations.entrySet()) {
         bridge.listen(dir.resolve(socketName(route.getKey())), route.getKey(), route.getValue());
@@ -108,16 +115,21 @@ final class LoopbackBridge implements AutoCloseable {
     }
     open.add(outside);
     AtomicInteger finished = new AtomicInteger();
-    Thread back = new Thread(() -> pump(outside, inside, finished), Thread.currentThread().getName() + "-back");
+    Thread back = new Thread(() -> pump(outside, inside, finished, Optional.empty()),
+        Thread.currentThread().getName() + "-back");
     back.setDaemon(true);
     back.start();
-    pump(inside, outside, finished);
+    pump(inside, outside, finished, egress);
   }
 
-  private void pump(SocketChannel from, SocketChannel to, AtomicInteger finished) {
+  private void pump(SocketChannel from, SocketChannel to, AtomicInteger finished, Optional<Throttle> throttle) {
     ByteBuffer buffer = ByteBuffer.allocate(BUFFER_BYTES);
     try {
-      while (from.read(buffer) >= 0) {
+      int read;
+      while ((read = from.read(buffer)) >= 0) {
+        if (throttle.isPresent()) {
+          throttle.get().take(read);
+        }
         buffer.flip();
         while (buffer.hasRemaining()) {
           to.write(buffer);
@@ -129,6 +141,10 @@ final class LoopbackBridge implements AutoCloseable {
       // one side is gone: so is the connection
       closeQuietly(from);
       closeQuietly(to);
+    } catch (InterruptedException e) {
+      closeQuietly(from);
+      closeQuietly(to);
+      Thread.currentThread().interrupt();
     }
     if (finished.incrementAndGet() == 2) {
       closeQuietly(from);

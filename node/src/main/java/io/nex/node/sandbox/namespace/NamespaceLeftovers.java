@@ -10,19 +10,29 @@ import java.util.List;
 
 /**
  * What a namespace sandbox leaves outside its work directory when its node dies without
- * cleaning up: its cgroup (v2 {@code nex/{id}}, v1 one per controller) and its host-side
- * directory ({@code nex-{id}-*} in the temporary directory). Removed by the next node start.
+ * cleaning up: its cgroup (v2 {@code nex/{id}}, v1 one per controller), its host-side
+ * directory ({@code nex-{id}-*} in the temporary directory) and its disk (mounted on the work
+ * directory, its image beside it). Removed by the next node start.
  */
 public final class NamespaceLeftovers {
-  private static final List<String> V1_CONTROLLERS = List.of("memory", "cpu", "pids");
+  private static final List<String> V1_CONTROLLERS = List.of("memory", "cpu", "pids", "blkio");
 
   private NamespaceLeftovers() {}
 
   /** What was removed for one sandbox. */
   public record Removed(int cgroups, int hostDirs) {}
 
-  /** Removes sandbox {@code id}'s cgroup (killing anything still in it) and host-side files. */
-  public static Removed remove(String sandboxId) throws IOException {
+  /** Whether {@code path} in the sandboxes directory is a sandbox's disk image, not a sandbox. */
+  public static boolean isDiskImage(Path path) {
+    return path.getFileName().toString().endsWith(".disk");
+  }
+
+  /**
+   * Removes the cgroup (killing anything still in it), host-side files and disk of the sandbox
+   * whose work directory is {@code workDir}.
+   */
+  public static Removed remove(Path workDir) throws IOException {
+    String sandboxId = workDir.getFileName().toString();
     List<Path> cgroupDirs = new ArrayList<>();
     Path v2 = CgroupTree.ROOT.resolve("nex").resolve(sandboxId);
     if (Files.isDirectory(v2)) {
@@ -45,6 +55,8 @@ public final class NamespaceLeftovers {
         hostDirs++;
       }
     }
+    // after the cgroup: nothing of the sandbox holds its disk any more
+    SandboxDisk.removeLeftover(workDir);
     return new Removed(cgroupDirs.isEmpty() ? 0 : 1, hostDirs);
   }
 }

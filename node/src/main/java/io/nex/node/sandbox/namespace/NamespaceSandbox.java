@@ -18,11 +18,13 @@ public final class NamespaceSandbox implements Sandbox {
   private final ChildProcessSandbox process;
   private final SandboxCgroup cgroup;
   private final SandboxUser user;
+  private final SandboxUser workload;
 
-  NamespaceSandbox(ChildProcessSandbox process, SandboxCgroup cgroup, SandboxUser user) {
+  NamespaceSandbox(ChildProcessSandbox process, SandboxCgroup cgroup, SandboxUser user, SandboxUser workload) {
     this.process = process;
     this.cgroup = cgroup;
     this.user = user;
+    this.workload = workload;
   }
 
   /**
@@ -46,7 +48,7 @@ public final class NamespaceSandbox implements Sandbox {
 
   @Override
   public String describe() {
-    return process.describe() + " uid=" + user.uid();
+    return process.describe() + " uid=" + user.uid() + " workload_uid=" + workload.uid();
   }
 
   @Override
@@ -59,18 +61,21 @@ public final class NamespaceSandbox implements Sandbox {
     return process.onExit();
   }
 
-  /** Made by the node (root), then given to the sandbox user, who runs it. */
   @Override
   public Path triggerSocket() {
     return process.triggerSocket();
   }
 
+  /**
+   * Made by the node (root), then given to the agent's user with the workload's group: the
+   * workload can run it, not change it.
+   */
   @Override
   public FileChannel createArtifact() throws IOException {
     FileChannel out = process.createArtifact();
     try {
       Files.setAttribute(process.artifactFile(), "unix:uid", user.uid(), LinkOption.NOFOLLOW_LINKS);
-      Files.setAttribute(process.artifactFile(), "unix:gid", user.uid(), LinkOption.NOFOLLOW_LINKS);
+      Files.setAttribute(process.artifactFile(), "unix:gid", workload.uid(), LinkOption.NOFOLLOW_LINKS);
       return out;
     } catch (IOException | RuntimeException e) {
       out.close();

@@ -1,6 +1,7 @@
 package io.nex.node.sandbox.namespace;
 
 import io.nex.api.agent.AgentMetadata;
+import io.nex.node.config.NodeConfig.RateLimiters;
 import io.nex.node.fs.DirectoryTree;
 import io.nex.node.sandbox.AgentClassArchive;
 import io.nex.node.sandbox.AgentV8Library;
@@ -14,6 +15,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -36,6 +38,7 @@ public final class NamespaceSandboxDriver implements SandboxDriver {
   private static final Logger LOG = LoggerFactory.getLogger(NamespaceSandboxDriver.class);
   private static final String LOOPBACK = "127.0.0.1";
   private static final long PROBE_SECONDS = 10;
+  private static final long PROBE_DISK_MIB = 16;
 
   private final List<String> agentCommand;
   private final boolean builtInAgent;
@@ -44,6 +47,8 @@ public final class NamespaceSandboxDriver implements SandboxDriver {
   private final Programs programs;
   private final CgroupTree cgroups;
   private final ReadOnlyView view;
+  private final RateLimiters rateLimiters;
+  private final DiskReaper diskReaper = new DiskReaper();
 
   /**
    * @param agentPath the agent executable, or null/blank for the built-in JVM agent (as in
@@ -51,9 +56,11 @@ public final class NamespaceSandboxDriver implements SandboxDriver {
    * @param loopbackPorts ports on the host's 127.0.0.1 that every sandbox may reach besides the
    *     internal server, at the same port on its own loopback: the control plane's when it is on
    *     loopback, so a workload reaches it at the URL its users give it
+   * @param rateLimiters the node's {@code rate_limiters}: disk I/O rates of each sandbox's disk
    * @throws IllegalStateException when a program the sandbox is built from is missing
    */
-  public NamespaceSandboxDriver(String agentPath, Collection<Integer> loopbackPorts) throws IOException {
+  public NamespaceSandboxDriver(String agentPath, Collection<Integer> loopbackPorts, RateLimiters rateLimiters)
+      throws IOException {
     for (int port : loopbackPorts) {
       if (port < 1 || port > 65535) {
         throw new IllegalArgumentException("not a port: " + port);
@@ -62,6 +69,7 @@ public final class NamespaceSandboxDriver implements SandboxDriver {
     this.agentCommand = AgentLaunch.command(agentPath);
     this.builtInAgent = agentPath == null || agentPath.isBlank();
     this.loopbackPorts = List.copyOf(loopbackPorts);
+    this.rateLimiters = rateLimiters;
     this.programs = Programs.locate();
     this.cgroups = CgroupTree.detect();
     List<Path> launched = new ArrayList<>();
@@ -99,16 +107,22 @@ public final class NamespaceSandboxDriver implements SandboxDriver {
     }
   }
 
-  /** Runs {@code true} as the sandbox user inside the same walls, minus cgroups and bridge. */
+  /**
+   * Runs {@code true} as the sandbox user inside the same walls (a disk of its own, the seccomp
+   * filter), minus cgroups and bridge.
+   */
   private static Optional<String> probe(Programs programs) throws IOException {
-    Path workDir = Files.createTempDirectory("nex-probe-");
+    Path probeDir = Files.createTempDirectory("nex-probe-");
+    Path workDir = probeDir.resolve("sandbox");
     SandboxUser user = SandboxUser.pick();
-    HostSide host = HostSide.create("probe", user, workDir);
+    SandboxUser workload = SandboxUser.pickOtherThan(user);
+    HostSide host = HostSide.create("probe", user, workload, workDir);
+    SandboxDisk disk = null;
     try {
-      setOwner(workDir, user);
+      disk = SandboxDisk.mount(workDir, PROBE_DISK_MIB, user.uid(), workload.uid());
       ReadOnlyView view = ReadOnlyView.of(javaHome(), List.of(programs.setpriv(), programs.socat()));
       List<String> command = SandboxCommand.of(programs, List.of(), mounts(view, host, workDir, Optional.empty()), "probe", user,
-          workDir, List.of(), List.of("/bin/true"));
+          workDir, List.of(), host.seccompFilter(), List.of("/bin/true"));
       Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
       process.getOutputStream().close();
       if (!process.waitFor(PROBE_SECONDS, TimeUnit.SECONDS)) {
@@ -122,8 +136,11 @@ public final class NamespaceSandboxDriver implements SandboxDriver {
       Thread.currentThread().interrupt();
       return Optional.of("interrupted while probing bwrap");
     } finally {
+      if (disk != null) {
+        disk.remove();
+      }
       host.delete();
-      DirectoryTree.delete(workDir);
+      DirectoryTree.delete(probeDir);
     }
   }
 
@@ -151,31 +168,43 @@ public final class NamespaceSandboxDriver implements SandboxDriver {
   NamespaceSandbox launch(SandboxSpec spec, List<String> inner) throws IOException {
     Path workDir = spec.workDir().toAbsolutePath();
     SandboxUser user = SandboxUser.pick();
+    SandboxUser workload = SandboxUser.pickOtherThan(user);
     Map<Integer, InetSocketAddress> routes = routes(spec.metadata());
-    HostSide host = HostSide.create(spec.id(), user, workDir);
+    HostSide host = HostSide.create(spec.id(), user, workload, workDir);
+    SandboxDisk disk = null;
     LoopbackBridge bridge = null;
     SandboxCgroup cgroup = null;
     try {
-      Files.createDirectories(workDir);
-      setOwner(workDir, user);
-      bridge = LoopbackBridge.open(spec.id(), host.sockets(), routes);
-      cgroup = cgroups.create(spec.id(), CgroupLimits.of(spec.template()));
+      Optional<DiskRates> rates = Optional.empty();
+      if (spec.template().diskMib() > 0) {
+        diskReaper.watch(workDir.getParent());
+        disk = SandboxDisk.mount(workDir, spec.template().diskMib(), user.uid(), workload.uid());
+        rates = DiskRates.of(disk.device(), rateLimiters);
+      } else {
+        Files.createDirectories(workDir);
+      }
+      setOwners(workDir, user, workload);
+      bridge = LoopbackBridge.open(spec.id(), host.sockets(), routes,
+          Optional.ofNullable(rateLimiters.bandwidth()).map(Throttle::of));
+      cgroup = cgroups.create(spec.id(), CgroupLimits.of(spec.template(), rates));
       List<String> command = SandboxCommand.of(programs, cgroup.procsFiles(), mounts(view, host, workDir, classArchive.archive()), spec.id(),
-          user, workDir, List.copyOf(routes.keySet()), inner);
+          user, workDir, List.copyOf(routes.keySet()), host.seccompFilter(), inner);
       ProcessBuilder builder = new ProcessBuilder(command)
           .directory(workDir.toFile())
           .redirectInput(ProcessBuilder.Redirect.PIPE);
       builder.environment().clear();
       builder.environment().putAll(AgentLaunch.environment(insideView(spec), SandboxCommand.PATH));
+      builder.environment().put(AgentMetadata.ENV_WORKLOAD_UID, Integer.toString(workload.uid()));
       Process process = TiedProcess.start(builder);
       LoopbackBridge startedBridge = bridge;
       SandboxCgroup startedCgroup = cgroup;
+      SandboxDisk startedDisk = disk;
       return new NamespaceSandbox(new ChildProcessSandbox(spec.id(), process, workDir, () -> {
         classArchive.sandboxGone(spec.id(), workDir);
-        release(spec.id(), startedCgroup, startedBridge, host);
-      }), cgroup, user);
+        release(spec.id(), startedCgroup, startedBridge, host, startedDisk);
+      }), cgroup, user, workload);
     } catch (IOException | RuntimeException e) {
-      release(spec.id(), cgroup, bridge, host);
+      release(spec.id(), cgroup, bridge, host, disk);
       try {
         DirectoryTree.delete(workDir);
       } catch (IOException cleanup) {
@@ -221,14 +250,27 @@ public final class NamespaceSandboxDriver implements SandboxDriver {
     return plan.args();
   }
 
-  /** The sandbox user owns its work directory and nothing else. */
-  private static void setOwner(Path workDir, SandboxUser user) throws IOException {
-    Files.setAttribute(workDir, "unix:uid", user.uid());
-    Files.setAttribute(workDir, "unix:gid", user.uid());
+  /**
+   * The sandbox's users own its work directory and nothing else: the agent owns it, and the
+   * workload's group may only enter it and read (its artifact); the workload writes in its own
+   * {@code home} there, which the agent may only enter (to start the workload in it).
+   */
+  private static void setOwners(Path workDir, SandboxUser agent, SandboxUser workload) throws IOException {
+    Files.setAttribute(workDir, "unix:uid", agent.uid());
+    Files.setAttribute(workDir, "unix:gid", workload.uid());
+    Files.setPosixFilePermissions(workDir, PosixFilePermissions.fromString("rwxr-x---"));
+    Path home = Files.createDirectory(workDir.resolve(AgentMetadata.WORKLOAD_HOME));
+    Files.setAttribute(home, "unix:uid", workload.uid());
+    Files.setAttribute(home, "unix:gid", workload.uid());
+    Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("rwx--x--x"));
   }
 
-  /** After the processes are gone: the cgroup (kills stragglers first), the bridge, the host-side files. */
-  private static void release(String id, SandboxCgroup cgroup, LoopbackBridge bridge, HostSide host) {
+  /**
+   * After the processes are gone: the cgroup (kills stragglers first), the bridge, the host-side
+   * files, the disk (its content goes with it).
+   */
+  private static void release(String id, SandboxCgroup cgroup, LoopbackBridge bridge, HostSide host,
+      SandboxDisk disk) {
     if (cgroup != null) {
       try {
         cgroup.remove();
@@ -243,6 +285,13 @@ public final class NamespaceSandboxDriver implements SandboxDriver {
       host.delete();
     } catch (IOException e) {
       LOG.warn("Could not remove the host-side files of sandbox vmid={}: {}", id, e.getMessage());
+    }
+    if (disk != null) {
+      try {
+        disk.remove();
+      } catch (IOException | RuntimeException e) {
+        LOG.warn("Could not remove the disk of sandbox vmid={}: {}", id, e.getMessage());
+      }
     }
   }
 

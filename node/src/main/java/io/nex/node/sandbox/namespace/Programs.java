@@ -21,6 +21,16 @@ record Programs(Path bwrap, Path setpriv, Path socat) {
     return new Programs(find("bwrap", "bubblewrap"), find("setpriv", "util-linux"), find("socat", "socat"));
   }
 
+  /**
+   * A system program the node itself runs as root ({@code mkfs.ext4}, {@code mount},
+   * {@code umount}), from the system directories only, never from PATH.
+   */
+  static Path system(String name) {
+    return SYSTEM_DIRS.stream().map(dir -> Path.of(dir, name)).filter(Files::isExecutable).findFirst()
+        .orElseThrow(() -> new IllegalStateException(name + " not found in " + String.join(", ", SYSTEM_DIRS)
+            + " (apt-get install -y " + (name.startsWith("mkfs") ? "e2fsprogs" : "mount") + ")"));
+  }
+
   private static Path find(String name, String debianPackage) {
     return candidates(name).stream()
         .filter(Files::isExecutable)

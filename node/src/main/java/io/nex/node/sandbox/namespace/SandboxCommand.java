@@ -3,6 +3,7 @@ package io.nex.node.sandbox.namespace;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The command line of a namespace sandbox, outermost first:
@@ -12,8 +13,11 @@ import java.util.List;
  *   <li>bwrap makes new mount, pid, ipc, uts, network (loopback only) and cgroup namespaces and
  *       the filesystem of {@link MountPlan}; its pid 1 reaps orphans and exits once the last
  *       process inside is gone;</li>
- *   <li>setpriv drops from root to the sandbox user with no capabilities (bwrap has already set
- *       no_new_privs, so no setuid program gives them back);</li>
+ *   <li>bwrap loads the {@link SeccompFilter} (from fd 3, which the first shell opens) for
+ *       everything that runs inside;</li>
+ *   <li>setpriv drops from root to the agent's user, keeping only what starting and stopping a
+ *       workload as the workload's user takes ({@link #AGENT_CAPS}; bwrap has already set
+ *       no_new_privs, so no setuid program gives more back);</li>
  *   <li>{@code sh} starts a socat per allowed port on the sandbox's loopback, waits until each
  *       listens (read from the namespace's own {@code /proc/net/tcp}, at most a second), then
  *       runs the agent, which keeps the node's stdin pipe (socat gets /dev/null). When the agent
@@ -28,9 +32,18 @@ import java.util.List;
  */
 final class SandboxCommand {
   static final String PATH = "/usr/local/bin:/usr/bin:/bin";
+  /**
+   * The agent's capabilities, inherited and ambient so they survive its exec: setuid and setgid
+   * to become the workload's user, setpcap to empty the workload's bounding set, kill to stop it.
+   * Its bounding set holds only these, so nothing inside can ever get more.
+   */
+  static final String AGENT_CAPS = "+setuid,+setgid,+setpcap,+kill";
+  /** The fd bwrap reads the seccomp filter from. */
+  private static final String FILTER_FD = "3";
 
-  private static final String JOIN_CGROUPS =
-      "while [ \"$1\" != -- ]; do echo $$ > \"$1\" || exit 125; shift; done; shift; exec \"$@\"";
+  private static final String JOIN_CGROUPS = "filter=$1; shift; "
+      + "while [ \"$1\" != -- ]; do echo $$ > \"$1\" || exit 125; shift; done; shift; "
+      + "if [ -n \"$filter\" ]; then exec \"$@\" " + FILTER_FD + "<\"$filter\"; fi; exec \"$@\"";
   // each socat must be listening before the agent runs: a workload may not retry its first connection
   private static final String RUN_INSIDE = "socat=$1; shift; ports=; "
       + "while [ \"$1\" != -- ]; do "
@@ -45,20 +58,25 @@ final class SandboxCommand {
   private SandboxCommand() {}
 
   static List<String> of(Programs programs, List<Path> cgroupProcs, List<String> bwrapMounts, String sandboxId,
-      SandboxUser user, Path workDir, List<Integer> ports, List<String> inner) {
-    List<String> command = new ArrayList<>(List.of("/bin/sh", "-c", JOIN_CGROUPS, "sh"));
+      SandboxUser user, Path workDir, List<Integer> ports, Optional<Path> seccompFilter, List<String> inner) {
+    List<String> command = new ArrayList<>(List.of("/bin/sh", "-c", JOIN_CGROUPS, "sh",
+        seccompFilter.map(Path::toString).orElse("")));
     cgroupProcs.forEach(procs -> command.add(procs.toString()));
     command.add("--");
 
     command.addAll(List.of(programs.bwrap().toString(),
         "--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try",
         "--new-session", "--die-with-parent", "--hostname", sandboxId));
+    if (seccompFilter.isPresent()) {
+      command.addAll(List.of("--seccomp", FILTER_FD));
+    }
     command.addAll(bwrapMounts);
     command.addAll(List.of("--chdir", workDir.toString(), "--"));
 
     String uid = Integer.toString(user.uid());
     command.addAll(List.of(programs.setpriv().toString(), "--reuid", uid, "--regid", uid, "--clear-groups",
-        "--inh-caps", "-all", "--bounding-set", "-all", "--"));
+        "--inh-caps", "-all," + AGENT_CAPS, "--ambient-caps", AGENT_CAPS, "--bounding-set", "-all," + AGENT_CAPS,
+        "--"));
 
     command.addAll(List.of("/bin/sh", "-c", RUN_INSIDE, "sh", programs.socat().toString()));
     ports.forEach(port -> command.add(Integer.toString(port)));

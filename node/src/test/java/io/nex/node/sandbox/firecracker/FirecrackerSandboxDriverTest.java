@@ -203,7 +203,7 @@ class FirecrackerSandboxDriverTest {
 
   private static SandboxSpec spec(String id, Path workDir) {
     return new SandboxSpec(id, new AgentMetadata(id, "0.0.0.0", 4222, "SUASEEDFORTEST", AgentMetadata.HOST_SUPPLIED),
-        new NodeConfig.MachineTemplate(2, 384), workDir);
+        new NodeConfig.MachineTemplate(2, 384, 1024), workDir);
   }
 
   /** A CNI plugin stand-in: logs "NAME COMMAND id netns ifname stdin", prints {@code result} on ADD. */

@@ -52,7 +52,7 @@ class NamespaceAgentTest {
       }).subscribe(Subjects.handshake(id));
       node.flush(Duration.ofSeconds(2));
       SandboxSpec spec = new SandboxSpec(id, new AgentMetadata(id, internal.host(), internal.port(),
-          credentials.userSeed(), AgentMetadata.HOST_SUPPLIED), new MachineTemplate(1, 256),
+          credentials.userSeed(), AgentMetadata.HOST_SUPPLIED), new MachineTemplate(1, 256, 1024),
           dir.resolve("sandboxes").resolve(id));
 
       long started = System.nanoTime();

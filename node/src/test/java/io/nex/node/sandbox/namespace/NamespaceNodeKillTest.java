@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -17,7 +16,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A node that dies without cleaning up (SIGKILL) takes its sandboxes with it: the agent reads
  * end of file and exits, and the sandbox's shell kills everything else inside, a daemonized
- * workload included. What stays is inert: empty cgroup directories and the host-side files.
+ * workload included. What stays is inert: empty cgroup directories, the host-side files, and
+ * the sandbox's disk, still mounted on its work directory until the next node's start removes
+ * it ({@link NamespaceLeftovers}, which this test uses to clean up and so checks).
  */
 class NamespaceNodeKillTest {
   @TempDir Path dir;
@@ -41,17 +42,14 @@ class NamespaceNodeKillTest {
       await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
           assertThat(SandboxHarness.processesInCgroupsOf(id)).as("processes of the dead node's sandbox").isEmpty());
     } finally {
-      removeLeftovers(id);
-    }
-  }
-
-  private static void removeLeftovers(String id) throws Exception {
-    for (String controller : List.of("memory", "cpu", "pids", "")) {
-      Files.deleteIfExists(CgroupTree.ROOT.resolve(controller).resolve("nex").resolve(id));
-    }
-    try (Stream<Path> tmp = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
-      for (Path p : tmp.filter(p -> p.getFileName().toString().startsWith("nex-" + id)).toList()) {
-        DirectoryTree.delete(p);
+      Path workDir = dir.resolve("sandboxes").resolve(id);
+      NamespaceLeftovers.remove(workDir);
+      assertThat(Files.readString(Path.of("/proc/self/mountinfo"))).as("the disk is unmounted")
+          .doesNotContain(workDir.toString());
+      assertThat(SandboxDisk.imageOf(workDir)).doesNotExist();
+      DirectoryTree.delete(workDir);
+      try (Stream<Path> tmp = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+        assertThat(tmp.filter(p -> p.getFileName().toString().startsWith("nex-" + id))).isEmpty();
       }
     }
   }

@@ -21,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Escape attempts from inside a real namespace sandbox (a shell in place of the agent, same
- * walls): each must fail, and each sandbox must leave nothing behind.
+ * walls, running the script as the agent runs a workload): each must fail, and each sandbox
+ * must leave nothing behind.
  */
 class NamespaceWallsTest {
   @TempDir Path dir;
@@ -49,7 +50,7 @@ class NamespaceWallsTest {
   }
 
   private SandboxHarness.Ran run(String script) throws Exception {
-    return sandboxes.run(SandboxHarness.SMALL, internalServer.port(), script);
+    return sandboxes.runAsWorkload(SandboxHarness.SMALL, internalServer.port(), script);
   }
 
   @Test
@@ -74,7 +75,7 @@ class NamespaceWallsTest {
       assertThat(line(ran.output(), "sandboxes:")).doesNotContain("other");
       assertThat(line(ran.output(), "etc:").split(" ")).doesNotContain("shadow", "machine-id", "ssh", "resolv.conf")
           .contains("hosts", "passwd");
-      assertThat(line(ran.output(), "users:")).isEqualTo("users: root nex");
+      assertThat(line(ran.output(), "users:")).isEqualTo("users: root nex workload");
     } finally {
       Files.deleteIfExists(inRoot);
     }
@@ -112,10 +113,10 @@ class NamespaceWallsTest {
 
   @Test
   void environmentHoldsOnlyTheAgentsMetadata() throws Exception {
-    SandboxHarness.Ran ran = run("env | cut -d= -f1");
+    SandboxHarness.Ran ran = sandboxes.run(SandboxHarness.SMALL, internalServer.port(), "env | cut -d= -f1");
 
     Set<String> allowed = Set.of("PATH", "HOME", "PWD", "SHLVL", "NEX_SANDBOX", "NEX_WORKLOADID",
-        "NEX_NODE_NATS_HOST", "NEX_NODE_NATS_PORT", "NEX_NODE_NATS_NKEY_SEED",
+        "NEX_NODE_NATS_HOST", "NEX_NODE_NATS_PORT", "NEX_NODE_NATS_NKEY_SEED", "NEX_WORKLOAD_UID",
         // where V8's library is (a read-only path, no secret): AgentV8Library
         V8Library.ENV_DIRECTORY);
     assertThat(ran.output().lines().filter(l -> !l.isBlank())).isSubsetOf(allowed).contains("NEX_NODE_NATS_PORT");

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.nex.api.agent.AgentMetadata;
+import io.nex.node.config.NodeConfig;
 import io.nex.node.config.NodeConfig.MachineTemplate;
 import io.nex.node.sandbox.SandboxIds;
 import io.nex.node.sandbox.SandboxSpec;
@@ -24,7 +25,7 @@ import java.util.stream.Stream;
  * files, no work directory, no new network interface.
  */
 final class SandboxHarness implements AutoCloseable {
-  static final MachineTemplate SMALL = new MachineTemplate(1, 64);
+  static final MachineTemplate SMALL = new MachineTemplate(1, 64, 64);
 
   private final NamespaceSandboxDriver driver;
   private final Path sandboxesDir;
@@ -45,7 +46,7 @@ final class SandboxHarness implements AutoCloseable {
   }
 
   static SandboxHarness open(Path dir, List<Integer> loopbackPorts) throws IOException {
-    return new SandboxHarness(new NamespaceSandboxDriver(null, loopbackPorts), dir.resolve("sandboxes"));
+    return new SandboxHarness(new NamespaceSandboxDriver(null, loopbackPorts, NodeConfig.RateLimiters.NONE), dir.resolve("sandboxes"));
   }
 
   NamespaceSandboxDriver driver() {
@@ -74,6 +75,16 @@ final class SandboxHarness implements AutoCloseable {
     String output = output(spec);
     destroyAndCheck(sandbox, spec);
     return new Ran(code, output);
+  }
+
+  /**
+   * As {@link #run}, but {@code script} runs as the agent runs a workload (agent/WorkloadUser):
+   * as the workload's user, no capabilities, in its home.
+   */
+  Ran runAsWorkload(MachineTemplate template, int natsPort, String script) throws Exception {
+    return run(template, natsPort, "cd " + AgentMetadata.WORKLOAD_HOME + " && exec setpriv --reuid \"$"
+        + AgentMetadata.ENV_WORKLOAD_UID + "\" --regid \"$" + AgentMetadata.ENV_WORKLOAD_UID + "\" --clear-groups "
+        + "--inh-caps -all --ambient-caps -all --bounding-set -all -- /bin/sh -c '" + script.replace("'", "'\\''") + "'");
   }
 
   record Ran(int code, String output) {}
