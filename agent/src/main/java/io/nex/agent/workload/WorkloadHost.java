@@ -37,6 +37,7 @@ public final class WorkloadHost {
   private final Connection connection;
   private final String sandboxId;
   private final Path workDir;
+  private final SandboxUse use;
   private final AtomicReference<AgentDeployRequest> deployed = new AtomicReference<>();
   /** The answer to {@link #deployed}, given again to a repeat of that deploy. */
   private volatile DeployAck answered;
@@ -45,8 +46,9 @@ public final class WorkloadHost {
   private volatile TriggerSource triggers;
   private final CountDownLatch warmed = new CountDownLatch(1);
 
-  public WorkloadHost(Connection connection, String sandboxId, Path workDir) {
+  public WorkloadHost(Connection connection, String sandboxId, Path workDir, SandboxUse use) {
     this.connection = connection;
+    this.use = use;
     this.sandboxId = sandboxId;
     this.workDir = workDir;
   }
@@ -79,6 +81,10 @@ public final class WorkloadHost {
       request = Json.read(message.getData(), AgentDeployRequest.class);
     } catch (Json.MalformedJsonException e) {
       reply(message, new DeployAck(false, e.getMessage()));
+      return;
+    }
+    if (!use.claim(SandboxUse.Use.WORKLOAD)) {
+      reply(message, new DeployAck(false, "this agent is a function host; sandboxes are never reused"));
       return;
     }
     if (!deployed.compareAndSet(null, request)) {

@@ -11,6 +11,11 @@ import java.util.Optional;
  * {@code default-node-config.json} and validated by {@link NodeConfigLoader}. After loading,
  * {@code agentHandshakeTimeoutMs} is never null: unset, it is 60 s for VM sandboxes (a guest
  * boots first, and under software emulation that takes seconds) and 5 s otherwise.
+ *
+ * <p>Ours: {@code functions_per_host} is how many functions of one tenant share a function host
+ * (a sandbox whose agent runs many functions); {@code function_host_memory_mib} is the heap of
+ * every agent that may become one (see docs/isolation.md, "Function hosts"); after loading it is
+ * never null: unset, it is 192, or the template's memory if that is less (but at least 64).
  */
 public record NodeConfig(
     int machinePoolSize,
@@ -39,7 +44,9 @@ public record NodeConfig(
     int httpPort,
     String agentPath,
     int functionTimeoutMs,
-    int maxScriptBytes) {
+    int maxScriptBytes,
+    int functionsPerHost,
+    Integer functionHostMemoryMib) {
 
   /** Whether {@code workload_types} enables {@code type}, under any of its spellings ({@code v8}). */
   public boolean enables(WorkloadType type) {

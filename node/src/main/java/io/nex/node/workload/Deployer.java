@@ -1,6 +1,8 @@
 package io.nex.node.workload;
 
 import io.nex.api.WorkloadType;
+import io.nats.client.NUID;
+import io.nex.api.agent.AddFunctionRequest;
 import io.nex.api.agent.AgentDeployRequest;
 import io.nex.api.agent.DeployAck;
 import io.nex.api.control.DeployRequest;
@@ -42,7 +44,9 @@ import org.slf4j.LoggerFactory;
  * artifact (fetched by hash, then copied into the sandbox or offered to a VM's agent), hand it to
  * a ready agent session ({@link AgentSession#deploy}), activate (triggers routed,
  * {@code workload_deployed} published). The sandbox is destroyed when the workload ends for any
- * reason: a sandbox is used for one workload and never again.
+ * reason: a sandbox is used for one workload and never again. Functions, where the sandbox shares
+ * the node's files, go into a function host of their tenant instead ({@link FunctionHosts}, ours):
+ * each has a workload id of its own, and the host goes when its last function does.
  */
 public final class Deployer {
   private static final Logger LOG = LoggerFactory.getLogger(Deployer.class);
@@ -63,6 +67,7 @@ public final class Deployer {
   private final OutputRelay relay;
   private final List<String> deniedSubjects;
   private final List<DeploymentListener> listeners = new CopyOnWriteArrayList<>();
+  private final FunctionHosts hosts;
   /** Non-null once the node takes no new work (lame duck): the reason every deploy is refused with. */
   private volatile String refusal;
 
@@ -82,6 +87,7 @@ public final class Deployer {
     this.triggers = with.triggers();
     this.relay = with.relay();
     this.deniedSubjects = deniedSubjects(config);
+    this.hosts = new FunctionHosts(config.functionsPerHost(), sessions);
   }
 
   /** The trigger deny list: always {@code $SYS.>}, {@code $JS.>} and {@code $NEX.>}, plus the config's. */
@@ -115,6 +121,9 @@ public final class Deployer {
     checkLimits();
     WorkloadJwt.Claims claims = issuers.verifyDeploy(request.workloadJwt());
     Artifact artifact = fetchArtifact(request, claims);
+    if (type.isFunction() && sessions.driver().sharesWorkDir()) {
+      return deployHosted(spec, type, claims, artifact);
+    }
 
     AgentSession session = pool.take(WARM_SANDBOX_WAIT)
         .orElseThrow(() -> new RefusedException("no warm sandbox became ready within " + WARM_SANDBOX_WAIT.toMillis() + " ms"));
@@ -154,6 +163,77 @@ public final class Deployer {
     }
     activated(spec, deployment);
     return new RunResponse(true, session.id(), claims.issuer(), claims.name());
+  }
+
+  /**
+   * A function into a host of its tenant: a slot is placed, the artifact handed over unless the
+   * host has it, the agent adds the function (compiling only an artifact it does not hold yet),
+   * its triggers are routed to its own socket in the host, and {@code workload_deployed} goes out.
+   */
+  private RunResponse deployHosted(WorkloadSpec spec, WorkloadType type, WorkloadJwt.Claims claims, Artifact artifact)
+      throws RefusedException, InterruptedException {
+    DeployRequest request = spec.request();
+    String functionId = NUID.nextGlobal();
+    FunctionHost host = hosts.place(functionId, new FunctionHost.Tenant(spec.namespace(), claims.issuer()), () -> {
+      try {
+        return pool.take(WARM_SANDBOX_WAIT);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return Optional.empty();
+      }
+    }).orElseThrow(() -> new RefusedException("no warm sandbox became ready within " + WARM_SANDBOX_WAIT.toMillis()
+        + " ms"));
+    AgentSession session = host.session();
+    Deployment deployment = new Deployment(functionId, spec.namespace(), claims.name(), request.description(),
+        type.wireName(), claims.issuer(), artifact.sha256(), artifact.size(), request.triggerSubjects(), Instant.now(),
+        false, request.retryCount(), session);
+    deployments.add(deployment);
+    host.attach(functionId, relay.relay(deployment, (code, reason) -> workloadEnded(functionId, code, reason)));
+    try {
+      host.handOver(artifact);
+      DeployAck ack = session.addFunction(new AddFunctionRequest(functionId, new AgentDeployRequest(List.of(),
+          request.description(), spec.environment(), false, artifact.sha256(), spec.namespace(), request.retriedAt(),
+          request.retryCount(), artifact.size(), deployment.triggerSubjects(), claims.name(), type.wireName(),
+          hostedFunctionMemoryMib(), config.functionTimeoutMs(), config.maxScriptBytes(), false, true)),
+          AGENT_DEPLOY_TIMEOUT).get();
+      if (!ack.accepted()) {
+        throw new RefusedException("workload rejected by agent: " + ack.message());
+      }
+      route(deployment, Optional.of(session.sandbox().workFile(AddFunctionRequest.triggerSocketFile(functionId))));
+    } catch (RefusedException | RuntimeException | IOException | ExecutionException e) {
+      if (deployments.remove(functionId).isPresent()) {
+        triggers.unroute(functionId);
+        hosts.release(functionId);
+      }
+      throw e instanceof RefusedException r ? r
+          : new RefusedException(e instanceof ExecutionException ? e.getCause().getMessage()
+              : e instanceof IOException ? "cannot hand the artifact to sandbox " + session.id() + ": " + e.getMessage()
+              : e.getMessage());
+    } finally {
+      // after the add, as after a deploy: a new agent's start does not compete with it (a no-op
+      // when the function went into a running host)
+      pool.fill();
+    }
+    activated(spec, deployment);
+    return new RunResponse(true, functionId, claims.issuer(), claims.name());
+  }
+
+  /**
+   * A hosted function's memory cap: the workload's, but no more than an eighth of the host's heap,
+   * so that one function running as many instances at once as it may (four on two cores) cannot
+   * take more than half of what its neighbours share (docs/isolation.md, "Function hosts").
+   */
+  private int hostedFunctionMemoryMib() {
+    return Math.max(1, Math.min(workloadMemoryMib(), config.functionHostMemoryMib() / 8));
+  }
+
+  /** Function hosts running now, and the functions they have room for still. */
+  public int functionHosts() {
+    return hosts.hostCount();
+  }
+
+  public long freeFunctionSlots() {
+    return hosts.freeSlots();
   }
 
   private void refuseIfDraining() throws RefusedException {
@@ -277,18 +357,23 @@ public final class Deployer {
    * the cache or, before the deploy, the sandbox (docs/architecture.md, "Artifact hand-over").
    */
   private static void handOver(Artifact artifact, Sandbox sandbox) throws RefusedException {
-    try (FileChannel from = FileChannel.open(artifact.file(), StandardOpenOption.READ);
-        WritableByteChannel to = sandbox.createArtifact()) {
+    try (WritableByteChannel to = sandbox.createArtifact()) {
+      copy(artifact, to);
+    } catch (IOException e) {
+      throw new RefusedException("cannot hand the artifact to sandbox " + sandbox.id() + ": " + e.getMessage());
+    }
+  }
+
+  /** Writes the cached artifact to {@code to}; a file-to-file transfer is a copy inside the kernel (sendfile). */
+  static void copy(Artifact artifact, WritableByteChannel to) throws IOException {
+    try (FileChannel from = FileChannel.open(artifact.file(), StandardOpenOption.READ)) {
       for (long at = 0; at < artifact.size(); ) {
-        // a file-to-file transfer is a copy inside the kernel (sendfile)
         long moved = from.transferTo(at, artifact.size() - at, to);
         if (moved <= 0) {
           throw new IOException("the cached artifact is shorter than its " + artifact.size() + " bytes");
         }
         at += moved;
       }
-    } catch (IOException e) {
-      throw new RefusedException("cannot hand the artifact to sandbox " + sandbox.id() + ": " + e.getMessage());
     }
   }
 
@@ -340,6 +425,11 @@ public final class Deployer {
   /** Asks the agent to stop its workload (SIGTERM, grace, SIGKILL); the sandbox goes either way. */
   private void undeploy(Deployment deployment) throws InterruptedException {
     try {
+      if (deployment.hosted()) {
+        // only this function goes; the host and its other functions stay
+        deployment.session().removeFunction(deployment.id(), AGENT_UNDEPLOY_TIMEOUT).get();
+        return;
+      }
       deployment.session().undeploy(AGENT_UNDEPLOY_TIMEOUT).get();
     } catch (ExecutionException e) {
       LOG.warn("Agent did not confirm the undeploy ({}); destroying its sandbox id={}", e.getCause().getMessage(),
@@ -349,7 +439,11 @@ public final class Deployer {
 
   private void finish(Deployment deployment, int code, String reason, DeploymentListener.Ending ending) {
     triggers.unroute(deployment.id());
-    sessions.destroy(deployment.session());
+    if (deployment.hosted()) {
+      hosts.release(deployment.id());
+    } else {
+      sessions.destroy(deployment.session());
+    }
     Map<String, Object> data = new LinkedHashMap<>();
     data.put("name", deployment.name());
     data.put("id", deployment.id());

@@ -61,16 +61,16 @@ public final class NamespaceSandbox implements Sandbox {
 
   /** Made by the node (root), then given to the sandbox user, who runs it. */
   @Override
-  public Path triggerSocket() {
-    return process.triggerSocket();
+  public Path workFile(String fileName) {
+    return process.workFile(fileName);
   }
 
   @Override
-  public FileChannel createArtifact() throws IOException {
-    FileChannel out = process.createArtifact();
+  public FileChannel createArtifact(String fileName) throws IOException {
+    FileChannel out = process.createArtifact(fileName);
     try {
-      Files.setAttribute(process.artifactFile(), "unix:uid", user.uid(), LinkOption.NOFOLLOW_LINKS);
-      Files.setAttribute(process.artifactFile(), "unix:gid", user.uid(), LinkOption.NOFOLLOW_LINKS);
+      Files.setAttribute(process.workFile(fileName), "unix:uid", user.uid(), LinkOption.NOFOLLOW_LINKS);
+      Files.setAttribute(process.workFile(fileName), "unix:gid", user.uid(), LinkOption.NOFOLLOW_LINKS);
       return out;
     } catch (IOException | RuntimeException e) {
       out.close();

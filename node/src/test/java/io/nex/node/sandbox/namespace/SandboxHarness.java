@@ -45,7 +45,7 @@ final class SandboxHarness implements AutoCloseable {
   }
 
   static SandboxHarness open(Path dir, List<Integer> loopbackPorts) throws IOException {
-    return new SandboxHarness(new NamespaceSandboxDriver(null, loopbackPorts), dir.resolve("sandboxes"));
+    return new SandboxHarness(new NamespaceSandboxDriver(null, 64, loopbackPorts), dir.resolve("sandboxes"));
   }
 
   NamespaceSandboxDriver driver() {
