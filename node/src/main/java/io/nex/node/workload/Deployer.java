@@ -33,6 +33,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import org.slf4j.Logger;
@@ -190,25 +191,23 @@ public final class Deployer {
     deployments.add(deployment);
     host.attach(functionId, relay.relay(deployment, (code, reason) -> workloadEnded(functionId, code, reason)));
     try {
-      host.handOver(artifact);
-      DeployAck ack = session.addFunction(new AddFunctionRequest(functionId, new AgentDeployRequest(List.of(),
+      handOver(artifact, host);
+      DeployAck ack = answer(session.addFunction(new AddFunctionRequest(functionId, new AgentDeployRequest(List.of(),
           request.description(), spec.environment(), false, artifact.sha256(), spec.namespace(), request.retriedAt(),
           request.retryCount(), artifact.size(), deployment.triggerSubjects(), claims.name(), type.wireName(),
           hostedFunctionMemoryMib(), config.functionTimeoutMs(), config.maxScriptBytes(), false, true)),
-          AGENT_DEPLOY_TIMEOUT).get();
+          AGENT_DEPLOY_TIMEOUT));
       if (!ack.accepted()) {
         throw new RefusedException("workload rejected by agent: " + ack.message());
       }
       route(deployment, Optional.of(session.sandbox().workFile(AddFunctionRequest.triggerSocketFile(functionId))));
-    } catch (RefusedException | RuntimeException | IOException | ExecutionException e) {
+    } catch (RefusedException | RuntimeException e) {
+      // unless the host ended meanwhile, which ended the function too
       if (deployments.remove(functionId).isPresent()) {
         triggers.unroute(functionId);
         hosts.release(functionId);
       }
-      throw e instanceof RefusedException r ? r
-          : new RefusedException(e instanceof ExecutionException ? e.getCause().getMessage()
-              : e instanceof IOException ? "cannot hand the artifact to sandbox " + session.id() + ": " + e.getMessage()
-              : e.getMessage());
+      throw e instanceof RefusedException r ? r : new RefusedException(e.getMessage());
     } finally {
       // after the add, as after a deploy: a new agent's start does not compete with it (a no-op
       // when the function went into a running host)
@@ -379,10 +378,23 @@ public final class Deployer {
 
   private DeployAck sendToAgent(AgentSession session, AgentDeployRequest request)
       throws RefusedException, InterruptedException {
+    return answer(session.deploy(request, AGENT_DEPLOY_TIMEOUT));
+  }
+
+  /** The agent's answer to a deploy or an add; a call that failed is refused with its reason. */
+  private static DeployAck answer(CompletableFuture<DeployAck> call) throws RefusedException, InterruptedException {
     try {
-      return session.deploy(request, AGENT_DEPLOY_TIMEOUT).get();
+      return call.get();
     } catch (ExecutionException e) {
       throw new RefusedException(e.getCause().getMessage());
+    }
+  }
+
+  private static void handOver(Artifact artifact, FunctionHost host) throws RefusedException {
+    try {
+      host.handOver(artifact);
+    } catch (IOException e) {
+      throw new RefusedException("cannot hand the artifact to sandbox " + host.id() + ": " + e.getMessage());
     }
   }
 
