@@ -216,6 +216,7 @@ public final class Node {
     deployer = new Deployer(config, identity.xkey(), new Deployer.Collaborators(artifacts, pool, sessions, events, deployments, triggers,
         new AgentRelay(controlPlane.connection(), identity.id(), controlPlaneWatch)));
     teardown.push(deployer::stopAll);
+    metrics.watchFunctionHosts(deployer::functionHosts, deployer::freeFunctionSlots);
     quiesce.push(() -> deployer.refuseNewWork("node " + identity.id() + " is stopping"));
     // a stopping node, like a draining one, restarts no essential workload and takes none over
     EssentialKeeper essentials = EssentialKeeper.start(

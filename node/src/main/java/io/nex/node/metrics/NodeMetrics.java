@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
+import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -66,6 +68,14 @@ public final class NodeMetrics {
       workloads.get().forEach(typeAndState -> counts.merge(typeAndState, 1.0, Double::sum));
       return counts;
     }, "type", "state");
+  }
+
+  /** Function hosts running and the functions they have room for still (ours). */
+  public void watchFunctionHosts(IntSupplier hosts, LongSupplier freeSlots) {
+    registry.gauge("nex_function_hosts", "Function hosts running (sandboxes whose agent runs many functions).",
+        () -> Map.of(List.of(), (double) hosts.getAsInt()));
+    registry.gauge("nex_function_host_free_slots", "Functions the running function hosts have room for still.",
+        () -> Map.of(List.of(), (double) freeSlots.getAsLong()));
   }
 
   public void deployAccepted(String type, double seconds) {
