@@ -83,6 +83,9 @@ public final class HostedFunctions {
       reply(message, add(request));
     } catch (FunctionException e) {
       reply(message, new DeployAck(false, e.getMessage()));
+    } catch (RuntimeException e) {
+      // answered all the same: the node would otherwise wait out its deadline
+      reply(message, new DeployAck(false, "cannot add the function: " + e));
     }
   }
 
@@ -106,7 +109,7 @@ public final class HostedFunctions {
       runner = shared.function.start(function.environment(),
           new HostServicesClient(connection, sandboxId, function.namespace(), function.workloadName()),
           line -> log(id, line, false));
-    } catch (FunctionException e) {
+    } catch (FunctionException | RuntimeException e) {
       release(function.hash());
       throw e;
     }

@@ -1,7 +1,6 @@
 package io.nex.node.workload;
 
 import io.nex.api.WorkloadType;
-import io.nats.client.NUID;
 import io.nex.api.agent.AddFunctionRequest;
 import io.nex.api.agent.AgentDeployRequest;
 import io.nex.api.agent.DeployAck;
@@ -18,6 +17,7 @@ import io.nex.node.function.SubjectFilter;
 import io.nex.node.pool.WarmPool;
 import io.nex.node.sandbox.ParallelTeardown;
 import io.nex.node.sandbox.Sandbox;
+import io.nex.node.sandbox.SandboxIds;
 import io.nex.node.session.AgentSession;
 import io.nex.node.session.AgentSessions;
 import io.nex.node.telemetry.EventPublisher;
@@ -174,7 +174,8 @@ public final class Deployer {
   private RunResponse deployHosted(WorkloadSpec spec, WorkloadType type, WorkloadJwt.Claims claims, Artifact artifact)
       throws RefusedException, InterruptedException {
     DeployRequest request = spec.request();
-    String functionId = NUID.nextGlobal();
+    // ids look alike whether a workload has a sandbox of its own or a slot in a host
+    String functionId = SandboxIds.next();
     FunctionHost host = hosts.place(functionId, new FunctionHost.Tenant(spec.namespace(), claims.issuer()), () -> {
       try {
         return pool.take(WARM_SANDBOX_WAIT);
