@@ -11,6 +11,8 @@ import io.nex.api.Json;
 import io.nex.api.Subjects;
 import io.nex.api.agent.AgentMetadata;
 import io.nex.api.agent.HandshakeRequest;
+import io.nex.agent.workload.HostedFunctions;
+import io.nex.agent.workload.SandboxUse;
 import io.nex.agent.workload.WorkloadHost;
 import io.nex.agent.workload.WorkloadUser;
 import java.io.IOException;
@@ -22,7 +24,8 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * The agent inside one sandbox: connects to the node's internal server with its own credentials,
- * handshakes, then serves {@code agentint.{id}.*} for the one workload it will ever run.
+ * handshakes, then serves {@code agentint.{id}.*} for the one workload it will ever run, or, as a
+ * function host, for the functions of one tenant.
  */
 final class Agent implements AutoCloseable {
   private static final Duration CONNECT_PATIENCE = Duration.ofSeconds(30);
@@ -33,6 +36,7 @@ final class Agent implements AutoCloseable {
   private final Instant startedAt = Instant.now();
   private Connection connection;
   private WorkloadHost workload;
+  private HostedFunctions functions;
   private volatile boolean handshaken;
 
   Agent(AgentMetadata metadata) {
@@ -51,12 +55,19 @@ final class Agent implements AutoCloseable {
   private void connectAndListen() throws IOException, InterruptedException {
     connection = connect();
     Path workDir = Path.of("").toAbsolutePath();
-    workload = new WorkloadHost(connection, metadata.vmid(), workDir, WorkloadUser.fromEnvironment(System.getenv(), workDir));
+    SandboxUse use = new SandboxUse();
+    workload = new WorkloadHost(connection, metadata.vmid(), workDir, WorkloadUser.fromEnvironment(System.getenv(), workDir),
+        use);
+    functions = new HostedFunctions(connection, metadata.vmid(), workDir, use);
     Dispatcher dispatcher = connection.createDispatcher();
     dispatcher.subscribe(Subjects.agentPing(metadata.vmid()), this::ping);
     dispatcher.subscribe(Subjects.agentUndeploy(metadata.vmid()), workload::handleUndeploy);
     // a deploy fetches the artifact and starts a process: keep it off the dispatcher that answers pings
-    connection.createDispatcher().subscribe(Subjects.agentDeploy(metadata.vmid()), workload::handleDeploy);
+    // adds and removes of a function host share it: they come one at a time (see HostedFunctions)
+    Dispatcher deploys = connection.createDispatcher();
+    deploys.subscribe(Subjects.agentDeploy(metadata.vmid()), workload::handleDeploy);
+    deploys.subscribe(Subjects.agentAddFunction(metadata.vmid()), functions::handleAdd);
+    deploys.subscribe(Subjects.agentRemoveFunction(metadata.vmid()), functions::handleRemove);
     try {
       connection.flush(Duration.ofSeconds(5));
     } catch (TimeoutException e) {
@@ -156,6 +167,9 @@ final class Agent implements AutoCloseable {
   public void close() throws InterruptedException {
     if (workload != null) {
       workload.shutdown();
+    }
+    if (functions != null) {
+      functions.shutdown();
     }
     if (connection != null) {
       connection.close();

@@ -52,6 +52,10 @@ public final class Subjects {
   public static String agentUndeploy(String sandboxId) { return "agentint." + sandboxId + ".undeploy"; }
   public static String agentPing(String sandboxId) { return "agentint." + sandboxId + ".ping"; }
   public static String agentTrigger(String sandboxId) { return "agentint." + sandboxId + ".trigger"; }
+  /** Ours: a function host takes one more function ({@code AddFunctionRequest}, reply {@code DeployAck}). */
+  public static String agentAddFunction(String sandboxId) { return "agentint." + sandboxId + ".functions.add"; }
+  /** Ours: a function host lets one function go ({@code RemoveFunctionRequest}, reply {@code DeployAck}). */
+  public static String agentRemoveFunction(String sandboxId) { return "agentint." + sandboxId + ".functions.remove"; }
 
   /** The sandbox id (second token) of a {@code hostint.{id}.…} subject. */
   public static String sandboxIdOf(String hostintSubject) {

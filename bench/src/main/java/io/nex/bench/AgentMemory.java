@@ -57,11 +57,11 @@ final class AgentMemory {
     return runner;
   }
 
-  private static long kib(long pid, String field) {
+  static long kib(long pid, String field) {
     return field(Path.of("/proc", Long.toString(pid), "status"), field);
   }
 
-  private static long pss(long pid) {
+  static long pss(long pid) {
     return field(Path.of("/proc", Long.toString(pid), "smaps_rollup"), "Pss");
   }
 

@@ -20,6 +20,7 @@ public final class BenchMain {
           : List.of("process", "namespace");
       switch (name) {
         case "fleet" -> FleetBench.run();
+        case "density" -> DensityBench.run(arg.contains(":") ? sandboxes.get(0) : "process");
         case "vm" -> {
           VmBench.run();
           // deploy latency inside a VM next to the other sandboxes, in the same run
@@ -49,7 +50,7 @@ public final class BenchMain {
         }
         default -> {
           System.err.println("unknown benchmark: " + name + " (known: startup, deploy, trigger, functions, each"
-              + " optionally :process or :namespace; fleet; vm)");
+              + " optionally :process or :namespace; density[:namespace]; fleet; vm)");
           System.exit(2);
         }
       }

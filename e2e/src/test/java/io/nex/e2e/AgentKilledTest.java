@@ -71,7 +71,7 @@ class AgentKilledTest {
     }
   }
 
-  private static long agentOf(String sandboxId) throws Exception {
+  static long agentOf(String sandboxId) throws Exception {
     // the JVM itself, not the wrappers (sh, bwrap, setpriv) whose command lines also name it
     List<String> agents = ProcessScan.processesMentioning(sandboxId).stream()
         .filter(p -> p.split(" ")[1].endsWith("/java") && p.contains(AgentLaunch.AGENT_MAIN)).toList();

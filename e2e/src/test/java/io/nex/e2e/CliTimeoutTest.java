@@ -37,7 +37,7 @@ class CliTimeoutTest {
       Path artifact = Files.writeString(dir.resolve("artifact"), "#!/bin/sh\n");
       String location = new DeployClient(nc).upload("artifact", artifact);
       InfoResponse info = new InfoResponse(NODE, "0", "1s", XKeyPair.create().publicKey(), Map.of(), null,
-          List.of("native"), List.of(), "process", List.of());
+          List.of("native"), List.of(), "process", List.of(), null);
       Dispatcher node = nc.createDispatcher();
       node.subscribe("$NEX.INFO.default." + NODE, m -> nc.publish(m.getReplyTo(),
           Json.write(Envelope.ok(ResponseTypes.INFO, info))));

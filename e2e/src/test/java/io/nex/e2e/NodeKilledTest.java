@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.nats.client.Connection;
 import io.nats.client.Nats;
 import io.nex.api.Envelope;
+import io.nex.api.Json;
+import io.nex.api.Subjects;
+import io.nex.api.control.InfoResponse;
 import io.nex.api.control.RunResponse;
 import io.nex.node.sandbox.namespace.NamespaceSandboxDriver;
 import io.nex.testkit.ControlPlaneServer;
@@ -28,8 +31,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * A node killed with SIGKILL takes its internal nats-server with it (its parent-death signal),
  * but leaves under the process sandbox a workload that daemonized, and the dead node's sandbox
- * directories and cgroups; the next node on the same resource directory removes them and says
- * how much it removed.
+ * directories and cgroups (a function host's too); the next node on the same resource directory
+ * removes them and says how much it removed.
  */
 class NodeKilledTest {
   private static final Pattern INTERNAL_PID = Pattern.compile("Internal NATS server started client_url=\"[^\"]+\" pid=(\\d+)");
@@ -60,6 +63,7 @@ class NodeKilledTest {
       long deadPid;
       long internalPid;
       String sandboxId;
+      String hostId;
       try (NodeProcess first = NodeProcess.start(dir.resolve("first"), controlPlane.url(), config)) {
         first.awaitLog("Received agent handshake", 2, Duration.ofSeconds(30));
         deadId = first.nodeId();
@@ -69,6 +73,17 @@ class NodeKilledTest {
         assertThat(reply.error()).as(first.log()).isNull();
         sandboxId = reply.dataAs(RunResponse.class).id();
         first.awaitLog("Received agent handshake", 3, Duration.ofSeconds(30));
+        // a function host is cleaned like any sandbox
+        Path echo = Path.of(System.getProperty("echo.js"));
+        Envelope function = client.deploy("default", deadId, client.functionRequest("killedfn", "javascript",
+            client.upload("killedfn", echo), DeployClient.sha256(echo), deadId, List.of("killed.fn")));
+        assertThat(function.error()).as(first.log()).isNull();
+        String functionId = function.dataAs(RunResponse.class).id();
+        InfoResponse info = Json.read(nc.request(Subjects.info("default", deadId), new byte[0], Duration.ofSeconds(5))
+            .getData(), Envelope.class).dataAs(InfoResponse.class);
+        hostId = info.machines().stream().filter(r -> r.id().equals(functionId)).findFirst().orElseThrow().host();
+        assertThat(hostId).isNotNull().isNotEqualTo(functionId);
+        first.awaitLog("Received agent handshake", 4, Duration.ofSeconds(30));
         Matcher m = INTERNAL_PID.matcher(first.log());
         assertThat(m.find()).isTrue();
         internalPid = Long.parseLong(m.group(1));
@@ -103,6 +118,7 @@ class NodeKilledTest {
         assertThat(deadWorkDir).doesNotExist();
         assertThat(ProcessScan.processesMentioning(deadWorkDir.toString())).isEmpty();
         assertThat(ProcessScan.processesMentioning(sandboxId)).isEmpty();
+        assertThat(ProcessScan.processesMentioning(hostId)).as("the function host's agent").isEmpty();
         assertThat(second.awaitExit(Duration.ZERO)).isEqualTo(-1);
         second.signal("TERM");
         assertThat(second.awaitExit(Duration.ofSeconds(20))).isZero();

@@ -100,6 +100,7 @@ public final class Node {
   private Connection internalConnection;
   private volatile boolean stopping;
   private LameDuck lameDuck;
+  private Deployer deployer;
 
   private Node(NodeOptions options) {
     this.options = options;
@@ -216,9 +217,10 @@ public final class Node {
     teardown.push(hostServices::close);
     ArtifactCache artifacts = new ArtifactCache(controlPlane.connection(),
         config.resourceDir().resolve("cache").toAbsolutePath());
-    Deployer deployer = new Deployer(config, identity.xkey(), new Deployer.Collaborators(artifacts, pool, sessions, events, deployments, triggers,
+    deployer = new Deployer(config, identity.xkey(), new Deployer.Collaborators(artifacts, pool, sessions, events, deployments, triggers,
         new AgentRelay(controlPlane.connection(), identity.id(), controlPlaneWatch), tracing));
     teardown.push(deployer::stopAll);
+    metrics.watchFunctionHosts(deployer::functionHosts, deployer::freeFunctionSlots);
     quiesce.push(() -> deployer.refuseNewWork("node " + identity.id() + " is stopping"));
     // a stopping node, like a draining one, restarts no essential workload and takes none over
     EssentialKeeper essentials = EssentialKeeper.start(
@@ -440,7 +442,8 @@ public final class Node {
       return deployments.inNamespace(namespace).stream()
           .map(d -> new MachineSummary(d.id(), d.sandbox().isAlive(),
               Uptime.format(Duration.between(d.deployedAt(), Instant.now())), d.namespace(),
-              new WorkloadSummary(d.name(), d.description(), runtime(d), d.type(), d.hash(), d.essential())))
+              new WorkloadSummary(d.name(), d.description(), runtime(d), d.type(), d.hash(), d.essential()),
+              d.hosted() ? d.session().id() : null))
           .toList();
     }
     @Override public String sandboxKind() { return sandboxKind; }
@@ -451,7 +454,8 @@ public final class Node {
     @Override public Capacity capacity() {
       long max = options.config().nodeLimits().maxWorkloads();
       return new Capacity(pool == null ? 0 : pool.readyCount(), max > 0 ? Math.max(0, max - deployments.count()) : -1,
-          HostMemory.read().available() * 1024);
+          HostMemory.read().available() * 1024, deployer == null ? 0 : deployer.functionHosts(),
+          deployer == null ? 0 : deployer.freeFunctionSlots());
     }
     @Override public boolean hasRoomFor(long bytes) {
       NodeConfig.NodeLimits limits = options.config().nodeLimits();

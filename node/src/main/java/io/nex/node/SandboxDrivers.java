@@ -48,12 +48,12 @@ final class SandboxDrivers {
         return new Choice(namespace(config, controlPlaneUrl),
             "strongest available; qemu and firecracker run only when configured");
       }
-      return new Choice(new ProcessSandboxDriver(config.agentPath()),
+      return new Choice(new ProcessSandboxDriver(config.agentPath(), config.functionHostMemoryMib()),
           "namespace unavailable: " + namespaceUnavailable.get()
               + "; qemu and firecracker run only when configured");
     }
     return switch (wanted) {
-      case "process" -> new Choice(new ProcessSandboxDriver(config.agentPath()),
+      case "process" -> new Choice(new ProcessSandboxDriver(config.agentPath(), config.functionHostMemoryMib()),
           config.noSandbox() ? "no_sandbox is true" : "sandbox is \"process\"");
       case "namespace" -> {
         Optional<String> unavailable = NamespaceSandboxDriver.unavailableReason();
@@ -97,8 +97,8 @@ final class SandboxDrivers {
    */
   private static SandboxDriver namespace(NodeConfig config, String controlPlaneUrl) throws NodeStartException {
     try {
-      return new NamespaceSandboxDriver(config.agentPath(), loopbackPort(controlPlaneUrl).map(List::of).orElse(List.of()),
-          rateLimiters(config));
+      return new NamespaceSandboxDriver(config.agentPath(), config.functionHostMemoryMib(),
+          loopbackPort(controlPlaneUrl).map(List::of).orElse(List.of()), rateLimiters(config));
     } catch (IOException | IllegalStateException e) {
       throw new NodeStartException("sandbox \"namespace\" cannot start: " + e.getMessage());
     }

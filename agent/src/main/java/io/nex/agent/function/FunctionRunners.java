@@ -34,6 +34,33 @@ public final class FunctionRunners {
   }
 
   /**
+   * Checks and compiles the artifact once, for functions that share it (a function host): a
+   * WebAssembly module is parsed and compiled here, a script is checked here and compiled by each
+   * function's own first isolate (V8 compiles per isolate). Refuses as {@link #create} does.
+   */
+  public static CompiledFunction compile(String workloadType, byte[] artifact, FunctionLimits limits)
+      throws FunctionException {
+    Objects.requireNonNull(artifact, "artifact");
+    Objects.requireNonNull(limits, "limits");
+    WorkloadType type = WorkloadType.parse(workloadType)
+        .filter(WorkloadType::isFunction)
+        .orElseThrow(() -> new FunctionException("\"" + workloadType + "\" is not a function type; use wasm or javascript"));
+    return switch (type) {
+      case JAVASCRIPT -> {
+        byte[] script = artifact.clone();
+        JavaScriptRunner.decode(script, limits);
+        yield (env, hostServices, logLine) -> JavaScriptRunner.create(script, limits, hostServices, logLine);
+      }
+      case WASM -> {
+        PreparedModule prepared = PreparedModule.prepare(artifact, limits.memoryMib());
+        yield (env, hostServices, logLine) -> new WasmRunner(prepared, env == null ? Map.of() : env, limits,
+            hostServices, logLine);
+      }
+      default -> throw new IllegalStateException(type + " is not a function type");
+    };
+  }
+
+  /**
    * Loads V8 and takes a small script through deploy, calls and undeploy, so that an agent
    * waiting in the warm pool has V8 started and its Java path compiled before a JavaScript
    * deploy arrives (loading V8 alone takes ~75 ms). A failure here shows up, if at all, in

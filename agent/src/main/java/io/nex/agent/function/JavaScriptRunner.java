@@ -39,20 +39,7 @@ final class JavaScriptRunner implements FunctionRunner {
 
   static JavaScriptRunner create(byte[] artifact, FunctionLimits limits, HostServices hostServices,
       Consumer<String> logLine) throws FunctionException {
-    if (artifact.length > limits.maxScriptBytes()) {
-      throw new FunctionException("script is " + artifact.length + " bytes; the limit is " + limits.maxScriptBytes()
-          + " bytes");
-    }
-    String source;
-    try {
-      source = StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(artifact))
-          .toString();
-    } catch (CharacterCodingException e) {
-      throw new FunctionException("script is not UTF-8 text");
-    }
+    String source = decode(artifact, limits);
     V8Isolate first = V8Isolate.start(hostServices, logLine);
     try {
       ScriptForm form = ScriptForm.of(source, first);
@@ -61,6 +48,23 @@ final class JavaScriptRunner implements FunctionRunner {
     } catch (FunctionException refused) {
       first.close();
       throw refused;
+    }
+  }
+
+  /** The script's text, refused if it is too big or not UTF-8. */
+  static String decode(byte[] artifact, FunctionLimits limits) throws FunctionException {
+    if (artifact.length > limits.maxScriptBytes()) {
+      throw new FunctionException("script is " + artifact.length + " bytes; the limit is " + limits.maxScriptBytes()
+          + " bytes");
+    }
+    try {
+      return StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(artifact))
+          .toString();
+    } catch (CharacterCodingException e) {
+      throw new FunctionException("script is not UTF-8 text");
     }
   }
 

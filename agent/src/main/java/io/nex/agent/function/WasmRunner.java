@@ -42,7 +42,7 @@ final class WasmRunner implements FunctionRunner {
   private final Invocations invocations;
   private final ReusedInstances reused;
 
-  private WasmRunner(PreparedModule prepared, Map<String, String> env, FunctionLimits limits, HostServices hostServices,
+  WasmRunner(PreparedModule prepared, Map<String, String> env, FunctionLimits limits, HostServices hostServices,
       Consumer<String> logLine) {
     this.prepared = prepared;
     this.env = Map.copyOf(env);

@@ -38,6 +38,7 @@ public final class WorkloadHost {
   private final String sandboxId;
   private final Path workDir;
   private final Optional<WorkloadUser> workloadUser;
+  private final SandboxUse use;
   private final AtomicReference<AgentDeployRequest> deployed = new AtomicReference<>();
   /** The answer to {@link #deployed}, given again to a repeat of that deploy. */
   private volatile DeployAck answered;
@@ -47,8 +48,10 @@ public final class WorkloadHost {
   private final CountDownLatch warmed = new CountDownLatch(1);
 
   /** @param workloadUser who a service workload runs as, when not as the agent */
-  public WorkloadHost(Connection connection, String sandboxId, Path workDir, Optional<WorkloadUser> workloadUser) {
+  public WorkloadHost(Connection connection, String sandboxId, Path workDir, Optional<WorkloadUser> workloadUser,
+      SandboxUse use) {
     this.connection = connection;
+    this.use = use;
     this.sandboxId = sandboxId;
     this.workDir = workDir;
     this.workloadUser = workloadUser;
@@ -82,6 +85,10 @@ public final class WorkloadHost {
       request = Json.read(message.getData(), AgentDeployRequest.class);
     } catch (Json.MalformedJsonException e) {
       reply(message, new DeployAck(false, e.getMessage()));
+      return;
+    }
+    if (!use.claim(SandboxUse.Use.WORKLOAD)) {
+      reply(message, new DeployAck(false, "this agent is a function host; sandboxes are never reused"));
       return;
     }
     if (!deployed.compareAndSet(null, request)) {

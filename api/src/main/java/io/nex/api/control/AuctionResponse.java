@@ -19,9 +19,12 @@ public record AuctionResponse(
 
   /**
    * What the node has free right now. {@code free_workload_slots} is -1 when the node sets no
-   * {@code max_workloads}.
+   * {@code max_workloads}; it counts functions one by one, hosted or not. {@code function_hosts}
+   * is how many function hosts run, {@code free_function_slots} how many more functions they take
+   * (each only for its own tenant); a function of a tenant without a host takes a warm sandbox.
    */
-  public record Capacity(int warmSandboxes, long freeWorkloadSlots, long memoryAvailableBytes) {}
+  public record Capacity(int warmSandboxes, long freeWorkloadSlots, long memoryAvailableBytes, int functionHosts,
+      long freeFunctionSlots) {}
 
   /**
    * The placement rule, best bid first: a node with a warm sandbox ready (the deploy does not wait

@@ -17,14 +17,18 @@ public record InfoResponse(
     List<String> supportedWorkloadTypes,
     List<MachineSummary> machines,
     String sandbox,
-    List<PooledAgent> pool) {
+    List<PooledAgent> pool,
+    AuctionResponse.Capacity capacity) {
 
   /** Host memory in kB, from /proc/meminfo. */
   public record Memory(long total, long free, long available) {}
 
-  /** A deployed workload as {@code node info} shows it. */
+  /**
+   * A deployed workload as {@code node info} shows it. {@code host} (ours): for a function in a
+   * function host, the host's sandbox id; null for a workload in a sandbox of its own.
+   */
   public record MachineSummary(
-      String id, boolean healthy, String uptime, String namespace, WorkloadSummary workload) {}
+      String id, boolean healthy, String uptime, String namespace, WorkloadSummary workload, String host) {}
 
   /** {@code essential} is ours (Nex shows it nowhere): whether the node restarts it when it exits. */
   public record WorkloadSummary(

@@ -18,6 +18,11 @@ import java.util.Optional;
  * refused. {@code otel_metrics} with {@code otel_metrics_exporter} {@code prometheus} (the
  * {@code /metrics} endpoint on {@code otel_metrics_port}) or {@code file} (JSON lines in
  * {@code {resource dir}/metrics.jsonl}).
+ *
+ * <p>Ours: {@code functions_per_host} is how many functions of one tenant share a function host
+ * (a sandbox whose agent runs many functions); {@code function_host_memory_mib} is the heap of
+ * every agent that may become one (see docs/isolation.md, "Function hosts"); after loading it is
+ * never null: unset, it is 192, or the template's memory if that is less (but at least 64).
  */
 public record NodeConfig(
     int machinePoolSize,
@@ -52,7 +57,9 @@ public record NodeConfig(
     String otelMetricsExporter,
     boolean otelTraces,
     String otelTracesExporter,
-    String otlpExporterUrl) {
+    String otlpExporterUrl,
+    int functionsPerHost,
+    Integer functionHostMemoryMib) {
 
   /** Whether {@code workload_types} enables {@code type}, under any of its spellings ({@code v8}). */
   public boolean enables(WorkloadType type) {

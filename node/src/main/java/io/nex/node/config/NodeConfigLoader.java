@@ -40,6 +40,7 @@ public final class NodeConfigLoader {
   static final Set<String> TRACES_EXPORTERS = Set.of("file", "http", "grpc");
   static final Set<String> METRICS_EXPORTERS = Set.of("file", "prometheus");
   /** What to do about the fields Nex's configs carry that this node does not read. */
+  private static final int DEFAULT_HOST_MEMORY_MIB = 192;
   private static final Map<String, String> UNKNOWN_FIELD_FIXES = Map.ofEntries(
       Map.entry("host_services_config", "the field is \"host_services\"; rename it"),
       Map.entry("kernel_file", "the field is \"kernel_filepath\" (Nex 0.2 spelling); rename it"),
@@ -161,6 +162,16 @@ public final class NodeConfigLoader {
     atLeast("agent_ping_timeout_ms", c.agentPingTimeoutMs(), 1);
     atLeast("function_timeout_ms", c.functionTimeoutMs(), 1);
     atLeast("max_script_bytes", c.maxScriptBytes(), 1);
+    atLeast("functions_per_host", c.functionsPerHost(), 1);
+    if (c.functionHostMemoryMib() != null) {
+      // below that an agent has no room beside its own classes
+      atLeast("function_host_memory_mib", c.functionHostMemoryMib(), 64);
+      if (c.functionHostMemoryMib() > c.machineTemplate().memsizeMib()) {
+        throw new ConfigException("bad value for config field \"function_host_memory_mib\": must be at most "
+            + "machine_template.memsize_mib (" + c.machineTemplate().memsizeMib() + "), the sandbox's memory limit (got "
+            + c.functionHostMemoryMib() + ")");
+      }
+    }
     inRange("internal_node_port", c.internalNodePort(), 0, 65535);
     inRange("http_port", c.httpPort(), 0, 65535);
     if (c.defaultResourceDir() == null || c.defaultResourceDir().isBlank()) {
@@ -292,7 +303,8 @@ public final class NodeConfigLoader {
         c.noSandbox(), c.sandbox(), handshake, c.agentPingTimeoutMs(), c.rateLimiters(),
         c.hostServices(), c.denyTriggerSubjects(), c.nodeLimits(), c.autostart(), c.publicNatsServer(), pid, c.httpPort(), c.agentPath(),
         c.functionTimeoutMs(), c.maxScriptBytes(), c.otelMetrics(), c.otelMetricsPort(), c.otelMetricsExporter(),
-        c.otelTraces(), c.otelTracesExporter(), c.otlpExporterUrl());
+        c.otelTraces(), c.otelTracesExporter(), c.otlpExporterUrl(), c.functionsPerHost(), c.functionHostMemoryMib() != null
+        ? c.functionHostMemoryMib() : Math.max(64, Math.min(DEFAULT_HOST_MEMORY_MIB, c.machineTemplate().memsizeMib())));
   }
 
   private static boolean blank(String s) {

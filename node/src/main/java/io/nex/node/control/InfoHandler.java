@@ -20,6 +20,6 @@ final class InfoHandler implements RequestHandler {
     String namespace = Subjects.namespaceOf(request.getSubject());
     return new InfoResponse(node.id(), NexVersion.VERSION, Uptime.format(node.uptime()), node.publicXkey(),
         node.tags(), HostMemory.read(), node.supportedWorkloadTypes(), node.machines(namespace),
-        node.sandboxKind(), node.pool());
+        node.sandboxKind(), node.pool(), node.capacity());
   }
 }

@@ -126,7 +126,7 @@ public final class HostServicesServer implements AutoCloseable {
 
   private ServiceReply call(String sandboxId, String namespace, String workloadName, String service, String method,
       Message msg) {
-    Optional<Deployment> workload = deployments.get(sandboxId);
+    Optional<Deployment> workload = deployments.runningIn(sandboxId, namespace, workloadName);
     if (workload.isEmpty()) {
       return ServiceReply.notFound("no workload runs in sandbox " + sandboxId);
     }

@@ -17,6 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
+import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -115,6 +117,18 @@ public final class NodeMetrics {
           workloads.get().forEach(typeAndState -> counts.merge(typeAndState, 1, Integer::sum));
           counts.forEach((typeAndState, count) -> gauge.call(count, typeAndState.toArray(String[]::new)));
         })
+        .register(registry);
+  }
+
+  /** Function hosts running and the functions they have room for still (ours). */
+  public void watchFunctionHosts(IntSupplier hosts, LongSupplier freeSlots) {
+    GaugeWithCallback.builder().name("nex_function_hosts")
+        .help("Function hosts running (sandboxes whose agent runs many functions).")
+        .callback(gauge -> gauge.call(hosts.getAsInt()))
+        .register(registry);
+    GaugeWithCallback.builder().name("nex_function_host_free_slots")
+        .help("Functions the running function hosts have room for still.")
+        .callback(gauge -> gauge.call(freeSlots.getAsLong()))
         .register(registry);
   }
 

@@ -30,13 +30,18 @@ public final class AgentLaunch {
 
   private AgentLaunch() {}
 
-  public static List<String> command(String agentPath) {
+  /**
+   * @param heapMib the agent's heap limit: any agent may become a function host, whose functions
+   *     live in it (the heap is committed only as it is used, so an idle agent costs no more)
+   */
+  public static List<String> command(String agentPath, int heapMib) {
     if (agentPath != null && !agentPath.isBlank()) {
       return List.of(agentPath);
     }
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(JVM_OPTIONS);
+    JVM_OPTIONS.stream().map(option -> option.startsWith("-Xmx") ? "-Xmx" + heapMib + "m" : option)
+        .forEach(command::add);
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     command.add(AGENT_MAIN);

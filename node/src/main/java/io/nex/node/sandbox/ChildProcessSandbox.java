@@ -1,6 +1,5 @@
 package io.nex.node.sandbox;
 
-import io.nex.api.agent.AgentDeployRequest;
 import io.nex.node.fs.DirectoryTree;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -97,20 +96,15 @@ public final class ChildProcessSandbox implements Sandbox {
     return exit;
   }
 
-  /** Where {@link #createArtifact} puts the workload. */
-  public Path artifactFile() {
-    return workDir.resolve(AgentDeployRequest.ARTIFACT_FILE);
+  @Override
+  public Path workFile(String fileName) {
+    return workDir.resolve(fileName);
   }
 
   @Override
-  public Path triggerSocket() {
-    return workDir.resolve(AgentDeployRequest.TRIGGER_SOCKET_FILE);
-  }
-
-  @Override
-  public FileChannel createArtifact() throws IOException {
+  public FileChannel createArtifact(String fileName) throws IOException {
     // CREATE_NEW is O_CREAT|O_EXCL: it neither follows nor reuses whatever is already there
-    return FileChannel.open(artifactFile(), Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+    return FileChannel.open(workFile(fileName), Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
         PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-x---")));
   }
 

@@ -1,5 +1,6 @@
 package io.nex.node.sandbox;
 
+import io.nex.api.agent.AgentDeployRequest;
 import java.io.IOException;
 import java.nio.channels.WritableByteChannel;
 import java.nio.file.Path;
@@ -27,14 +28,24 @@ public interface Sandbox {
    * in its working directory), which the agent and its workload can read and execute. Fails if
    * anything is already there, a link included, so nothing in the sandbox can redirect the write.
    */
-  WritableByteChannel createArtifact() throws IOException;
+  default WritableByteChannel createArtifact() throws IOException {
+    return createArtifact(AgentDeployRequest.ARTIFACT_FILE);
+  }
+
+  /** As {@link #createArtifact()}, named {@code fileName}: a function host holds one file per artifact hash. */
+  WritableByteChannel createArtifact(String fileName) throws IOException;
 
   /**
    * Where the agent of a function listens for triggers when asked to
    * ({@code AgentDeployRequest.TRIGGER_SOCKET_FILE} in its working directory); reachable from the
    * node only where the driver {@linkplain SandboxDriver#sharesWorkDir() shares the working directory}.
    */
-  Path triggerSocket();
+  default Path triggerSocket() {
+    return workFile(AgentDeployRequest.TRIGGER_SOCKET_FILE);
+  }
+
+  /** {@code fileName} in the agent's working directory, as the node sees it (a function host's trigger sockets). */
+  Path workFile(String fileName);
 
   /** Stops the agent and everything it started, then removes the sandbox's files. */
   void destroy();

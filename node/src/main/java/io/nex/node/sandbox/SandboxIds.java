@@ -6,7 +6,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * 20-character, xid-style ids (like the seed's {@code cmjg61n52omq8dovolmg}): 4 bytes of time,
  * 5 random bytes fixed per process and a 3-byte counter, in lowercase base32hex. Sortable by
- * creation time and unique across nodes. A sandbox id is also the id of the workload it runs.
+ * creation time and unique across nodes. A sandbox id is also the id of the workload it runs; a
+ * function in a function host gets one of its own.
  */
 public final class SandboxIds {
   private static final char[] ALPHABET = "0123456789abcdefghijklmnopqrstuv".toCharArray();

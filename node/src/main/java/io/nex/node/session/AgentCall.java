@@ -7,7 +7,11 @@ public enum AgentCall {
   DEPLOY("deploy"),
   UNDEPLOY("undeploy"),
   PING("ping"),
-  TRIGGER("trigger");
+  TRIGGER("trigger"),
+  /** Ours: one more function into a function host. */
+  ADD_FUNCTION("add function"),
+  /** Ours: one function out of a function host. */
+  REMOVE_FUNCTION("remove function");
 
   private final String verb;
 
@@ -22,6 +26,8 @@ public enum AgentCall {
       case UNDEPLOY -> Subjects.agentUndeploy(sandboxId);
       case PING -> Subjects.agentPing(sandboxId);
       case TRIGGER -> Subjects.agentTrigger(sandboxId);
+      case ADD_FUNCTION -> Subjects.agentAddFunction(sandboxId);
+      case REMOVE_FUNCTION -> Subjects.agentRemoveFunction(sandboxId);
     };
   }
 

@@ -2,10 +2,12 @@ package io.nex.node.session;
 
 import io.nats.client.impl.Headers;
 import io.nex.api.Json;
+import io.nex.api.agent.AddFunctionRequest;
 import io.nex.api.agent.AgentDeployRequest;
 import io.nex.api.agent.AgentLogLine;
 import io.nex.api.agent.DeployAck;
 import io.nex.api.agent.FunctionHeaders;
+import io.nex.api.agent.RemoveFunctionRequest;
 import io.nex.api.trace.TraceParent;
 import io.nex.api.agent.WorkloadEvent;
 import io.nex.node.sandbox.Sandbox;
@@ -100,7 +102,27 @@ public final class AgentSession {
    * attempt stays unanswered: the agent answers a repeated deploy as it answered the first.
    */
   public CompletableFuture<DeployAck> deploy(AgentDeployRequest request, Duration timeout) {
-    return call(AgentCall.DEPLOY, null, Json.write(request), timeout, true).thenApply(reply -> {
+    return acknowledged(AgentCall.DEPLOY, Json.write(request), timeout);
+  }
+
+  /**
+   * Hands a function host one more function (ours); answers as {@link #deploy} does, and is sent
+   * again on silence just the same: the host answers a repeated add as it answered the first.
+   */
+  public CompletableFuture<DeployAck> addFunction(AddFunctionRequest request, Duration timeout) {
+    return acknowledged(AgentCall.ADD_FUNCTION, Json.write(request), timeout);
+  }
+
+  /**
+   * Asks a function host to let one function go (ours); the others stay. A removal is idempotent,
+   * so it is sent again on silence too.
+   */
+  public CompletableFuture<DeployAck> removeFunction(String functionId, Duration timeout) {
+    return acknowledged(AgentCall.REMOVE_FUNCTION, Json.write(new RemoveFunctionRequest(functionId)), timeout);
+  }
+
+  private CompletableFuture<DeployAck> acknowledged(AgentCall agentCall, byte[] body, Duration timeout) {
+    return call(agentCall, null, body, timeout, true).thenApply(reply -> {
       DeployAck ack;
       try {
         ack = Json.read(reply.data(), DeployAck.class);

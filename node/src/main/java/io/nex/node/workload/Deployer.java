@@ -1,6 +1,7 @@
 package io.nex.node.workload;
 
 import io.nex.api.WorkloadType;
+import io.nex.api.agent.AddFunctionRequest;
 import io.nex.api.agent.AgentDeployRequest;
 import io.nex.api.agent.DeployAck;
 import io.nex.api.control.DeployRequest;
@@ -16,6 +17,7 @@ import io.nex.node.function.SubjectFilter;
 import io.nex.node.pool.WarmPool;
 import io.nex.node.sandbox.ParallelTeardown;
 import io.nex.node.sandbox.Sandbox;
+import io.nex.node.sandbox.SandboxIds;
 import io.nex.node.session.AgentSession;
 import io.nex.node.session.AgentSessions;
 import io.nex.node.telemetry.EventPublisher;
@@ -31,6 +33,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import io.nex.node.tracing.Step;
@@ -44,7 +47,9 @@ import org.slf4j.LoggerFactory;
  * artifact (fetched by hash, then copied into the sandbox or offered to a VM's agent), hand it to
  * a ready agent session ({@link AgentSession#deploy}), activate (triggers routed,
  * {@code workload_deployed} published). The sandbox is destroyed when the workload ends for any
- * reason: a sandbox is used for one workload and never again.
+ * reason: a sandbox is used for one workload and never again. Functions, where the sandbox shares
+ * the node's files, go into a function host of their tenant instead ({@link FunctionHosts}, ours):
+ * each has a workload id of its own, and the host goes when its last function does.
  */
 public final class Deployer {
   private static final Logger LOG = LoggerFactory.getLogger(Deployer.class);
@@ -66,6 +71,7 @@ public final class Deployer {
   private final Tracing tracing;
   private final List<String> deniedSubjects;
   private final List<DeploymentListener> listeners = new CopyOnWriteArrayList<>();
+  private final FunctionHosts hosts;
   /** Non-null once the node takes no new work (lame duck): the reason every deploy is refused with. */
   private volatile String refusal;
 
@@ -92,6 +98,7 @@ public final class Deployer {
     this.relay = with.relay();
     this.tracing = with.tracing();
     this.deniedSubjects = deniedSubjects(config);
+    this.hosts = new FunctionHosts(config.functionsPerHost(), sessions);
   }
 
   /** The trigger deny list: always {@code $SYS.>}, {@code $JS.>} and {@code $NEX.>}, plus the config's. */
@@ -151,6 +158,9 @@ public final class Deployer {
     try (Step step = tracing.step("fetch artifact")) {
       artifact = fetchArtifact(request, claims);
     }
+    if (type.isFunction() && sessions.driver().sharesWorkDir()) {
+      return deployHosted(spec, type, claims, artifact);
+    }
 
     AgentSession session;
     try (Step step = tracing.step("take sandbox")) {
@@ -203,6 +213,76 @@ public final class Deployer {
       activated(spec, deployment);
     }
     return new RunResponse(true, session.id(), claims.issuer(), claims.name());
+  }
+
+  /**
+   * A function into a host of its tenant: a slot is placed, the artifact handed over unless the
+   * host has it, the agent adds the function (compiling only an artifact it does not hold yet),
+   * its triggers are routed to its own socket in the host, and {@code workload_deployed} goes out.
+   */
+  private RunResponse deployHosted(WorkloadSpec spec, WorkloadType type, WorkloadJwt.Claims claims, Artifact artifact)
+      throws RefusedException, InterruptedException {
+    DeployRequest request = spec.request();
+    // ids look alike whether a workload has a sandbox of its own or a slot in a host
+    String functionId = SandboxIds.next();
+    FunctionHost host = hosts.place(functionId, new FunctionHost.Tenant(spec.namespace(), claims.issuer()), () -> {
+      try {
+        return pool.take(WARM_SANDBOX_WAIT);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return Optional.empty();
+      }
+    }).orElseThrow(() -> new RefusedException("no warm sandbox became ready within " + WARM_SANDBOX_WAIT.toMillis()
+        + " ms"));
+    AgentSession session = host.session();
+    Deployment deployment = new Deployment(functionId, spec.namespace(), claims.name(), request.description(),
+        type.wireName(), claims.issuer(), artifact.sha256(), artifact.size(), request.triggerSubjects(), Instant.now(),
+        false, request.retryCount(), session);
+    deployments.add(deployment);
+    host.attach(functionId, relay.relay(deployment, (code, reason) -> workloadEnded(functionId, code, reason)));
+    try {
+      handOver(artifact, host);
+      DeployAck ack = answer(session.addFunction(new AddFunctionRequest(functionId, new AgentDeployRequest(List.of(),
+          request.description(), spec.environment(), false, artifact.sha256(), spec.namespace(), request.retriedAt(),
+          request.retryCount(), artifact.size(), deployment.triggerSubjects(), claims.name(), type.wireName(),
+          hostedFunctionMemoryMib(), config.functionTimeoutMs(), config.maxScriptBytes(), false, true)),
+          AGENT_DEPLOY_TIMEOUT));
+      if (!ack.accepted()) {
+        throw new RefusedException("workload rejected by agent: " + ack.message());
+      }
+      route(deployment, Optional.of(session.sandbox().workFile(AddFunctionRequest.triggerSocketFile(functionId))));
+    } catch (RefusedException | RuntimeException e) {
+      // unless the host ended meanwhile, which ended the function too
+      if (deployments.remove(functionId).isPresent()) {
+        triggers.unroute(functionId);
+        hosts.release(functionId);
+      }
+      throw e instanceof RefusedException r ? r : new RefusedException(e.getMessage());
+    } finally {
+      // after the add, as after a deploy: a new agent's start does not compete with it (a no-op
+      // when the function went into a running host)
+      pool.fill();
+    }
+    activated(spec, deployment);
+    return new RunResponse(true, functionId, claims.issuer(), claims.name());
+  }
+
+  /**
+   * A hosted function's memory cap: the workload's, but no more than an eighth of the host's heap,
+   * so that one function running as many instances at once as it may (four on two cores) cannot
+   * take more than half of what its neighbours share (docs/isolation.md, "Function hosts").
+   */
+  private int hostedFunctionMemoryMib() {
+    return Math.max(1, Math.min(workloadMemoryMib(), config.functionHostMemoryMib() / 8));
+  }
+
+  /** Function hosts running now, and the functions they have room for still. */
+  public int functionHosts() {
+    return hosts.hostCount();
+  }
+
+  public long freeFunctionSlots() {
+    return hosts.freeSlots();
   }
 
   private void refuseIfDraining() throws RefusedException {
@@ -326,27 +406,45 @@ public final class Deployer {
    * the cache or, before the deploy, the sandbox (docs/architecture.md, "Artifact hand-over").
    */
   private static void handOver(Artifact artifact, Sandbox sandbox) throws RefusedException {
-    try (FileChannel from = FileChannel.open(artifact.file(), StandardOpenOption.READ);
-        WritableByteChannel to = sandbox.createArtifact()) {
+    try (WritableByteChannel to = sandbox.createArtifact()) {
+      copy(artifact, to);
+    } catch (IOException e) {
+      throw new RefusedException("cannot hand the artifact to sandbox " + sandbox.id() + ": " + e.getMessage());
+    }
+  }
+
+  /** Writes the cached artifact to {@code to}; a file-to-file transfer is a copy inside the kernel (sendfile). */
+  static void copy(Artifact artifact, WritableByteChannel to) throws IOException {
+    try (FileChannel from = FileChannel.open(artifact.file(), StandardOpenOption.READ)) {
       for (long at = 0; at < artifact.size(); ) {
-        // a file-to-file transfer is a copy inside the kernel (sendfile)
         long moved = from.transferTo(at, artifact.size() - at, to);
         if (moved <= 0) {
           throw new IOException("the cached artifact is shorter than its " + artifact.size() + " bytes");
         }
         at += moved;
       }
-    } catch (IOException e) {
-      throw new RefusedException("cannot hand the artifact to sandbox " + sandbox.id() + ": " + e.getMessage());
     }
   }
 
   private DeployAck sendToAgent(AgentSession session, AgentDeployRequest request)
       throws RefusedException, InterruptedException {
+    return answer(session.deploy(request, AGENT_DEPLOY_TIMEOUT));
+  }
+
+  /** The agent's answer to a deploy or an add; a call that failed is refused with its reason. */
+  private static DeployAck answer(CompletableFuture<DeployAck> call) throws RefusedException, InterruptedException {
     try {
-      return session.deploy(request, AGENT_DEPLOY_TIMEOUT).get();
+      return call.get();
     } catch (ExecutionException e) {
       throw new RefusedException(e.getCause().getMessage());
+    }
+  }
+
+  private static void handOver(Artifact artifact, FunctionHost host) throws RefusedException {
+    try {
+      host.handOver(artifact);
+    } catch (IOException e) {
+      throw new RefusedException("cannot hand the artifact to sandbox " + host.id() + ": " + e.getMessage());
     }
   }
 
@@ -389,6 +487,11 @@ public final class Deployer {
   /** Asks the agent to stop its workload (SIGTERM, grace, SIGKILL); the sandbox goes either way. */
   private void undeploy(Deployment deployment) throws InterruptedException {
     try {
+      if (deployment.hosted()) {
+        // only this function goes; the host and its other functions stay
+        deployment.session().removeFunction(deployment.id(), AGENT_UNDEPLOY_TIMEOUT).get();
+        return;
+      }
       deployment.session().undeploy(AGENT_UNDEPLOY_TIMEOUT).get();
     } catch (ExecutionException e) {
       LOG.warn("Agent did not confirm the undeploy ({}); destroying its sandbox id={}", e.getCause().getMessage(),
@@ -398,7 +501,11 @@ public final class Deployer {
 
   private void finish(Deployment deployment, int code, String reason, DeploymentListener.Ending ending) {
     triggers.unroute(deployment.id());
-    sessions.destroy(deployment.session());
+    if (deployment.hosted()) {
+      hosts.release(deployment.id());
+    } else {
+      sessions.destroy(deployment.session());
+    }
     Map<String, Object> data = new LinkedHashMap<>();
     data.put("name", deployment.name());
     data.put("id", deployment.id());

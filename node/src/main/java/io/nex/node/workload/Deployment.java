@@ -8,7 +8,7 @@ import java.util.Map;
 
 /**
  * A workload running in a sandbox taken from the pool, with the session of that sandbox's agent;
- * its id is the sandbox's id. An essential
+ * its id is the sandbox's id, except for a function in a function host, which has one of its own. An essential
  * workload counts how many times it has been restarted in {@code retryCount}.
  */
 public record Deployment(
@@ -28,6 +28,11 @@ public record Deployment(
 
   public Sandbox sandbox() {
     return session.sandbox();
+  }
+
+  /** Whether it is one of the functions of a function host (ours): then its id is not its sandbox's. */
+  public boolean hosted() {
+    return !id.equals(session.id());
   }
 
   /** Adds {@code essential} and {@code retry_count} to an event's data, for essential workloads only. */

@@ -23,6 +23,20 @@ public final class Deployments {
     return Optional.ofNullable(byId.remove(id));
   }
 
+  /**
+   * The workload sandbox {@code sandboxId} runs: its one workload, or in a function host the
+   * function named {@code name} in {@code namespace} (every function there is of one tenant).
+   */
+  public Optional<Deployment> runningIn(String sandboxId, String namespace, String name) {
+    Deployment own = byId.get(sandboxId);
+    if (own != null) {
+      return Optional.of(own);
+    }
+    return byId.values().stream()
+        .filter(d -> d.session().id().equals(sandboxId) && d.namespace().equals(namespace) && d.name().equals(name))
+        .findFirst();
+  }
+
   public int count() {
     return byId.size();
   }

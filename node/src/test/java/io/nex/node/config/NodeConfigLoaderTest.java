@@ -98,6 +98,9 @@ class NodeConfigLoaderTest {
       "{\"public_nats_server\": {\"cluster\": {}}}         | unknown config field \"public_nats_server.cluster\": remove it",
       "{\"autostart\": {\"workloads\": [{\"name\": \"a\", \"type\": \"native\"}]}} | config field \"autostart.workloads[0].location\" is missing",
       "{\"autostart\": {\"workloads\": [{\"name\": \"a\", \"type\": \"oci\", \"location\": \"nats://B/k\"}]}} | bad value for config field \"autostart.workloads[0].type\"",
+      "{\"functions_per_host\": 0}                        | bad value for config field \"functions_per_host\": must be at least 1 (got 0)",
+      "{\"function_host_memory_mib\": 32}                 | bad value for config field \"function_host_memory_mib\": must be at least 64 (got 32)",
+      "{\"function_host_memory_mib\": 300}                | bad value for config field \"function_host_memory_mib\": must be at most machine_template.memsize_mib (256)",
       "[1, 2]                                              | config must be a JSON object",
       "{\"machine_pool_size\": 2                           | config is not valid JSON"
   })
@@ -106,6 +109,16 @@ class NodeConfigLoaderTest {
         .isInstanceOf(ConfigException.class)
         .hasMessageStartingWith(expected)
         .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+  }
+
+  @Test
+  void functionHostsDefaultToAHundredFunctionsInAHeapTheSandboxHasRoomFor() throws ConfigException {
+    NodeConfig defaults = parse("{}");
+    assertThat(defaults.functionsPerHost()).isEqualTo(100);
+    assertThat(defaults.functionHostMemoryMib()).isEqualTo(192);
+    assertThat(parse("{\"machine_template\": {\"memsize_mib\": 128}}").functionHostMemoryMib()).isEqualTo(128);
+    assertThat(parse("{\"functions_per_host\": 7, \"function_host_memory_mib\": 96}"))
+        .extracting(NodeConfig::functionsPerHost, NodeConfig::functionHostMemoryMib).containsExactly(7, 96);
   }
 
   @Test

@@ -8,6 +8,7 @@ import static org.awaitility.Awaitility.await;
 import io.nats.client.Connection;
 import io.nats.client.Nats;
 import io.nats.client.Options;
+import io.nex.agent.workload.SandboxUse;
 import io.nex.agent.workload.WorkloadHost;
 import io.nex.api.Subjects;
 import io.nex.api.agent.AgentDeployRequest;
@@ -80,7 +81,7 @@ class NatsTriggerPathTest {
     Path workDir = Files.createDirectories(dir.resolve("sandbox"));
     byte[] artifact = FUNCTION.getBytes(UTF_8);
     Files.write(workDir.resolve(AgentDeployRequest.ARTIFACT_FILE), artifact);
-    workload = new WorkloadHost(agent, sandboxId, workDir, Optional.empty());
+    workload = new WorkloadHost(agent, sandboxId, workDir, Optional.empty(), new SandboxUse());
     workload.warmUp();
     agent.createDispatcher().subscribe(Subjects.agentDeploy(sandboxId), workload::handleDeploy);
     agent.flush(Duration.ofSeconds(5));

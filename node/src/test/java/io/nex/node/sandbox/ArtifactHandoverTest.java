@@ -3,6 +3,7 @@ package io.nex.node.sandbox;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.nex.api.agent.AgentDeployRequest;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.WritableByteChannel;
@@ -41,7 +42,7 @@ class ArtifactHandoverTest {
       out.write(ByteBuffer.wrap("#!/bin/sh\n".getBytes(StandardCharsets.UTF_8)));
     }
     Path file = workDir.resolve("workload");
-    assertThat(sandbox.artifactFile()).isEqualTo(file);
+    assertThat(sandbox.workFile(AgentDeployRequest.ARTIFACT_FILE)).isEqualTo(file);
     assertThat(Files.readString(file)).isEqualTo("#!/bin/sh\n");
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rwxr-x---");
   }

@@ -69,6 +69,8 @@ public final class FakeAgentTransport implements AgentTransport {
     when(AgentCall.DEPLOY, answer(new DeployAck(true, "Workload deployed")));
     when(AgentCall.UNDEPLOY, answer("{}".getBytes(StandardCharsets.UTF_8)));
     when(AgentCall.TRIGGER, nobody());
+    when(AgentCall.ADD_FUNCTION, answer(new DeployAck(true, "Function deployed")));
+    when(AgentCall.REMOVE_FUNCTION, answer(new DeployAck(true, "Function removed")));
   }
 
   /** Every agent answers {@code call} with {@code responder}. */

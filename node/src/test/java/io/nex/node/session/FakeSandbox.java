@@ -48,18 +48,18 @@ public final class FakeSandbox implements Sandbox {
   }
 
   @Override
-  public WritableByteChannel createArtifact() throws IOException {
+  public WritableByteChannel createArtifact(String fileName) throws IOException {
     Files.createDirectories(workDir);
-    return FileChannel.open(artifact(), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    return FileChannel.open(workFile(fileName), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
   }
 
   public Path artifact() {
-    return workDir.resolve(AgentDeployRequest.ARTIFACT_FILE);
+    return workFile(AgentDeployRequest.ARTIFACT_FILE);
   }
 
   @Override
-  public Path triggerSocket() {
-    return workDir.resolve(AgentDeployRequest.TRIGGER_SOCKET_FILE);
+  public Path workFile(String fileName) {
+    return workDir.resolve(fileName);
   }
 
   @Override

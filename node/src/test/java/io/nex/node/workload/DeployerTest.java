@@ -160,13 +160,15 @@ class DeployerTest {
   }
 
   @Test
-  void aFunctionIsRoutedAfterItsAgentAcceptsIt() throws Exception {
-    startNode(true);
+  void aFunctionInAVmIsRoutedOverTheInternalServerAfterItsAgentAcceptsIt() throws Exception {
+    // where the sandbox shares the node's files functions go into function hosts (FunctionHostsTest)
+    startNode(false);
 
     deployer.deploy("default", request("javascript", List.of("orders.>")));
 
-    assertThat(routed).containsExactly("sandbox-1 triggers.sock");
-    assertThat(sentDeploy().triggerSocket()).isTrue();
+    assertThat(routed).containsExactly("sandbox-1 nats");
+    assertThat(sentDeploy().triggerSocket()).isFalse();
+    assertThat(transport.sent(AgentCall.ADD_FUNCTION)).isEmpty();
   }
 
   @Test

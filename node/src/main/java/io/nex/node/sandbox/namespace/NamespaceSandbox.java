@@ -62,8 +62,8 @@ public final class NamespaceSandbox implements Sandbox {
   }
 
   @Override
-  public Path triggerSocket() {
-    return process.triggerSocket();
+  public Path workFile(String fileName) {
+    return process.workFile(fileName);
   }
 
   /**
@@ -71,11 +71,11 @@ public final class NamespaceSandbox implements Sandbox {
    * workload can run it, not change it.
    */
   @Override
-  public FileChannel createArtifact() throws IOException {
-    FileChannel out = process.createArtifact();
+  public FileChannel createArtifact(String fileName) throws IOException {
+    FileChannel out = process.createArtifact(fileName);
     try {
-      Files.setAttribute(process.artifactFile(), "unix:uid", user.uid(), LinkOption.NOFOLLOW_LINKS);
-      Files.setAttribute(process.artifactFile(), "unix:gid", workload.uid(), LinkOption.NOFOLLOW_LINKS);
+      Files.setAttribute(process.workFile(fileName), "unix:uid", user.uid(), LinkOption.NOFOLLOW_LINKS);
+      Files.setAttribute(process.workFile(fileName), "unix:gid", workload.uid(), LinkOption.NOFOLLOW_LINKS);
       return out;
     } catch (IOException | RuntimeException e) {
       out.close();

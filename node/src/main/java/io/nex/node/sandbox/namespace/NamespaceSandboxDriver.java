@@ -53,20 +53,21 @@ public final class NamespaceSandboxDriver implements SandboxDriver {
   /**
    * @param agentPath the agent executable, or null/blank for the built-in JVM agent (as in
    *     {@link AgentLaunch#command})
+   * @param agentHeapMib see {@link AgentLaunch#command}
    * @param loopbackPorts ports on the host's 127.0.0.1 that every sandbox may reach besides the
    *     internal server, at the same port on its own loopback: the control plane's when it is on
    *     loopback, so a workload reaches it at the URL its users give it
    * @param rateLimiters the node's {@code rate_limiters}: disk I/O rates of each sandbox's disk
    * @throws IllegalStateException when a program the sandbox is built from is missing
    */
-  public NamespaceSandboxDriver(String agentPath, Collection<Integer> loopbackPorts, RateLimiters rateLimiters)
-      throws IOException {
+  public NamespaceSandboxDriver(String agentPath, int agentHeapMib, Collection<Integer> loopbackPorts,
+      RateLimiters rateLimiters) throws IOException {
     for (int port : loopbackPorts) {
       if (port < 1 || port > 65535) {
         throw new IllegalArgumentException("not a port: " + port);
       }
     }
-    this.agentCommand = AgentLaunch.command(agentPath);
+    this.agentCommand = AgentLaunch.command(agentPath, agentHeapMib);
     this.builtInAgent = agentPath == null || agentPath.isBlank();
     this.loopbackPorts = List.copyOf(loopbackPorts);
     this.rateLimiters = rateLimiters;

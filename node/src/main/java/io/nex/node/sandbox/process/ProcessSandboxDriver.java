@@ -20,11 +20,14 @@ import java.util.Map;
  */
 public final class ProcessSandboxDriver implements SandboxDriver {
   private final String agentPath;
+  private final int agentHeapMib;
 
   private final AgentClassArchive classArchive = AgentClassArchive.forThisJvm();
 
-  public ProcessSandboxDriver(String agentPath) {
+  /** {@code agentHeapMib}: see {@link AgentLaunch#command}. */
+  public ProcessSandboxDriver(String agentPath, int agentHeapMib) {
     this.agentPath = agentPath;
+    this.agentHeapMib = agentHeapMib;
   }
 
   @Override
@@ -40,7 +43,7 @@ public final class ProcessSandboxDriver implements SandboxDriver {
   @Override
   public Sandbox launch(SandboxSpec spec) throws IOException {
     Files.createDirectories(spec.workDir());
-    List<String> command = new ArrayList<>(AgentLaunch.command(agentPath));
+    List<String> command = new ArrayList<>(AgentLaunch.command(agentPath, agentHeapMib));
     if (agentPath == null || agentPath.isBlank()) {
       command.addAll(1, classArchive.jvmOptions(spec.id(), spec.workDir()));
     }

@@ -46,7 +46,8 @@ final class SandboxHarness implements AutoCloseable {
   }
 
   static SandboxHarness open(Path dir, List<Integer> loopbackPorts) throws IOException {
-    return new SandboxHarness(new NamespaceSandboxDriver(null, loopbackPorts, NodeConfig.RateLimiters.NONE), dir.resolve("sandboxes"));
+    return new SandboxHarness(new NamespaceSandboxDriver(null, 64, loopbackPorts, NodeConfig.RateLimiters.NONE),
+        dir.resolve("sandboxes"));
   }
 
   NamespaceSandboxDriver driver() {

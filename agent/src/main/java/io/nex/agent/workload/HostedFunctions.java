@@ -1,0 +1,205 @@
+package io.nex.agent.workload;
+
+import io.nats.client.Connection;
+import io.nats.client.Message;
+import io.nex.agent.function.CompiledFunction;
+import io.nex.agent.function.FunctionException;
+import io.nex.agent.function.FunctionLimits;
+import io.nex.agent.function.FunctionRunner;
+import io.nex.agent.function.FunctionRunners;
+import io.nex.agent.hostservices.HostServicesClient;
+import io.nex.api.Json;
+import io.nex.api.Subjects;
+import io.nex.api.WorkloadType;
+import io.nex.api.agent.AddFunctionRequest;
+import io.nex.api.agent.AgentDeployRequest;
+import io.nex.api.agent.AgentLogLine;
+import io.nex.api.agent.DeployAck;
+import io.nex.api.agent.RemoveFunctionRequest;
+import io.nex.api.events.LogLine;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The agent as a function host (ours): many functions of one tenant in this process, each with
+ * its own runner (instances or isolates), memory cap, time limit, environment, host-services
+ * identity, log source and trigger socket, so that a trap, timeout or memory cap hit of one stays
+ * with that one. An artifact is compiled once and kept while any function uses it, so the next
+ * function of the same hash only instantiates. Adds and removes come one at a time (one
+ * dispatcher), which is what keeps the cache simple.
+ */
+public final class HostedFunctions {
+  private static final DeployAck ADDED = new DeployAck(true, "Function deployed");
+  private static final DeployAck REMOVED = new DeployAck(true, "Function removed");
+
+  private final Connection connection;
+  private final String sandboxId;
+  private final Path workDir;
+  private final SandboxUse use;
+  private final Map<String, Hosted> functions = new ConcurrentHashMap<>();
+  /** By artifact hash; touched only by the one thread adds and removes run on. */
+  private final Map<String, Shared> compiled = new HashMap<>();
+
+  private record Hosted(AddFunctionRequest request, FunctionHost host, SocketTriggers triggers) {}
+
+  private static final class Shared {
+    final CompiledFunction function;
+    int users;
+
+    Shared(CompiledFunction function) {
+      this.function = function;
+    }
+  }
+
+  public HostedFunctions(Connection connection, String sandboxId, Path workDir, SandboxUse use) {
+    this.connection = connection;
+    this.sandboxId = sandboxId;
+    this.workDir = workDir;
+    this.use = use;
+  }
+
+  public void handleAdd(Message message) {
+    AddFunctionRequest request;
+    try {
+      request = Json.read(message.getData(), AddFunctionRequest.class);
+    } catch (Json.MalformedJsonException e) {
+      reply(message, new DeployAck(false, e.getMessage()));
+      return;
+    }
+    Hosted existing = request.functionId() == null ? null : functions.get(request.functionId());
+    if (existing != null) {
+      // the node sends an add again when its answer seems lost: the same add, the same answer
+      reply(message, existing.request().equals(request) ? ADDED
+          : new DeployAck(false, "function " + request.functionId() + " is already deployed here"));
+      return;
+    }
+    try {
+      reply(message, add(request));
+    } catch (FunctionException e) {
+      reply(message, new DeployAck(false, e.getMessage()));
+    } catch (RuntimeException e) {
+      // answered all the same: the node would otherwise wait out its deadline
+      reply(message, new DeployAck(false, "cannot add the function: " + e));
+    }
+  }
+
+  private DeployAck add(AddFunctionRequest request) throws FunctionException {
+    AgentDeployRequest function = request.function();
+    if (!use.claim(SandboxUse.Use.FUNCTION_HOST)) {
+      throw new FunctionException("this agent runs a workload of its own; sandboxes are never reused");
+    }
+    if (function == null || !AddFunctionRequest.isSafe(request.functionId()) || !AddFunctionRequest.isSafe(function.hash())
+        || function.workloadName() == null) {
+      throw new FunctionException("add function request lacks a function id, a hash or a workload name");
+    }
+    if (WorkloadType.parse(function.workloadType()).filter(WorkloadType::isFunction).isEmpty()) {
+      throw new FunctionException("a function host runs only wasm and javascript functions, not \""
+          + function.workloadType() + "\"");
+    }
+    Shared shared = compiled(function);
+    String id = request.functionId();
+    FunctionRunner runner;
+    try {
+      runner = shared.function.start(function.environment(),
+          new HostServicesClient(connection, sandboxId, function.namespace(), function.workloadName()),
+          line -> log(id, line, false));
+    } catch (FunctionException | RuntimeException e) {
+      release(function.hash());
+      throw e;
+    }
+    FunctionHost host = new FunctionHost(runner);
+    SocketTriggers triggers;
+    try {
+      // relative to our working directory: its absolute path is often too long for a Unix socket
+      triggers = SocketTriggers.listen(Path.of(AddFunctionRequest.triggerSocketFile(id)), host, line -> log(id, line, true));
+    } catch (IOException e) {
+      host.stop();
+      release(function.hash());
+      throw new FunctionException("cannot listen on the trigger socket: " + e.getMessage());
+    }
+    functions.put(id, new Hosted(request, host, triggers));
+    return ADDED;
+  }
+
+  /** The compiled artifact, compiled now if no function of this host uses it yet; counts one more user. */
+  private Shared compiled(AgentDeployRequest function) throws FunctionException {
+    Shared shared = compiled.get(function.hash());
+    if (shared == null) {
+      Path artifact = workDir.resolve(AddFunctionRequest.artifactFile(function.hash()));
+      byte[] bytes;
+      try {
+        bytes = Files.readAllBytes(artifact);
+      } catch (IOException e) {
+        throw new FunctionException("the node did not hand over the artifact: " + e.getMessage());
+      }
+      if (bytes.length != function.totalBytes()) {
+        throw new FunctionException("the artifact is " + bytes.length + " bytes, the deploy says " + function.totalBytes());
+      }
+      shared = new Shared(FunctionRunners.compile(function.workloadType(), bytes, limits(function)));
+      compiled.put(function.hash(), shared);
+    }
+    shared.users++;
+    return shared;
+  }
+
+  private static FunctionLimits limits(AgentDeployRequest function) {
+    return new FunctionLimits(Duration.ofMillis(function.functionTimeoutMs()), function.memsizeMib(),
+        function.maxScriptBytes());
+  }
+
+  private void release(String hash) {
+    Shared shared = compiled.get(hash);
+    if (shared != null && --shared.users == 0) {
+      // the file stays: the node hands an artifact to a host once, and may deploy it here again
+      compiled.remove(hash);
+    }
+  }
+
+  public void handleRemove(Message message) {
+    RemoveFunctionRequest request;
+    try {
+      request = Json.read(message.getData(), RemoveFunctionRequest.class);
+    } catch (Json.MalformedJsonException e) {
+      reply(message, new DeployAck(false, e.getMessage()));
+      return;
+    }
+    Hosted hosted = request.functionId() == null ? null : functions.remove(request.functionId());
+    if (hosted != null) {
+      stop(hosted);
+      release(hosted.request().function().hash());
+    }
+    reply(message, REMOVED);
+  }
+
+  private static void stop(Hosted hosted) {
+    hosted.triggers().close();
+    hosted.host().stop();
+  }
+
+  /** Stops every function; the agent is going away. */
+  public void shutdown() {
+    List.copyOf(functions.keySet()).forEach(id -> {
+      Hosted hosted = functions.remove(id);
+      if (hosted != null) {
+        stop(hosted);
+      }
+    });
+  }
+
+  private void log(String functionId, String line, boolean isStderr) {
+    connection.publish(Subjects.agentLogs(sandboxId),
+        Json.write(AgentLogLine.ofFunction(functionId, isStderr ? LogLine.ERROR : LogLine.INFO, line)));
+  }
+
+  private void reply(Message message, DeployAck ack) {
+    if (message.getReplyTo() != null) {
+      connection.publish(message.getReplyTo(), Json.write(ack));
+    }
+  }
+}

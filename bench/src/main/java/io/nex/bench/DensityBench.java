@@ -1,0 +1,233 @@
+package io.nex.bench;
+
+import io.nats.client.Connection;
+import io.nats.client.Dispatcher;
+import io.nats.client.Nats;
+import io.nex.api.Envelope;
+import io.nex.api.Json;
+import io.nex.api.control.RunResponse;
+import io.nex.keys.KeyType;
+import io.nex.keys.NKeyPair;
+import io.nex.keys.XKeyPair;
+import io.nex.testkit.ControlPlaneServer;
+import io.nex.testkit.DeployClient;
+import io.nex.testkit.NodeProcess;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Function hosts at density: {@code density.wasm} WASM handler functions (default 1,000) and
+ * {@code density.js} JavaScript functions (default 200) of {@value #TENANTS} tenants on one node,
+ * deployed one after another; then what they cost (PSS of the node and everything under it) and
+ * how fast they deploy and answer. A deploy "into a running host" is one whose tenant's host had
+ * a free slot (placement is deterministic when deploys come one at a time); every function of
+ * one language shares one artifact, so those deploys compile nothing.
+ */
+final class DensityBench {
+  private static final int TENANTS = 4;
+  private static final int PER_HOST = 100;
+  private static final int REDEPLOYS = 50;
+  private static final int SEQUENTIAL = 2000;
+  private static final int IN_FLIGHT = 64;
+  private static final Duration WINDOW = Duration.ofSeconds(5);
+  private static final Duration WARM_UP = Duration.ofSeconds(3);
+
+  private DensityBench() {}
+
+  private record Deployed(String subject, String id, String name, DeployClient tenant) {}
+
+  static void run(String sandbox) throws Exception {
+    int wasmCount = Integer.getInteger("density.wasm", 1000);
+    int jsCount = Integer.getInteger("density.js", 200);
+    Path dir = Scratch.dir("nex-bench-density");
+    Path res = dir.resolve("node");
+    try (ControlPlaneServer controlPlane = ControlPlaneServer.start(dir);
+        Connection nc = Nats.connect(controlPlane.url());
+        NodeProcess node = NodeProcess.start(res, controlPlane.url(), NodeProcess.config(res,
+            "\"machine_pool_size\": 2, \"sandbox\": \"" + sandbox + "\", \"functions_per_host\": " + PER_HOST))) {
+      node.awaitLog("Received agent handshake", 2, Duration.ofSeconds(60));
+      Thread.sleep(2000); // the warm agents warm their deploy path
+      List<DeployClient> tenants = new ArrayList<>();
+      for (int t = 0; t < TENANTS; t++) {
+        tenants.add(new DeployClient(nc, NKeyPair.create(KeyType.ACCOUNT), XKeyPair.create()));
+      }
+      Map<String, Long> announced = new ConcurrentHashMap<>();
+      Dispatcher events = nc.createDispatcher(msg -> {
+        try {
+          announced.put(Json.mapper().readTree(msg.getData()).get("data").get("id").asText(), System.nanoTime());
+        } catch (Exception e) {
+          // not an event of ours
+        }
+      });
+      events.subscribe("$NEX.events.default.workload_deployed");
+      Dispatcher plain = nc.createDispatcher(msg -> nc.publish(msg.getReplyTo(), msg.getData()));
+      plain.subscribe("bench.plain");
+      nc.flush(Duration.ofSeconds(2));
+
+      System.out.println("\n== density (sandbox=" + sandbox + "): " + wasmCount + " WASM handler + " + jsCount
+          + " JavaScript echo functions, " + TENANTS + " tenants, functions_per_host " + PER_HOST
+          + ", deployed one at a time; PSS of the node and all its descendants");
+      long baseline = treePss(node.pid());
+      Phase wasm = deployAll(node, tenants, announced, "wasm", Path.of(System.getProperty("echo.wasm")), wasmCount, 0);
+      long afterWasm = treePss(node.pid());
+      Phase js = deployAll(node, tenants, announced, "javascript", Path.of(System.getProperty("echo.js")), jsCount,
+          wasmCount);
+      Thread.sleep(2000); // the last host's replacement agent settles
+      long afterJs = treePss(node.pid());
+      List<Deployed> running = new ArrayList<>(wasm.deployed);
+      running.addAll(js.deployed);
+      System.out.printf("functions running: %d (wasm %d, javascript %d); processes under the node: %d%n",
+          running.size(), wasm.deployed.size(), js.deployed.size(),
+          ProcessHandle.of(node.pid()).orElseThrow().descendants().count());
+      System.out.printf("PSS total: %.1f MiB (node + warm agents before any deploy: %.1f MiB)%n", afterJs / 1024.0,
+          baseline / 1024.0);
+      System.out.printf("marginal PSS per function: wasm %.2f MiB, javascript %.2f MiB (hosts and their agents"
+          + " included)%n", (afterWasm - baseline) / 1024.0 / Math.max(1, wasmCount),
+          (afterJs - afterWasm) / 1024.0 / Math.max(1, jsCount));
+      System.out.printf("%-40s %9s %9s %9s%n", "deploy into a running host, ms", "p50", "p99", "count");
+      for (Phase phase : List.of(wasm, js)) {
+        print(phase.type + ": -> run_response", new Stats(phase.toResponse));
+        print(phase.type + ": -> workload_deployed", new Stats(phase.toEvent));
+        print(phase.type + ": new host, -> run_response", new Stats(phase.newHost));
+      }
+      print("wasm: redeploy of the same hash", redeploy(node, wasm.deployed));
+
+      List<String> wasmSubjects = wasm.deployed.stream().map(Deployed::subject).toList();
+      Throughput.measure(List.of(nc), () -> random(wasmSubjects), IN_FLIGHT, WARM_UP);
+      Stats[] turns = inTurns(nc, wasmSubjects);
+      double rawBefore = Throughput.measure(List.of(nc), "bench.plain", IN_FLIGHT, WINDOW);
+      double rate = Throughput.measure(List.of(nc), () -> random(wasmSubjects), IN_FLIGHT, WINDOW);
+      double rawAfter = Throughput.measure(List.of(nc), "bench.plain", IN_FLIGHT, WINDOW);
+      double rawRate = (rawBefore + rawAfter) / 2;
+      System.out.printf("trigger a random one of the %d wasm functions: p50 %.3f ms (raw %.3f ms, %.1fx), p99 %.3f ms;"
+          + " %.0f req/s with %d in flight = %.0f%% of raw (%.0f req/s)%n", wasmSubjects.size(), turns[1].median(),
+          turns[0].median(), turns[1].median() / turns[0].median(), turns[1].percentile(99), rate, IN_FLIGHT,
+          100 * rate / rawRate, rawRate);
+    }
+  }
+
+  private static final class Phase {
+    final String type;
+    final List<Deployed> deployed = new ArrayList<>();
+    final List<Double> toResponse = new ArrayList<>();
+    final List<Double> toEvent = new ArrayList<>();
+    final List<Double> newHost = new ArrayList<>();
+
+    Phase(String type) {
+      this.type = type;
+    }
+  }
+
+  /** {@code before}: functions deployed earlier (for which slot of its tenant's hosts each one takes). */
+  private static Phase deployAll(NodeProcess node, List<DeployClient> tenants, Map<String, Long> announced,
+      String type, Path artifact, int count, int before) throws Exception {
+    Phase phase = new Phase(type);
+    String sha256 = DeployClient.sha256(artifact);
+    List<String> locations = new ArrayList<>();
+    for (DeployClient tenant : tenants) {
+      locations.add(tenant.upload("density-" + type, artifact));
+    }
+    for (int i = 0; i < count; i++) {
+      int t = i % TENANTS;
+      DeployClient tenant = tenants.get(t);
+      String name = type.charAt(0) + Integer.toString(i);
+      String subject = "density." + name;
+      boolean intoRunningHost = ((before + i) / TENANTS) % PER_HOST != 0;
+      long sent = System.nanoTime();
+      Envelope reply = tenant.deploy("default", node.nodeId(),
+          tenant.functionRequest(name, type, locations.get(t), sha256, node.nodeId(), List.of(subject)));
+      long answered = System.nanoTime();
+      if (reply.failed()) {
+        throw new IllegalStateException("deploy " + name + " failed: " + reply.error());
+      }
+      RunResponse run = reply.dataAs(RunResponse.class);
+      phase.deployed.add(new Deployed(subject, run.id(), name, tenant));
+      if (!intoRunningHost) {
+        phase.newHost.add((answered - sent) / 1e6);
+        continue;
+      }
+      phase.toResponse.add((answered - sent) / 1e6);
+      Long event = awaitEvent(announced, run.id());
+      phase.toEvent.add((event - sent) / 1e6);
+    }
+    return phase;
+  }
+
+  /** Stops {@value #REDEPLOYS} functions and deploys each again: its host holds the artifact compiled. */
+  private static Stats redeploy(NodeProcess node, List<Deployed> deployed) throws Exception {
+    List<Double> samples = new ArrayList<>();
+    for (int i = 0; i < Math.min(REDEPLOYS, deployed.size()); i++) {
+      // the first ones: each lives in a full host, so its slot is the only free one there
+      Deployed d = deployed.get(i);
+      d.tenant().stop("default", node.nodeId(), d.id(), d.name());
+      String sha256 = DeployClient.sha256(Path.of(System.getProperty("echo.wasm")));
+      long sent = System.nanoTime();
+      Envelope reply = d.tenant().deploy("default", node.nodeId(), d.tenant().functionRequest(d.name(), "wasm",
+          d.tenant().upload("density-wasm", Path.of(System.getProperty("echo.wasm"))), sha256, node.nodeId(),
+          List.of(d.subject())));
+      samples.add((System.nanoTime() - sent) / 1e6);
+      if (reply.failed()) {
+        throw new IllegalStateException("redeploy " + d.name() + " failed: " + reply.error());
+      }
+      deployed.set(i, new Deployed(d.subject(), reply.dataAs(RunResponse.class).id(), d.name(), d.tenant()));
+    }
+    return new Stats(samples);
+  }
+
+  private static Long awaitEvent(Map<String, Long> announced, String id) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    for (Long at = announced.get(id); ; at = announced.get(id)) {
+      if (at != null) {
+        return at;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("no workload_deployed for " + id);
+      }
+      Thread.onSpinWait();
+    }
+  }
+
+  /** Raw requests and requests to a random function, taking turns, after 300 rounds of warm-up. */
+  private static Stats[] inTurns(Connection nc, List<String> subjects) throws InterruptedException {
+    byte[] payload = "0123456789abcdef".getBytes(StandardCharsets.UTF_8);
+    List<Double> raw = new ArrayList<>();
+    List<Double> function = new ArrayList<>();
+    for (int i = 0; i < SEQUENTIAL + 300; i++) {
+      for (List<Double> samples : List.of(raw, function)) {
+        String subject = samples == raw ? "bench.plain" : random(subjects);
+        long start = System.nanoTime();
+        if (nc.request(subject, payload, Duration.ofSeconds(5)) == null) {
+          throw new IllegalStateException("no reply on " + subject);
+        }
+        if (i >= 300) {
+          samples.add((System.nanoTime() - start) / 1e6);
+        }
+      }
+    }
+    return new Stats[] {new Stats(raw), new Stats(function)};
+  }
+
+  private static String random(List<String> subjects) {
+    return subjects.get(ThreadLocalRandom.current().nextInt(subjects.size()));
+  }
+
+  private static long treePss(long pid) {
+    ProcessHandle root = ProcessHandle.of(pid).orElseThrow();
+    long total = AgentMemory.pss(pid);
+    for (ProcessHandle p : root.descendants().toList()) {
+      long pss = AgentMemory.pss(p.pid());
+      total += Math.max(0, pss);
+    }
+    return total;
+  }
+
+  private static void print(String label, Stats s) {
+    System.out.printf("%-40s %9.2f %9.2f %9d%n", label, s.median(), s.percentile(99), s.count());
+  }
+}

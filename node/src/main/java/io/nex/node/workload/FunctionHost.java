@@ -1,0 +1,113 @@
+package io.nex.node.workload;
+
+import io.nex.api.agent.AddFunctionRequest;
+import io.nex.api.agent.AgentLogLine;
+import io.nex.node.session.AgentSession;
+import io.nex.node.session.SessionListener;
+import java.io.IOException;
+import java.nio.channels.WritableByteChannel;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * One function host as the node sees it (ours): a sandbox from the pool whose agent runs many
+ * functions of one tenant. It is the session's one listener, and hands each function's log lines
+ * to that function's relay, and the sandbox's end to every function in it. Its slots count the
+ * functions in it and the adds on their way, so placement never overfills it.
+ */
+final class FunctionHost implements SessionListener {
+  private final AgentSession session;
+  private final Tenant tenant;
+  private final Map<String, SessionListener> functions = new ConcurrentHashMap<>();
+  /** Artifact hashes already handed over: a second function of one hash gets no copy. */
+  private final Set<String> artifacts = new HashSet<>();
+  /** Guarded by the {@link FunctionHosts} that places functions. */
+  private int taken;
+  private volatile boolean gone;
+
+  /** Functions share a host only if they share namespace and issuer. */
+  record Tenant(String namespace, String issuer) {}
+
+  FunctionHost(AgentSession session, Tenant tenant) {
+    this.session = session;
+    this.tenant = tenant;
+  }
+
+  AgentSession session() {
+    return session;
+  }
+
+  String id() {
+    return session.id();
+  }
+
+  Tenant tenant() {
+    return tenant;
+  }
+
+  boolean gone() {
+    return gone;
+  }
+
+  int taken() {
+    return taken;
+  }
+
+  void take() {
+    taken++;
+  }
+
+  /** One slot fewer in use; true if the host is empty now. */
+  boolean free() {
+    return --taken == 0;
+  }
+
+  int functionCount() {
+    return functions.size();
+  }
+
+  /** From now on the function's log lines, and the host's end, go to {@code relay}. */
+  void attach(String functionId, SessionListener relay) {
+    functions.put(functionId, relay);
+  }
+
+  void detach(String functionId) {
+    functions.remove(functionId);
+  }
+
+  /**
+   * Copies the artifact into the host once per hash, as a deploy into a fresh sandbox would
+   * (docs/architecture.md, "Artifact hand-over"). Synchronized: a second deploy of the same hash
+   * waits until the file is whole.
+   */
+  synchronized void handOver(Artifact artifact) throws IOException {
+    if (artifacts.contains(artifact.sha256())) {
+      return;
+    }
+    try (WritableByteChannel to = session.sandbox().createArtifact(AddFunctionRequest.artifactFile(artifact.sha256()))) {
+      Deployer.copy(artifact, to);
+    }
+    artifacts.add(artifact.sha256());
+  }
+
+  @Override
+  public void log(AgentLogLine line) {
+    // the agent's own lines (no function) are for the node's operator, not for a tenant's log
+    line.functionId().map(functions::get).ifPresent(relay -> relay.log(line));
+  }
+
+  /** The host's sandbox ended: every function in it ends with it. */
+  @Override
+  public void exited(int code) {
+    gone = true;
+    List.copyOf(functions.values()).forEach(relay -> relay.exited(code));
+  }
+
+  @Override
+  public String toString() {
+    return "FunctionHost[" + id() + ", " + tenant.namespace() + ", " + functions.size() + " functions]";
+  }
+}

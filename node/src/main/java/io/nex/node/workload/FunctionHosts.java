@@ -1,0 +1,96 @@
+package io.nex.node.workload;
+
+import io.nex.node.session.AgentSession;
+import io.nex.node.session.AgentSessions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Where functions run (ours): in a function host of their tenant (namespace and issuer) with a
+ * free slot, else in a warm sandbox that becomes a new host. A slot is taken before the add goes
+ * to the agent and given back when the function ends or its add failed; the host whose last slot
+ * is given back is destroyed. Two tenants never share a host.
+ */
+final class FunctionHosts {
+  private static final Logger LOG = LoggerFactory.getLogger(FunctionHosts.class);
+
+  private final int functionsPerHost;
+  private final AgentSessions sessions;
+  private final List<FunctionHost> hosts = new ArrayList<>();
+  private final Map<String, FunctionHost> byFunction = new ConcurrentHashMap<>();
+
+  FunctionHosts(int functionsPerHost, AgentSessions sessions) {
+    this.functionsPerHost = functionsPerHost;
+    this.sessions = sessions;
+  }
+
+  /**
+   * A slot for function {@code functionId} in a host of {@code tenant}: an existing one with room,
+   * else one made of the session {@code warm} hands out (empty when none is ready).
+   */
+  Optional<FunctionHost> place(String functionId, FunctionHost.Tenant tenant, Supplier<Optional<AgentSession>> warm) {
+    synchronized (this) {
+      for (FunctionHost host : hosts) {
+        if (host.tenant().equals(tenant) && !host.gone() && host.taken() < functionsPerHost) {
+          host.take();
+          byFunction.put(functionId, host);
+          return Optional.of(host);
+        }
+      }
+    }
+    // outside the lock: waiting for a warm sandbox must not hold up deploys into running hosts
+    Optional<AgentSession> session = warm.get();
+    if (session.isEmpty()) {
+      return Optional.empty();
+    }
+    FunctionHost host = new FunctionHost(session.get(), tenant);
+    session.get().listen(host);
+    synchronized (this) {
+      hosts.add(host);
+      host.take();
+      byFunction.put(functionId, host);
+    }
+    LOG.info("Function host started vmid={} namespace={}", host.id(), tenant.namespace());
+    return Optional.of(host);
+  }
+
+  Optional<FunctionHost> hostOf(String functionId) {
+    return Optional.ofNullable(byFunction.get(functionId));
+  }
+
+  /**
+   * Gives the function's slot back; its host is destroyed once it holds nothing (this blocks
+   * while it is torn down).
+   */
+  void release(String functionId) {
+    FunctionHost host;
+    synchronized (this) {
+      host = byFunction.remove(functionId);
+      if (host == null) {
+        return;
+      }
+      host.detach(functionId);
+      if (!host.free()) {
+        return;
+      }
+      hosts.remove(host);
+    }
+    LOG.info("Function host is empty vmid={}", host.id());
+    sessions.destroy(host.session());
+  }
+
+  synchronized int hostCount() {
+    return hosts.size();
+  }
+
+  /** Slots free in running hosts (for any of their tenants). */
+  synchronized long freeSlots() {
+    return hosts.stream().filter(h -> !h.gone()).mapToLong(h -> functionsPerHost - h.taken()).sum();
+  }
+}
