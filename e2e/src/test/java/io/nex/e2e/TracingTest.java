@@ -136,7 +136,8 @@ class TracingTest {
     assertThat(request.parentSpanId()).isEmpty();
     SpanSeen deploy = one(trace, "deploy workload");
     assertThat(deploy.parentSpanId()).isEqualTo(request.spanId());
-    for (String step : List.of("check request", "fetch artifact", "take sandbox", "stage artifact", "agent start",
+    // a function: it goes into a function host (a sandbox taken from the pool when it is the first)
+    for (String step : List.of("check request", "fetch artifact", "place in host", "stage artifact", "agent start",
         "route triggers", "activate")) {
       assertThat(one(trace, step).parentSpanId()).as(step).isEqualTo(deploy.spanId());
     }

@@ -225,15 +225,19 @@ public final class Deployer {
     DeployRequest request = spec.request();
     // ids look alike whether a workload has a sandbox of its own or a slot in a host
     String functionId = SandboxIds.next();
-    FunctionHost host = hosts.place(functionId, new FunctionHost.Tenant(spec.namespace(), claims.issuer()), () -> {
-      try {
-        return pool.take(WARM_SANDBOX_WAIT);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return Optional.empty();
-      }
-    }).orElseThrow(() -> new RefusedException("no warm sandbox became ready within " + WARM_SANDBOX_WAIT.toMillis()
-        + " ms"));
+    FunctionHost host;
+    try (Step step = tracing.step("place in host")) {
+      host = hosts.place(functionId, new FunctionHost.Tenant(spec.namespace(), claims.issuer()), () -> {
+        try {
+          return pool.take(WARM_SANDBOX_WAIT);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return Optional.empty();
+        }
+      }).orElseThrow(() -> new RefusedException("no warm sandbox became ready within " + WARM_SANDBOX_WAIT.toMillis()
+          + " ms"));
+      step.attribute("nex.sandbox_id", host.session().id());
+    }
     AgentSession session = host.session();
     Deployment deployment = new Deployment(functionId, spec.namespace(), claims.name(), request.description(),
         type.wireName(), claims.issuer(), artifact.sha256(), artifact.size(), request.triggerSubjects(), Instant.now(),
@@ -241,16 +245,23 @@ public final class Deployer {
     deployments.add(deployment);
     host.attach(functionId, relay.relay(deployment, (code, reason) -> workloadEnded(functionId, code, reason)));
     try {
-      handOver(artifact, host);
-      DeployAck ack = answer(session.addFunction(new AddFunctionRequest(functionId, new AgentDeployRequest(List.of(),
-          request.description(), spec.environment(), false, artifact.sha256(), spec.namespace(), request.retriedAt(),
-          request.retryCount(), artifact.size(), deployment.triggerSubjects(), claims.name(), type.wireName(),
-          hostedFunctionMemoryMib(), config.functionTimeoutMs(), config.maxScriptBytes(), false, true)),
-          AGENT_DEPLOY_TIMEOUT));
+      try (Step step = tracing.step("stage artifact")) {
+        handOver(artifact, host);
+      }
+      DeployAck ack;
+      try (Step step = tracing.step("agent start")) {
+        ack = answer(session.addFunction(new AddFunctionRequest(functionId, new AgentDeployRequest(List.of(),
+            request.description(), spec.environment(), false, artifact.sha256(), spec.namespace(), request.retriedAt(),
+            request.retryCount(), artifact.size(), deployment.triggerSubjects(), claims.name(), type.wireName(),
+            hostedFunctionMemoryMib(), config.functionTimeoutMs(), config.maxScriptBytes(), false, true)),
+            AGENT_DEPLOY_TIMEOUT));
+      }
       if (!ack.accepted()) {
         throw new RefusedException("workload rejected by agent: " + ack.message());
       }
-      route(deployment, Optional.of(session.sandbox().workFile(AddFunctionRequest.triggerSocketFile(functionId))));
+      try (Step step = tracing.step("route triggers")) {
+        route(deployment, Optional.of(session.sandbox().workFile(AddFunctionRequest.triggerSocketFile(functionId))));
+      }
     } catch (RefusedException | RuntimeException e) {
       // unless the host ended meanwhile, which ended the function too
       if (deployments.remove(functionId).isPresent()) {
@@ -263,7 +274,9 @@ public final class Deployer {
       // when the function went into a running host)
       pool.fill();
     }
-    activated(spec, deployment);
+    try (Step step = tracing.step("activate")) {
+      activated(spec, deployment);
+    }
     return new RunResponse(true, functionId, claims.issuer(), claims.name());
   }
 
