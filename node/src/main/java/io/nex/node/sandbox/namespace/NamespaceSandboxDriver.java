@@ -16,10 +16,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -158,7 +160,7 @@ public final class NamespaceSandboxDriver implements SandboxDriver {
     try {
       Files.createDirectories(workDir);
       setOwner(workDir, user);
-      bridge = LoopbackBridge.open(spec.id(), host.sockets(), routes);
+      bridge = LoopbackBridge.open(spec.id(), host.sockets(), routes, guardedPorts(spec.metadata()));
       cgroup = cgroups.create(spec.id(), CgroupLimits.of(spec.template()));
       List<String> command = SandboxCommand.of(programs, cgroup.procsFiles(), mounts(view, host, workDir, classArchive.archive()), spec.id(),
           user, workDir, List.copyOf(routes.keySet()), inner);
@@ -196,6 +198,13 @@ public final class NamespaceSandboxDriver implements SandboxDriver {
     routes.put(metadata.nodeNatsPort(), new InetSocketAddress(wildcard ? LOOPBACK : host, metadata.nodeNatsPort()));
     loopbackPorts.forEach(port -> routes.putIfAbsent(port, new InetSocketAddress(LOOPBACK, port)));
     return routes;
+  }
+
+  /** The configured loopback ports lead to the control plane; the internal server's does not. */
+  private Set<Integer> guardedPorts(AgentMetadata metadata) {
+    Set<Integer> guarded = new HashSet<>(loopbackPorts);
+    guarded.remove(metadata.nodeNatsPort());
+    return guarded;
   }
 
   private static SandboxSpec insideView(SandboxSpec spec) {
