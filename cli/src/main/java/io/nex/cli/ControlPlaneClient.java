@@ -1,5 +1,6 @@
 package io.nex.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.nats.client.Connection;
 import io.nats.client.ConnectionListener;
 import io.nats.client.ErrorListener;
@@ -9,10 +10,13 @@ import io.nats.client.Options;
 import io.nats.client.Subscription;
 import io.nex.api.Envelope;
 import io.nex.api.Json;
+import io.nex.cli.trust.NodeReply;
+import io.nex.cli.trust.NodeTrust;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /** The CLI's side of the control plane: request/reply with envelopes, and scatter-gather. */
@@ -20,14 +24,17 @@ public final class ControlPlaneClient implements AutoCloseable {
   private final Connection connection;
   private final Duration timeout;
   private final boolean timeoutGiven;
+  private final NodeTrust trust;
 
-  private ControlPlaneClient(Connection connection, Duration timeout, boolean timeoutGiven) {
+  private ControlPlaneClient(Connection connection, GlobalOptions global) {
     this.connection = connection;
-    this.timeout = timeout;
-    this.timeoutGiven = timeoutGiven;
+    this.timeout = global.timeout;
+    this.timeoutGiven = global.timeoutGiven();
+    this.trust = NodeTrust.of(global.trustedNodeIssuers);
   }
 
   public static ControlPlaneClient connect(GlobalOptions global) {
+    NodeTrust.of(global.trustedNodeIssuers);
     try {
       Options options = options(global)
           .connectionTimeout(Duration.ofSeconds(2))
@@ -35,7 +42,7 @@ public final class ControlPlaneClient implements AutoCloseable {
           // failures reach the user as one line from connect(); jnats need not print them too
           .errorListener(new ErrorListener() {})
           .build();
-      return new ControlPlaneClient(Nats.connect(options), global.timeout, global.timeoutGiven());
+      return new ControlPlaneClient(Nats.connect(options), global);
     } catch (IOException | IllegalArgumentException e) {
       throw new CliException("cannot connect to NATS at " + global.server + ": " + e.getMessage());
     } catch (InterruptedException e) {
@@ -59,7 +66,7 @@ public final class ControlPlaneClient implements AutoCloseable {
           .reconnectWait(Duration.ofSeconds(1))
           .connectionListener((connection, event) -> {
             if (event == ConnectionListener.Events.CONNECTED) {
-              connected.complete(new ControlPlaneClient(connection, global.timeout, global.timeoutGiven()));
+              connected.complete(new ControlPlaneClient(connection, global));
             }
             listener.connectionEvent(connection, event);
           })
@@ -99,15 +106,41 @@ public final class ControlPlaneClient implements AutoCloseable {
    * stop): waits {@code usual}, unless the user gave {@code --timeout}, which bounds this wait too.
    */
   public Envelope request(String subject, byte[] body, Duration usual) {
+    return envelope(subject, requestMessage(subject, body, usual));
+  }
+
+  /**
+   * A request to one node whose answer must prove it comes from that node ({@link NodeTrust}):
+   * what the CLI seals secrets to must never be an impostor's.
+   *
+   * @throws CliException when the answer fails the check, saying why
+   */
+  public Envelope requestFromNode(String subject, byte[] body, String nodeId) {
+    Message reply = requestMessage(subject, body, timeout);
+    Optional<String> distrust = trust.distrust(nodeId, reply);
+    if (distrust.isPresent()) {
+      throw new CliException("the answer on " + subject + " is not node " + nodeId + "'s (" + distrust.get()
+          + "); nothing was sent to it");
+    }
+    return envelope(subject, reply);
+  }
+
+  private static Envelope envelope(String subject, Message reply) {
+    try {
+      return Json.read(reply.getData(), Envelope.class);
+    } catch (Json.MalformedJsonException e) {
+      throw new CliException("unreadable reply on " + subject + ": " + e.getMessage());
+    }
+  }
+
+  private Message requestMessage(String subject, byte[] body, Duration usual) {
     Duration timeout = timeoutGiven ? this.timeout : usual;
     try {
       Message reply = connection.request(subject, body, timeout);
       if (reply == null) {
         throw new CliException("no reply on " + subject + " within " + timeout.toMillis() + " ms");
       }
-      return Json.read(reply.getData(), Envelope.class);
-    } catch (Json.MalformedJsonException e) {
-      throw new CliException("unreadable reply on " + subject + ": " + e.getMessage());
+      return reply;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new CliException("interrupted");
@@ -127,9 +160,31 @@ public final class ControlPlaneClient implements AutoCloseable {
    * costs every deploy the same wait.
    */
   public List<Envelope> gather(String subject, byte[] body, Duration quiet) {
+    return gatherMessages(subject, body, quiet).stream().map(m -> m.envelope).toList();
+  }
+
+  /** As {@link #gather(String, byte[])}, each answer checked against the node id in its data. */
+  public List<NodeReply> gatherFromNodes(String subject, byte[] body) {
+    return gatherFromNodes(subject, body, timeout);
+  }
+
+  /** As {@link #gather(String, byte[], Duration)}, each answer checked against the node id in its data. */
+  public List<NodeReply> gatherFromNodes(String subject, byte[] body, Duration quiet) {
+    return gatherMessages(subject, body, quiet).stream()
+        .map(m -> new NodeReply(m.envelope, trust.distrust(nodeId(m.envelope), m.message)))
+        .toList();
+  }
+
+  private static String nodeId(Envelope envelope) {
+    return envelope.data() instanceof JsonNode data && data.path("node_id").isTextual() ? data.get("node_id").asText() : null;
+  }
+
+  private record Received(Message message, Envelope envelope) {}
+
+  private List<Received> gatherMessages(String subject, byte[] body, Duration quiet) {
     String inbox = connection.createInbox();
     Subscription sub = connection.subscribe(inbox);
-    List<Envelope> replies = new ArrayList<>();
+    List<Received> replies = new ArrayList<>();
     try {
       connection.publish(subject, inbox, body);
       long deadline = System.nanoTime() + timeout.toNanos();
@@ -141,7 +196,7 @@ public final class ControlPlaneClient implements AutoCloseable {
           break;
         }
         try {
-          replies.add(Json.read(msg.getData(), Envelope.class));
+          replies.add(new Received(msg, Json.read(msg.getData(), Envelope.class)));
         } catch (Json.MalformedJsonException ignored) {
           // a reply we cannot read is left out rather than failing the whole listing
         }

@@ -12,6 +12,7 @@ import io.nex.api.events.EventTypes;
 import io.nex.node.autostart.Autostart;
 import io.nex.node.config.NodeConfig;
 import io.nex.node.control.ControlApi;
+import io.nex.node.control.ReplySigner;
 import io.nex.node.control.NodeView;
 import io.nex.node.controlplane.ControlPlane;
 import io.nex.node.controlplane.ControlPlaneException;
@@ -227,7 +228,8 @@ public final class Node {
       essentials.releaseAll();
     }, () -> stop(0));
     teardown.push(lameDuck::close);
-    ControlApi controlApi = new ControlApi(controlPlane.connection(), new View(), deployer, lameDuck, metrics);
+    ControlApi controlApi = new ControlApi(controlPlane.connection(), new View(), deployer, lameDuck, metrics,
+        new ReplySigner(identity.serverKey(), config.nodeIssuer()));
     controlApi.start();
     teardown.push(controlApi::close);
     LOG.info("NATS execution engine awaiting commands id={} version={}", identity.id(), NexVersion.VERSION);

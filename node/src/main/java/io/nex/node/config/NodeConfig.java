@@ -1,6 +1,7 @@
 package io.nex.node.config;
 
 import io.nex.api.WorkloadType;
+import io.nex.keys.NKeyPair;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -11,6 +12,8 @@ import java.util.Optional;
  * {@code default-node-config.json} and validated by {@link NodeConfigLoader}. After loading,
  * {@code agentHandshakeTimeoutMs} is never null: unset, it is 60 s for VM sandboxes (a guest
  * boots first, and under software emulation that takes seconds) and 5 s otherwise.
+ * {@code nodeIssuerSeed} (ours) is an operator seed ({@code SO...}) that vouches for this node
+ * in its signed answers ({@code api.control.NodeSignature}); empty for none. It is a secret.
  */
 public record NodeConfig(
     int machinePoolSize,
@@ -39,7 +42,14 @@ public record NodeConfig(
     int httpPort,
     String agentPath,
     int functionTimeoutMs,
-    int maxScriptBytes) {
+    int maxScriptBytes,
+    String nodeIssuerSeed) {
+
+  /** The operator key that vouches for this node, when {@code node_issuer_seed} is set. */
+  public Optional<NKeyPair> nodeIssuer() {
+    return nodeIssuerSeed == null || nodeIssuerSeed.isBlank() ? Optional.empty()
+        : Optional.of(NKeyPair.fromSeed(nodeIssuerSeed.strip()));
+  }
 
   /** Whether {@code workload_types} enables {@code type}, under any of its spellings ({@code v8}). */
   public boolean enables(WorkloadType type) {

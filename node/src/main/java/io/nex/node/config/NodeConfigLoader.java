@@ -15,6 +15,7 @@ import io.nex.api.Json;
 import io.nex.api.WorkloadType;
 import io.nex.keys.KeyException;
 import io.nex.keys.KeyType;
+import io.nex.keys.NKeyPair;
 import io.nex.keys.NKeys;
 import java.io.IOException;
 import java.io.InputStream;
@@ -168,12 +169,29 @@ public final class NodeConfigLoader {
     }
     validatePublicServer(c.publicNatsServer());
     validateAutostart(c);
+    validateNodeIssuer(c.nodeIssuerSeed());
     for (int i = 0; i < c.validIssuers().size(); i++) {
       try {
         NKeys.requirePublicKey(c.validIssuers().get(i), KeyType.ACCOUNT);
       } catch (KeyException e) {
         throw new ConfigException("bad value for config field \"valid_issuers[" + i + "]\": " + e.getMessage());
       }
+    }
+  }
+
+  /** The seed itself is never quoted: it is a secret. */
+  private static void validateNodeIssuer(String seed) throws ConfigException {
+    if (seed == null || seed.isBlank()) {
+      return;
+    }
+    NKeyPair issuer;
+    try {
+      issuer = NKeyPair.fromSeed(seed.strip());
+    } catch (KeyException e) {
+      throw new ConfigException("bad value for config field \"node_issuer_seed\": not an nkey seed");
+    }
+    if (issuer.type() != KeyType.OPERATOR) {
+      throw new ConfigException("bad value for config field \"node_issuer_seed\": expected an operator seed (SO...)");
     }
   }
 
@@ -220,7 +238,7 @@ public final class NodeConfigLoader {
         c.internalNodeHost(), c.internalNodePort(), c.binPath(), c.tags(), c.validIssuers(), c.workloadTypes(),
         c.noSandbox(), c.sandbox(), handshake, c.agentPingTimeoutMs(), c.rateLimiters(),
         c.hostServices(), c.denyTriggerSubjects(), c.nodeLimits(), c.autostart(), c.publicNatsServer(), pid, c.httpPort(), c.agentPath(),
-        c.functionTimeoutMs(), c.maxScriptBytes());
+        c.functionTimeoutMs(), c.maxScriptBytes(), c.nodeIssuerSeed());
   }
 
   private static boolean blank(String s) {

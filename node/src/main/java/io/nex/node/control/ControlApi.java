@@ -33,6 +33,7 @@ public final class ControlApi implements AutoCloseable {
   private final Deployer deployer;
   private final LameDuck lameDuck;
   private final NodeMetrics metrics;
+  private final ReplySigner signer;
   private Dispatcher dispatcher;
   /** Deploys wait for artifacts and agents; more at once than this only queue up, and past the queue are refused. */
   private static final int WORKERS = 16;
@@ -40,8 +41,10 @@ public final class ControlApi implements AutoCloseable {
 
   private final ExecutorService workers = BoundedWorkers.create("control-request", WORKERS, QUEUED);
 
-  public ControlApi(Connection connection, NodeView node, Deployer deployer, LameDuck lameDuck, NodeMetrics metrics) {
+  public ControlApi(Connection connection, NodeView node, Deployer deployer, LameDuck lameDuck, NodeMetrics metrics,
+      ReplySigner signer) {
     this.connection = connection;
+    this.signer = signer;
     this.node = node;
     this.deployer = deployer;
     this.lameDuck = lameDuck;
@@ -74,8 +77,8 @@ public final class ControlApi implements AutoCloseable {
       } catch (RejectedExecutionException e) {
         // an auction is answered only by bidders: a busy node simply does not bid
         if (msg.getReplyTo() != null && !type.equals(ResponseTypes.AUCTION)) {
-          connection.publish(msg.getReplyTo(), Json.write(Envelope.failure(type, "node " + node.id()
-              + " is busy (" + QUEUED + " requests waiting); try again shortly")));
+          reply(msg.getReplyTo(), Envelope.failure(type, "node " + node.id()
+              + " is busy (" + QUEUED + " requests waiting); try again shortly"));
         }
       }
     });
@@ -100,8 +103,14 @@ public final class ControlApi implements AutoCloseable {
       reply = Envelope.failure(type, "internal error: " + e.getClass().getSimpleName());
     }
     if (msg.getReplyTo() != null) {
-      connection.publish(msg.getReplyTo(), Json.write(reply));
+      reply(msg.getReplyTo(), reply);
     }
+  }
+
+  /** Every answer is signed: the asker can tell this node from an impostor answering for it. */
+  private void reply(String replyTo, Envelope envelope) {
+    byte[] body = Json.write(envelope);
+    connection.publish(replyTo, signer.headers(replyTo, body), body);
   }
 
   @Override
