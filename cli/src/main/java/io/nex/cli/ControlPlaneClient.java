@@ -176,7 +176,8 @@ public final class ControlPlaneClient implements AutoCloseable {
   }
 
   private static String nodeId(Envelope envelope) {
-    return envelope.data() instanceof JsonNode data && data.path("node_id").isTextual() ? data.get("node_id").asText() : null;
+    JsonNode id = Json.mapper().valueToTree(envelope.data()).path("node_id");
+    return id.isTextual() ? id.asText() : null;
   }
 
   private record Received(Message message, Envelope envelope) {}
