@@ -107,8 +107,8 @@ class NodeTrustTest {
     assertThat(impostor.get("untrusted_reason").asText()).isEqualTo("bad signature");
 
     Cli.Result table = cli("node", "ls");
-    assertThat(table.stdout()).contains(FAKE_ID.publicKey()).contains("NO: bad signature")
-        .contains("Untrusted nodes never win an auction");
+    assertThat(table.stdout()).contains(FAKE_ID.publicKey() + "!").doesNotContain(one.node().nodeId() + "!")
+        .contains("! " + FAKE_ID.publicKey() + " is untrusted (bad signature): it never wins an auction");
   }
 
   @Test

@@ -45,16 +45,20 @@ public final class NodeLsCommand implements Callable<Integer> {
       System.out.println("No nodes discovered");
       return 0;
     }
-    BoxTable table = new BoxTable("NATS Execution Nodes", "ID", "Version", "Uptime", "Workloads", "Trusted").alignRight(3);
+    // the table keeps Nex's columns; an untrusted node is marked "!" and explained below it
+    BoxTable table = new BoxTable("NATS Execution Nodes", "ID", "Version", "Uptime", "Workloads").alignRight(3);
     for (ListedNode listed : nodes) {
       PingResponse node = listed.node();
       boolean lameDuck = node.tags() != null && "true".equals(node.tags().get("nex.lameduck"));
-      table.row(node.nodeId() + (lameDuck ? "*" : ""), node.version(), node.uptime(), node.runningMachines(),
-          listed.trusted() ? "yes" : "NO: " + listed.untrustedReason());
+      table.row(node.nodeId() + (lameDuck ? "*" : "") + (listed.trusted() ? "" : "!"), node.version(), node.uptime(),
+          node.runningMachines());
     }
     System.out.print(table.render());
-    if (nodes.stream().anyMatch(n -> !n.trusted())) {
-      System.out.println("Untrusted nodes never win an auction and are never sent a deploy.");
+    for (ListedNode listed : nodes) {
+      if (!listed.trusted()) {
+        System.out.println("! " + listed.node().nodeId() + " is untrusted (" + listed.untrustedReason()
+            + "): it never wins an auction and is never sent a deploy");
+      }
     }
     return 0;
   }
