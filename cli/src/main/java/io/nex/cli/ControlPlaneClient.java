@@ -34,6 +34,7 @@ public final class ControlPlaneClient implements AutoCloseable {
   }
 
   public static ControlPlaneClient connect(GlobalOptions global) {
+    // a bad --trusted-node-issuer is refused before anything is asked
     NodeTrust.of(global.trustedNodeIssuers);
     try {
       Options options = options(global)
@@ -58,6 +59,7 @@ public final class ControlPlaneClient implements AutoCloseable {
    */
   public static CompletableFuture<ControlPlaneClient> connectLasting(GlobalOptions global, ConnectionListener listener,
       ErrorListener errors) {
+    NodeTrust.of(global.trustedNodeIssuers);
     CompletableFuture<ControlPlaneClient> connected = new CompletableFuture<>();
     Options options;
     try {
@@ -160,7 +162,7 @@ public final class ControlPlaneClient implements AutoCloseable {
    * costs every deploy the same wait.
    */
   public List<Envelope> gather(String subject, byte[] body, Duration quiet) {
-    return gatherMessages(subject, body, quiet).stream().map(m -> m.envelope).toList();
+    return gatherMessages(subject, body, quiet, (message, envelope) -> true).stream().map(m -> m.envelope).toList();
   }
 
   /** As {@link #gather(String, byte[])}, each answer checked against the node id in its data. */
@@ -170,9 +172,15 @@ public final class ControlPlaneClient implements AutoCloseable {
 
   /** As {@link #gather(String, byte[], Duration)}, each answer checked against the node id in its data. */
   public List<NodeReply> gatherFromNodes(String subject, byte[] body, Duration quiet) {
-    return gatherMessages(subject, body, quiet).stream()
-        .map(m -> new NodeReply(m.envelope, trust.distrust(nodeId(m.envelope), m.message)))
-        .toList();
+    List<NodeReply> replies = new ArrayList<>();
+    // only a trusted answer starts the quiet wait: an impostor answering first must not cut
+    // the wait for the real nodes short
+    gatherMessages(subject, body, quiet, (message, envelope) -> {
+      NodeReply reply = new NodeReply(envelope, trust.distrust(nodeId(envelope), message));
+      replies.add(reply);
+      return reply.trusted();
+    });
+    return replies;
   }
 
   private static String nodeId(Envelope envelope) {
@@ -182,22 +190,30 @@ public final class ControlPlaneClient implements AutoCloseable {
 
   private record Received(Message message, Envelope envelope) {}
 
-  private List<Received> gatherMessages(String subject, byte[] body, Duration quiet) {
+  /** Tells of each answer as it arrives; true when it counts for the quiet wait. */
+  private interface Arrival {
+    boolean counts(Message message, Envelope envelope);
+  }
+
+  private List<Received> gatherMessages(String subject, byte[] body, Duration quiet, Arrival arrival) {
     String inbox = connection.createInbox();
     Subscription sub = connection.subscribe(inbox);
     List<Received> replies = new ArrayList<>();
+    boolean counted = false;
     try {
       connection.publish(subject, inbox, body);
       long deadline = System.nanoTime() + timeout.toNanos();
       long left;
       while ((left = deadline - System.nanoTime()) > 0) {
-        long wait = replies.isEmpty() ? left : Math.min(left, quiet.toNanos());
+        long wait = counted ? Math.min(left, quiet.toNanos()) : left;
         Message msg = sub.nextMessage(Duration.ofNanos(wait));
         if (msg == null) {
           break;
         }
         try {
-          replies.add(new Received(msg, Json.read(msg.getData(), Envelope.class)));
+          Envelope envelope = Json.read(msg.getData(), Envelope.class);
+          replies.add(new Received(msg, envelope));
+          counted |= arrival.counts(msg, envelope);
         } catch (Json.MalformedJsonException ignored) {
           // a reply we cannot read is left out rather than failing the whole listing
         }

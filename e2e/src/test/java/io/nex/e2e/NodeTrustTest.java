@@ -1,6 +1,7 @@
 package io.nex.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.nats.client.Dispatcher;
@@ -81,12 +82,15 @@ class NodeTrustTest {
     return Cli.run(all.toArray(String[]::new));
   }
 
+  /** Both nodes' answers, asked again while one of them was late (a loaded machine). */
   private static JsonNode listed(String... flags) throws Exception {
     List<String> args = new ArrayList<>(List.of("node", "ls", "--json"));
     args.addAll(List.of(flags));
-    Cli.Result ls = cli(args.toArray(String[]::new));
-    assertThat(ls.exitCode()).as(ls.stderr()).isZero();
-    return Json.mapper().readTree(ls.stdout());
+    return await().atMost(Duration.ofSeconds(30)).until(() -> {
+      Cli.Result ls = cli(args.toArray(String[]::new));
+      assertThat(ls.exitCode()).as(ls.stderr()).isZero();
+      return Json.mapper().readTree(ls.stdout());
+    }, nodes -> nodes.size() == 2);
   }
 
   private static JsonNode byId(JsonNode nodes, String id) {

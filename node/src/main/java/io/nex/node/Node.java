@@ -233,6 +233,7 @@ public final class Node {
     controlApi.start();
     teardown.push(controlApi::close);
     LOG.info("NATS execution engine awaiting commands id={} version={}", identity.id(), NexVersion.VERSION);
+    config.nodeIssuer().ifPresent(issuer -> LOG.info("Answers carry the vouch of node issuer {}", issuer.publicKey()));
 
     if (config.httpPort() > 0) {
       MetricsServer http = MetricsServer.start(config.httpPort(), metrics, this::health);
