@@ -151,5 +151,10 @@ class NodeTrustTest {
     assertThat(lines.get(lines.size() - 1)).startsWith("nex: the answer on $NEX.INFO.default." + FAKE_ID.publicKey())
         .endsWith("is not node " + FAKE_ID.publicKey() + "'s (bad signature); nothing was sent to it");
     assertThat(fakeHeard).noneMatch(s -> s.startsWith("$NEX.DEPLOY"));
+
+    Cli.Result info = cli("node", "info", FAKE_ID.publicKey());
+    assertThat(info.exitCode()).isEqualTo(1);
+    assertThat(info.stderr().strip()).endsWith("is not node " + FAKE_ID.publicKey() + "'s (bad signature); nothing was sent to it")
+        .doesNotContain("\n");
   }
 }
