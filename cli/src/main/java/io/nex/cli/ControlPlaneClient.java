@@ -1,5 +1,6 @@
 package io.nex.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.nats.client.Connection;
 import io.nats.client.ConnectionListener;
 import io.nats.client.ErrorListener;
@@ -11,10 +12,13 @@ import io.nats.client.impl.Headers;
 import io.nex.api.Envelope;
 import io.nex.api.Json;
 import io.nex.api.trace.TraceParent;
+import io.nex.cli.trust.NodeReply;
+import io.nex.cli.trust.NodeTrust;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /** The CLI's side of the control plane: request/reply with envelopes, and scatter-gather. */
@@ -23,14 +27,18 @@ public final class ControlPlaneClient implements AutoCloseable {
   private final Duration timeout;
   private final boolean timeoutGiven;
   private volatile Headers trace;
+  private final NodeTrust trust;
 
-  private ControlPlaneClient(Connection connection, Duration timeout, boolean timeoutGiven) {
+  private ControlPlaneClient(Connection connection, GlobalOptions global) {
     this.connection = connection;
-    this.timeout = timeout;
-    this.timeoutGiven = timeoutGiven;
+    this.timeout = global.timeout;
+    this.timeoutGiven = global.timeoutGiven();
+    this.trust = NodeTrust.of(global.trustedNodeIssuers);
   }
 
   public static ControlPlaneClient connect(GlobalOptions global) {
+    // a bad --trusted-node-issuer is refused before anything is asked
+    NodeTrust.of(global.trustedNodeIssuers);
     try {
       Options options = options(global)
           .connectionTimeout(Duration.ofSeconds(2))
@@ -38,7 +46,7 @@ public final class ControlPlaneClient implements AutoCloseable {
           // failures reach the user as one line from connect(); jnats need not print them too
           .errorListener(new ErrorListener() {})
           .build();
-      return new ControlPlaneClient(Nats.connect(options), global.timeout, global.timeoutGiven());
+      return new ControlPlaneClient(Nats.connect(options), global);
     } catch (IOException | IllegalArgumentException e) {
       throw new CliException("cannot connect to NATS at " + global.server + ": " + e.getMessage());
     } catch (InterruptedException e) {
@@ -54,6 +62,7 @@ public final class ControlPlaneClient implements AutoCloseable {
    */
   public static CompletableFuture<ControlPlaneClient> connectLasting(GlobalOptions global, ConnectionListener listener,
       ErrorListener errors) {
+    NodeTrust.of(global.trustedNodeIssuers);
     CompletableFuture<ControlPlaneClient> connected = new CompletableFuture<>();
     Options options;
     try {
@@ -62,7 +71,7 @@ public final class ControlPlaneClient implements AutoCloseable {
           .reconnectWait(Duration.ofSeconds(1))
           .connectionListener((connection, event) -> {
             if (event == ConnectionListener.Events.CONNECTED) {
-              connected.complete(new ControlPlaneClient(connection, global.timeout, global.timeoutGiven()));
+              connected.complete(new ControlPlaneClient(connection, global));
             }
             listener.connectionEvent(connection, event);
           })
@@ -113,15 +122,41 @@ public final class ControlPlaneClient implements AutoCloseable {
    * stop): waits {@code usual}, unless the user gave {@code --timeout}, which bounds this wait too.
    */
   public Envelope request(String subject, byte[] body, Duration usual) {
+    return envelope(subject, requestMessage(subject, body, usual));
+  }
+
+  /**
+   * A request to one node whose answer must prove it comes from that node ({@link NodeTrust}):
+   * what the CLI seals secrets to must never be an impostor's.
+   *
+   * @throws CliException when the answer fails the check, saying why
+   */
+  public Envelope requestFromNode(String subject, byte[] body, String nodeId) {
+    Message reply = requestMessage(subject, body, timeout);
+    Optional<String> distrust = trust.distrust(nodeId, reply);
+    if (distrust.isPresent()) {
+      throw new CliException("the answer on " + subject + " is not node " + nodeId + "'s (" + distrust.get()
+          + "); nothing was sent to it");
+    }
+    return envelope(subject, reply);
+  }
+
+  private static Envelope envelope(String subject, Message reply) {
+    try {
+      return Json.read(reply.getData(), Envelope.class);
+    } catch (Json.MalformedJsonException e) {
+      throw new CliException("unreadable reply on " + subject + ": " + e.getMessage());
+    }
+  }
+
+  private Message requestMessage(String subject, byte[] body, Duration usual) {
     Duration timeout = timeoutGiven ? this.timeout : usual;
     try {
       Message reply = connection.request(subject, trace, body, timeout);
       if (reply == null) {
         throw new CliException("no reply on " + subject + " within " + timeout.toMillis() + " ms");
       }
-      return Json.read(reply.getData(), Envelope.class);
-    } catch (Json.MalformedJsonException e) {
-      throw new CliException("unreadable reply on " + subject + ": " + e.getMessage());
+      return reply;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new CliException("interrupted");
@@ -141,21 +176,58 @@ public final class ControlPlaneClient implements AutoCloseable {
    * costs every deploy the same wait.
    */
   public List<Envelope> gather(String subject, byte[] body, Duration quiet) {
+    return gatherMessages(subject, body, quiet, (message, envelope) -> true).stream().map(m -> m.envelope).toList();
+  }
+
+  /** As {@link #gather(String, byte[])}, each answer checked against the node id in its data. */
+  public List<NodeReply> gatherFromNodes(String subject, byte[] body) {
+    return gatherFromNodes(subject, body, timeout);
+  }
+
+  /** As {@link #gather(String, byte[], Duration)}, each answer checked against the node id in its data. */
+  public List<NodeReply> gatherFromNodes(String subject, byte[] body, Duration quiet) {
+    List<NodeReply> replies = new ArrayList<>();
+    // only a trusted answer starts the quiet wait: an impostor answering first must not cut
+    // the wait for the real nodes short
+    gatherMessages(subject, body, quiet, (message, envelope) -> {
+      NodeReply reply = new NodeReply(envelope, trust.distrust(nodeId(envelope), message));
+      replies.add(reply);
+      return reply.trusted();
+    });
+    return replies;
+  }
+
+  private static String nodeId(Envelope envelope) {
+    JsonNode id = Json.mapper().valueToTree(envelope.data()).path("node_id");
+    return id.isTextual() ? id.asText() : null;
+  }
+
+  private record Received(Message message, Envelope envelope) {}
+
+  /** Tells of each answer as it arrives; true when it counts for the quiet wait. */
+  private interface Arrival {
+    boolean counts(Message message, Envelope envelope);
+  }
+
+  private List<Received> gatherMessages(String subject, byte[] body, Duration quiet, Arrival arrival) {
     String inbox = connection.createInbox();
     Subscription sub = connection.subscribe(inbox);
-    List<Envelope> replies = new ArrayList<>();
+    List<Received> replies = new ArrayList<>();
+    boolean counted = false;
     try {
       connection.publish(subject, inbox, trace, body);
       long deadline = System.nanoTime() + timeout.toNanos();
       long left;
       while ((left = deadline - System.nanoTime()) > 0) {
-        long wait = replies.isEmpty() ? left : Math.min(left, quiet.toNanos());
+        long wait = counted ? Math.min(left, quiet.toNanos()) : left;
         Message msg = sub.nextMessage(Duration.ofNanos(wait));
         if (msg == null) {
           break;
         }
         try {
-          replies.add(Json.read(msg.getData(), Envelope.class));
+          Envelope envelope = Json.read(msg.getData(), Envelope.class);
+          replies.add(new Received(msg, envelope));
+          counted |= arrival.counts(msg, envelope);
         } catch (Json.MalformedJsonException ignored) {
           // a reply we cannot read is left out rather than failing the whole listing
         }

@@ -1,6 +1,8 @@
 package io.nex.cli;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import picocli.CommandLine.Option;
 
 /** Options every command takes, as the Nex CLI spells them. */
@@ -32,6 +34,12 @@ public final class GlobalOptions {
   public boolean timeoutGiven() {
     return timeoutGiven;
   }
+
+  /** Operator keys that must vouch for a node before the CLI trusts it (see {@code cli.trust.NodeTrust}). */
+  @Option(names = "--trusted-node-issuer", split = ",", defaultValue = "${env:NEX_TRUSTED_NODE_ISSUERS}",
+      description = "operator public key (O...) that must vouch for each node; repeat for several "
+          + "(env NEX_TRUSTED_NODE_ISSUERS, comma-separated; default: any node that signs its answers)")
+  public List<String> trustedNodeIssuers = new ArrayList<>();
 
   @Option(names = "--namespace", defaultValue = "${env:NEX_NAMESPACE:-default}",
       description = "workload namespace (env NEX_NAMESPACE; default ${DEFAULT-VALUE})")

@@ -5,10 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.nats.client.Connection;
 import io.nats.client.Dispatcher;
 import io.nats.client.Nats;
+import io.nats.client.impl.Headers;
 import io.nex.api.Envelope;
 import io.nex.api.Json;
 import io.nex.api.ResponseTypes;
 import io.nex.api.control.InfoResponse;
+import io.nex.api.control.NodeSignature;
+import io.nex.keys.KeyType;
+import io.nex.keys.NKeyPair;
 import io.nex.keys.XKeyPair;
 import io.nex.testkit.Cli;
 import io.nex.testkit.ControlPlaneServer;
@@ -27,7 +31,9 @@ import org.junit.jupiter.api.io.TempDir;
  * after the 30 s a deploy may take by default.
  */
 class CliTimeoutTest {
-  private static final String NODE = "NSILENTNODE";
+  // a node the CLI trusts: its answers are signed with its own key, as a real node's are
+  private static final NKeyPair NODE_KEY = NKeyPair.create(KeyType.SERVER);
+  private static final String NODE = NODE_KEY.publicKey();
   @TempDir Path dir;
 
   @Test
@@ -39,8 +45,11 @@ class CliTimeoutTest {
       InfoResponse info = new InfoResponse(NODE, "0", "1s", XKeyPair.create().publicKey(), Map.of(), null,
           List.of("native"), List.of(), "process", List.of(), null);
       Dispatcher node = nc.createDispatcher();
-      node.subscribe("$NEX.INFO.default." + NODE, m -> nc.publish(m.getReplyTo(),
-          Json.write(Envelope.ok(ResponseTypes.INFO, info))));
+      node.subscribe("$NEX.INFO.default." + NODE, m -> {
+        byte[] body = Json.write(Envelope.ok(ResponseTypes.INFO, info));
+        nc.publish(m.getReplyTo(), new Headers().put(NodeSignature.SIGNATURE_HEADER,
+            NodeSignature.encode(NODE_KEY.sign(NodeSignature.signed(m.getReplyTo(), body)))), body);
+      });
       node.subscribe("$NEX.DEPLOY.default." + NODE, m -> { }); // takes the deploy, never answers
       nc.flush(Duration.ofSeconds(2));
 

@@ -7,6 +7,8 @@ package io.nex.keys;
 public enum KeyType {
   /** A node's identity. */
   SERVER('N', 13 << 3, "a server key"),
+  /** A node issuer (ours): vouches for the nodes of a fleet, so that a node id alone is not trust. */
+  OPERATOR('O', 14 << 3, "an operator key"),
   /** A workload issuer; signs workload JWTs. */
   ACCOUNT('A', 0, "an account key"),
   /** A NATS user, e.g. an agent's credentials on the internal server. */

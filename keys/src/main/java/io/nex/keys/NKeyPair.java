@@ -7,7 +7,7 @@ import java.security.SecureRandom;
 import java.util.Objects;
 
 /**
- * An ed25519 nkey (server N, account A or user U) with its seed. The signing itself is jnats'
+ * An ed25519 nkey (server N, operator O, account A or user U) with its seed. The signing itself is jnats'
  * {@link NKey}, the same code the NATS client authenticates with; this class adds the type
  * checks and the one-line refusals Nex reports.
  */
@@ -34,6 +34,7 @@ public final class NKeyPair {
     Objects.requireNonNull(type, "type");
     NKey key = switch (type) {
       case SERVER -> unchecked(() -> NKey.createServer(RANDOM));
+      case OPERATOR -> unchecked(() -> NKey.createOperator(RANDOM));
       case ACCOUNT -> unchecked(() -> NKey.createAccount(RANDOM));
       case USER -> unchecked(() -> NKey.createUser(RANDOM));
       case CURVE -> throw curveCannotSign();

@@ -103,10 +103,10 @@ class NKeyPairTest {
 
   @Test
   void fromSeedRefusesKeyTypesNexDoesNotUse() throws Exception {
-    String operatorSeed = new String(NKey.createOperator(new java.security.SecureRandom()).getSeed());
-    assertThatThrownBy(() -> NKeyPair.fromSeed(operatorSeed))
+    String clusterSeed = new String(NKey.createCluster(new java.security.SecureRandom()).getSeed());
+    assertThatThrownBy(() -> NKeyPair.fromSeed(clusterSeed))
         .isInstanceOf(KeyException.class)
-        .hasMessage("not a valid nkey seed: unsupported key type 'SO'");
+        .hasMessage("not a valid nkey seed: unsupported key type 'SC'");
   }
 
   @Test

@@ -63,8 +63,9 @@ class NKeysTest {
 
   @Test
   void refusesKeyTypesNexDoesNotUse() throws Exception {
-    String operator = new String(NKey.createOperator(new java.security.SecureRandom()).getPublicKey());
-    assertThatThrownBy(() -> NKeys.typeOfPublicKey(operator))
-        .hasMessage("not a valid nkey: unsupported key type 'O'");
+    // cluster keys: operators (node vouches) are used now, clusters never
+    String cluster = new String(NKey.createCluster(new java.security.SecureRandom()).getPublicKey());
+    assertThatThrownBy(() -> NKeys.typeOfPublicKey(cluster))
+        .hasMessage("not a valid nkey: unsupported key type 'C'");
   }
 }

@@ -13,6 +13,7 @@ import io.nex.node.autostart.Autostart;
 import io.nex.node.config.ConfigException;
 import io.nex.node.config.NodeConfig;
 import io.nex.node.control.ControlApi;
+import io.nex.node.control.ReplySigner;
 import io.nex.node.control.NodeView;
 import io.nex.node.controlplane.ControlPlane;
 import io.nex.node.controlplane.ControlPlaneException;
@@ -233,10 +234,12 @@ public final class Node {
       essentials.releaseAll();
     }, () -> stop(0));
     teardown.push(lameDuck::close);
-    ControlApi controlApi = new ControlApi(controlPlane.connection(), new View(), deployer, lameDuck, metrics, tracing);
+    ControlApi controlApi = new ControlApi(controlPlane.connection(), new View(), deployer, lameDuck, metrics, tracing,
+        new ReplySigner(identity.serverKey(), config.nodeIssuer()));
     controlApi.start();
     teardown.push(controlApi::close);
     LOG.info("NATS execution engine awaiting commands id={} version={}", identity.id(), NexVersion.VERSION);
+    config.nodeIssuer().ifPresent(issuer -> LOG.info("Answers carry the vouch of node issuer {}", issuer.publicKey()));
 
     startMetricsExport(config);
 

@@ -30,7 +30,7 @@ public final class NodeInfoCommand implements Callable<Integer> {
   public Integer call() {
     Envelope reply;
     try (ControlPlaneClient client = ControlPlaneClient.connect(global)) {
-      reply = client.request(Subjects.info(global.namespace, nodeId), new byte[0]);
+      reply = client.requestFromNode(Subjects.info(global.namespace, nodeId), new byte[0], nodeId);
     }
     if (reply.failed()) {
       throw new CliException("node " + nodeId + " refused: " + reply.error());

@@ -1,6 +1,6 @@
 package io.nex.cli.node;
 
-import io.nex.api.Envelope;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import io.nex.api.Subjects;
 import io.nex.api.control.PingResponse;
 import io.nex.cli.ControlPlaneClient;
@@ -21,14 +21,20 @@ public final class NodeLsCommand implements Callable<Integer> {
   @Option(names = "--json", description = "print JSON instead of a table")
   boolean json;
 
+  /**
+   * A node as listed: its ping answer, and whether that answer proved it is the node it names
+   * ({@link io.nex.cli.trust.NodeTrust}); {@code untrusted_reason} says why not.
+   */
+  record ListedNode(@JsonUnwrapped PingResponse node, boolean trusted, String untrustedReason) {}
+
   @Override
   public Integer call() {
-    List<PingResponse> nodes;
+    List<ListedNode> nodes;
     try (ControlPlaneClient client = ControlPlaneClient.connect(global)) {
-      nodes = client.gather(Subjects.ping(), new byte[0]).stream()
-          .filter(e -> !e.failed())
-          .map(e -> e.dataAs(PingResponse.class))
-          .sorted(Comparator.comparing(PingResponse::nodeId))
+      nodes = client.gatherFromNodes(Subjects.ping(), new byte[0]).stream()
+          .filter(r -> !r.envelope().failed())
+          .map(r -> new ListedNode(r.envelope().dataAs(PingResponse.class), r.trusted(), r.distrust().orElse(null)))
+          .sorted(Comparator.comparing(n -> String.valueOf(n.node().nodeId())))
           .toList();
     }
     if (json) {
@@ -39,12 +45,21 @@ public final class NodeLsCommand implements Callable<Integer> {
       System.out.println("No nodes discovered");
       return 0;
     }
+    // the table keeps Nex's columns; an untrusted node is marked "!" and explained below it
     BoxTable table = new BoxTable("NATS Execution Nodes", "ID", "Version", "Uptime", "Workloads").alignRight(3);
-    for (PingResponse node : nodes) {
+    for (ListedNode listed : nodes) {
+      PingResponse node = listed.node();
       boolean lameDuck = node.tags() != null && "true".equals(node.tags().get("nex.lameduck"));
-      table.row(node.nodeId() + (lameDuck ? "*" : ""), node.version(), node.uptime(), node.runningMachines());
+      table.row(node.nodeId() + (lameDuck ? "*" : "") + (listed.trusted() ? "" : "!"), node.version(), node.uptime(),
+          node.runningMachines());
     }
     System.out.print(table.render());
+    for (ListedNode listed : nodes) {
+      if (!listed.trusted()) {
+        System.out.println("! " + listed.node().nodeId() + " is untrusted (" + listed.untrustedReason()
+            + "): it never wins an auction and is never sent a deploy");
+      }
+    }
     return 0;
   }
 }

@@ -6,6 +6,7 @@ import io.nex.api.control.InfoResponse;
 import io.nex.api.control.PingResponse;
 import io.nex.cli.CliException;
 import io.nex.cli.ControlPlaneClient;
+import io.nex.cli.trust.NodeReply;
 import io.nex.cli.ui.FleetView.NodeRow;
 import io.nex.cli.ui.FleetView.WorkloadRow;
 import java.time.Duration;
@@ -99,8 +100,11 @@ final class FleetWatch implements AutoCloseable {
     try {
       long now = System.nanoTime();
       gone.values().removeIf(at -> now - at > GONE_FOR.toNanos());
-      for (Envelope reply : client.gather(Subjects.ping(), new byte[0], QUIET)) {
-        if (reply.failed()) {
+      for (NodeReply answer : client.gatherFromNodes(Subjects.ping(), new byte[0], QUIET)) {
+        Envelope reply = answer.envelope();
+        // an answer that is not the node's own (NodeTrust) is no node of the fleet: its row's
+        // buttons would act on a name an impostor chose
+        if (reply.failed() || !answer.trusted()) {
           continue;
         }
         PingResponse ping = reply.dataAs(PingResponse.class);
@@ -151,7 +155,7 @@ final class FleetWatch implements AutoCloseable {
 
   private InfoResponse info(ControlPlaneClient client, String nodeId) {
     try {
-      Envelope reply = client.request(Subjects.info(namespace, nodeId), new byte[0]);
+      Envelope reply = client.requestFromNode(Subjects.info(namespace, nodeId), new byte[0], nodeId);
       return reply.failed() ? null : reply.dataAs(InfoResponse.class);
     } catch (CliException | IllegalArgumentException e) {
       return null;

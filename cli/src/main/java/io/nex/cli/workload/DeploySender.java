@@ -27,7 +27,7 @@ final class DeploySender {
   private DeploySender() {}
 
   static InfoResponse info(ControlPlaneClient client, String namespace, String nodeId) {
-    Envelope reply = client.request(Subjects.info(namespace, nodeId), new byte[0]);
+    Envelope reply = client.requestFromNode(Subjects.info(namespace, nodeId), new byte[0], nodeId);
     if (reply.failed()) {
       throw new CliException("node " + nodeId + " refused INFO: " + reply.error());
     }

@@ -6,6 +6,7 @@ import io.nex.api.control.AuctionRequest;
 import io.nex.api.control.AuctionResponse;
 import io.nex.cli.CliException;
 import io.nex.cli.ControlPlaneClient;
+import io.nex.cli.trust.NodeReply;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
@@ -17,6 +18,7 @@ import java.util.stream.Collectors;
  * tags, limits, not in lame duck) bids in {@code $NEX.AUCTION} with its free capacity; the best
  * bid by {@link AuctionResponse#BEST_FIRST} wins, ties broken at random (Nex picked any bidder at
  * random). Bids are gathered until none has come for {@link #QUIET}, not for the whole timeout.
+ * Only bids that prove they come from the node they name take part ({@code cli.trust.NodeTrust}).
  */
 final class NodePicker {
   private static final SecureRandom RANDOM = new SecureRandom();
@@ -26,17 +28,21 @@ final class NodePicker {
   private NodePicker() {}
 
   static String pick(ControlPlaneClient client, String type, Map<String, String> tags, long workloadBytes) {
-    List<AuctionResponse> bids = client.gather(Subjects.auction(),
-            Json.write(AuctionRequest.forWorkload(type, tags, workloadBytes)), QUIET).stream()
-        .filter(e -> !e.failed())
-        .map(e -> e.dataAs(AuctionResponse.class))
+    List<NodeReply> answers = client.gatherFromNodes(Subjects.auction(),
+        Json.write(AuctionRequest.forWorkload(type, tags, workloadBytes)), QUIET);
+    // an impostor's bid never wins: the deploy would seal the user's secrets to its key
+    List<AuctionResponse> bids = answers.stream()
+        .filter(r -> r.trusted() && !r.envelope().failed())
+        .map(r -> r.envelope().dataAs(AuctionResponse.class))
         .sorted(AuctionResponse.BEST_FIRST.thenComparing(AuctionResponse::nodeId))
         .toList();
     if (bids.isEmpty()) {
       String wanted = tags.isEmpty() ? "" : " with tags " + tags.entrySet().stream()
           .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(","));
+      long untrusted = answers.stream().filter(r -> !r.trusted()).count();
       throw new CliException("no node can take this \"" + type + "\" workload" + wanted
-          + " (nobody answered $NEX.AUCTION)");
+          + (untrusted == 0 ? " (nobody answered $NEX.AUCTION)"
+              : " (" + untrusted + " untrusted node(s) bid and were ignored; see nex node ls)"));
     }
     AuctionResponse best = bids.get(0);
     List<AuctionResponse> equallyGood = bids.stream()

@@ -1,6 +1,7 @@
 package io.nex.node.config;
 
 import io.nex.api.WorkloadType;
+import io.nex.keys.NKeyPair;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +24,9 @@ import java.util.Optional;
  * (a sandbox whose agent runs many functions); {@code function_host_memory_mib} is the heap of
  * every agent that may become one (see docs/isolation.md, "Function hosts"); after loading it is
  * never null: unset, it is 192, or the template's memory if that is less (but at least 64).
+ *
+ * <p>{@code nodeIssuerSeed} (ours) is an operator seed ({@code SO...}) that vouches for this node
+ * in its signed answers ({@code api.control.NodeSignature}); empty for none. It is a secret.
  */
 public record NodeConfig(
     int machinePoolSize,
@@ -59,7 +63,14 @@ public record NodeConfig(
     String otelTracesExporter,
     String otlpExporterUrl,
     int functionsPerHost,
-    Integer functionHostMemoryMib) {
+    Integer functionHostMemoryMib,
+    String nodeIssuerSeed) {
+
+  /** The operator key that vouches for this node, when {@code node_issuer_seed} is set. */
+  public Optional<NKeyPair> nodeIssuer() {
+    return nodeIssuerSeed == null || nodeIssuerSeed.isBlank() ? Optional.empty()
+        : Optional.of(NKeyPair.fromSeed(nodeIssuerSeed.strip()));
+  }
 
   /** Whether {@code workload_types} enables {@code type}, under any of its spellings ({@code v8}). */
   public boolean enables(WorkloadType type) {

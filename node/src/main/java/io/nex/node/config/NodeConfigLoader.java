@@ -15,6 +15,7 @@ import io.nex.api.Json;
 import io.nex.api.WorkloadType;
 import io.nex.keys.KeyException;
 import io.nex.keys.KeyType;
+import io.nex.keys.NKeyPair;
 import io.nex.keys.NKeys;
 import java.io.IOException;
 import java.io.InputStream;
@@ -203,6 +204,7 @@ public final class NodeConfigLoader {
     validatePublicServer(c.publicNatsServer());
     validateAutostart(c);
     validateTelemetry(c);
+    validateNodeIssuer(c.nodeIssuerSeed());
     for (int i = 0; i < c.validIssuers().size(); i++) {
       try {
         NKeys.requirePublicKey(c.validIssuers().get(i), KeyType.ACCOUNT);
@@ -259,6 +261,22 @@ public final class NodeConfigLoader {
     atLeast(field + ".one_time_burst", bucket.oneTimeBurst(), 0);
   }
 
+  /** The seed itself is never quoted: it is a secret. */
+  private static void validateNodeIssuer(String seed) throws ConfigException {
+    if (seed == null || seed.isBlank()) {
+      return;
+    }
+    NKeyPair issuer;
+    try {
+      issuer = NKeyPair.fromSeed(seed.strip());
+    } catch (KeyException e) {
+      throw new ConfigException("bad value for config field \"node_issuer_seed\": not an nkey seed");
+    }
+    if (issuer.type() != KeyType.OPERATOR) {
+      throw new ConfigException("bad value for config field \"node_issuer_seed\": expected an operator seed (SO...)");
+    }
+  }
+
   private static void validatePublicServer(NodeConfig.PublicNatsServer server) throws ConfigException {
     if (server == null) {
       return;
@@ -304,7 +322,8 @@ public final class NodeConfigLoader {
         c.hostServices(), c.denyTriggerSubjects(), c.nodeLimits(), c.autostart(), c.publicNatsServer(), pid, c.httpPort(), c.agentPath(),
         c.functionTimeoutMs(), c.maxScriptBytes(), c.otelMetrics(), c.otelMetricsPort(), c.otelMetricsExporter(),
         c.otelTraces(), c.otelTracesExporter(), c.otlpExporterUrl(), c.functionsPerHost(), c.functionHostMemoryMib() != null
-        ? c.functionHostMemoryMib() : Math.max(64, Math.min(DEFAULT_HOST_MEMORY_MIB, c.machineTemplate().memsizeMib())));
+        ? c.functionHostMemoryMib() : Math.max(64, Math.min(DEFAULT_HOST_MEMORY_MIB, c.machineTemplate().memsizeMib())),
+        c.nodeIssuerSeed());
   }
 
   private static boolean blank(String s) {

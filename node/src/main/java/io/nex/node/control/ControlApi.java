@@ -3,6 +3,7 @@ package io.nex.node.control;
 import io.nats.client.Connection;
 import io.nats.client.Dispatcher;
 import io.nats.client.Message;
+import io.nats.client.impl.Headers;
 import io.nex.api.Envelope;
 import io.nex.api.Json;
 import io.nex.api.ResponseTypes;
@@ -40,6 +41,7 @@ public final class ControlApi implements AutoCloseable {
   private final LameDuck lameDuck;
   private final NodeMetrics metrics;
   private final Tracing tracing;
+  private final ReplySigner signer;
   private Dispatcher dispatcher;
   /** Deploys wait for artifacts and agents; more at once than this only queue up, and past the queue are refused. */
   private static final int WORKERS = 16;
@@ -51,9 +53,10 @@ public final class ControlApi implements AutoCloseable {
   private final ExecutorService workers = BoundedWorkers.create("control-request", WORKERS, QUEUED);
 
   public ControlApi(Connection connection, NodeView node, Deployer deployer, LameDuck lameDuck, NodeMetrics metrics,
-      Tracing tracing) {
+      Tracing tracing, ReplySigner signer) {
     this.connection = connection;
     this.tracing = tracing;
+    this.signer = signer;
     this.node = node;
     this.deployer = deployer;
     this.lameDuck = lameDuck;
@@ -86,8 +89,8 @@ public final class ControlApi implements AutoCloseable {
       } catch (RejectedExecutionException e) {
         // an auction is answered only by bidders: a busy node simply does not bid
         if (msg.getReplyTo() != null && !type.equals(ResponseTypes.AUCTION)) {
-          connection.publish(msg.getReplyTo(), Json.write(Envelope.failure(type, "node " + node.id()
-              + " is busy (" + QUEUED + " requests waiting); try again shortly")));
+          reply(msg.getReplyTo(), null, Envelope.failure(type, "node " + node.id()
+              + " is busy (" + QUEUED + " requests waiting); try again shortly"));
         }
       }
     });
@@ -115,7 +118,7 @@ public final class ControlApi implements AutoCloseable {
       span.end();
     }
     if (reply != null && msg.getReplyTo() != null) {
-      connection.publish(msg.getReplyTo(), span == null ? null : Tracing.headers(span), Json.write(reply));
+      reply(msg.getReplyTo(), span, reply);
     }
   }
 
@@ -138,6 +141,19 @@ public final class ControlApi implements AutoCloseable {
       reply = Envelope.failure(type, "internal error: " + e.getClass().getSimpleName());
     }
     return reply;
+  }
+
+  /**
+   * Every answer is signed: the asker can tell this node from an impostor answering for it. A
+   * traced one carries its context back too.
+   */
+  private void reply(String replyTo, Span span, Envelope envelope) {
+    byte[] body = Json.write(envelope);
+    Headers headers = signer.headers(replyTo, body);
+    if (span != null) {
+      Tracing.headers(span).entrySet().forEach(header -> headers.put(header.getKey(), header.getValue()));
+    }
+    connection.publish(replyTo, headers, body);
   }
 
   @Override

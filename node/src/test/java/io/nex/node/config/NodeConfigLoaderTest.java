@@ -140,6 +140,19 @@ class NodeConfigLoaderTest {
   }
 
   @Test
+  void nodeIssuerSeedMustBeAnOperatorSeedAndIsNeverQuoted() throws ConfigException {
+    io.nex.keys.NKeyPair operator = io.nex.keys.NKeyPair.create(io.nex.keys.KeyType.OPERATOR);
+    assertThat(parse("{\"node_issuer_seed\": \"" + operator.seed() + "\"}").nodeIssuer())
+        .map(io.nex.keys.NKeyPair::publicKey).contains(operator.publicKey());
+    assertThat(NodeConfigLoader.defaults().nodeIssuer()).isEmpty();
+    String account = io.nex.keys.NKeyPair.create(io.nex.keys.KeyType.ACCOUNT).seed();
+    assertThatThrownBy(() -> parse("{\"node_issuer_seed\": \"" + account + "\"}"))
+        .hasMessage("bad value for config field \"node_issuer_seed\": expected an operator seed (SO...)");
+    assertThatThrownBy(() -> parse("{\"node_issuer_seed\": \"SOnotaseed\"}"))
+        .hasMessage("bad value for config field \"node_issuer_seed\": not an nkey seed");
+  }
+
+  @Test
   void missingFileIsNamed() {
     assertThatThrownBy(() -> NodeConfigLoader.load(Path.of("/nonexistent/nex.json")))
         .isInstanceOf(ConfigException.class)

@@ -1,6 +1,8 @@
 package io.nex.node.sandbox.namespace;
 
+import io.nex.node.plane.GuardedSplice;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
@@ -28,8 +30,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the sandbox at {@code /run/nex}) and splices each connection to one fixed TCP destination on
  * the host. Inside, socat listens on {@code 127.0.0.1:{port}} and dials the socket, so the agent
  * and its workload use ordinary loopback URLs. The sandbox picks the port, never the
- * destination. With {@code rate_limiters.bandwidth}, what the sandbox sends (all its connections
- * together) passes a {@link Throttle}.
+ * destination. The control plane's port is guarded: see {@link GuardedSplice}. With
+ * {@code rate_limiters.bandwidth}, what the sandbox sends (all its connections together) passes a
+ * {@link Throttle}.
  */
 final class LoopbackBridge implements AutoCloseable {
   /** A sandbox opening connections in a loop must not take the node's threads with it. */
@@ -53,14 +56,17 @@ final class LoopbackBridge implements AutoCloseable {
 
   /**
    * @param destinations the host address each sandbox-side port leads to
+   * @param guarded the ports that lead to the control plane: their connections pass through
+   *     {@link GuardedSplice}, which keeps a workload off the control plane's own subjects
    * @param egress what the sandbox's sending passes, if limited
    */
   static LoopbackBridge open(String sandboxId, Path dir, Map<Integer, InetSocketAddress> destinations,
-      Optional<Throttle> egress) throws IOException {
+      Set<Integer> guarded, Optional<Throttle> egress) throws IOException {
     LoopbackBridge bridge = new LoopbackBridge(sandboxId, egress);
     try {
       for (Map.Entry<Integer, InetSocketAddress> route : destinations.entrySet()) {
-        bridge.listen(dir.resolve(socketName(route.getKey())), route.getKey(), route.getValue());
+        bridge.listen(dir.resolve(socketName(route.getKey())), route.getKey(), route.getValue(),
+            guarded.contains(route.getKey()));
       }
       return bridge;
     } catch (IOException | RuntimeException e) {
@@ -69,18 +75,18 @@ final class LoopbackBridge implements AutoCloseable {
     }
   }
 
-  private void listen(Path socket, int port, InetSocketAddress destination) throws IOException {
+  private void listen(Path socket, int port, InetSocketAddress destination, boolean guarded) throws IOException {
     ServerSocketChannel listener = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
     listeners.add(listener);
     listener.bind(UnixDomainSocketAddress.of(socket));
     // connecting to a unix socket takes write permission, and the sandbox runs as another user
     Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-rw-rw-"));
-    Thread acceptor = new Thread(() -> accept(listener, destination), "nex-bridge-" + sandboxId + "-" + port);
+    Thread acceptor = new Thread(() -> accept(listener, destination, guarded), "nex-bridge-" + sandboxId + "-" + port);
     acceptor.setDaemon(true);
     acceptor.start();
   }
 
-  private void accept(ServerSocketChannel listener, InetSocketAddress destination) {
+  private void accept(ServerSocketChannel listener, InetSocketAddress destination, boolean guarded) {
     while (listener.isOpen()) {
       SocketChannel inside;
       try {
@@ -92,14 +98,14 @@ final class LoopbackBridge implements AutoCloseable {
         closeQuietly(inside);
         continue;
       }
-      Thread splice = new Thread(() -> splice(inside, destination), Thread.currentThread().getName() + "-conn");
+      Thread splice = new Thread(() -> splice(inside, destination, guarded), Thread.currentThread().getName() + "-conn");
       splice.setDaemon(true);
       splice.start();
     }
   }
 
   /** Copies both ways until both sides have finished; half-closes are passed on. */
-  private void splice(SocketChannel inside, InetSocketAddress destination) {
+  private void splice(SocketChannel inside, InetSocketAddress destination, boolean guarded) {
     open.add(inside);
     SocketChannel outside;
     try {
@@ -114,45 +120,62 @@ final class LoopbackBridge implements AutoCloseable {
       return;
     }
     open.add(outside);
+    Direction there;
+    Direction back;
+    GuardedSplice.Pace pace = egress.<GuardedSplice.Pace>map(throttle -> throttle::take).orElse(GuardedSplice.Pace.NONE);
+    if (guarded) {
+      GuardedSplice guard = new GuardedSplice(inside, outside, pace);
+      there = guard::workloadToServer;
+      back = guard::serverToWorkload;
+    } else {
+      there = () -> copy(inside, outside, pace);
+      back = () -> copy(outside, inside, GuardedSplice.Pace.NONE);
+    }
     AtomicInteger finished = new AtomicInteger();
-    Thread back = new Thread(() -> pump(outside, inside, finished, Optional.empty()),
-        Thread.currentThread().getName() + "-back");
-    back.setDaemon(true);
-    back.start();
-    pump(inside, outside, finished, egress);
+    Thread backThread = new Thread(() -> run(back, inside, outside, finished), Thread.currentThread().getName() + "-back");
+    backThread.setDaemon(true);
+    backThread.start();
+    run(there, inside, outside, finished);
   }
 
-  private void pump(SocketChannel from, SocketChannel to, AtomicInteger finished, Optional<Throttle> throttle) {
-    ByteBuffer buffer = ByteBuffer.allocate(BUFFER_BYTES);
+  /** One direction of a connection. */
+  private interface Direction {
+    void run() throws IOException;
+  }
+
+  private void run(Direction direction, SocketChannel inside, SocketChannel outside, AtomicInteger finished) {
     try {
-      int read;
-      while ((read = from.read(buffer)) >= 0) {
-        if (throttle.isPresent()) {
-          throttle.get().take(read);
-        }
-        buffer.flip();
-        while (buffer.hasRemaining()) {
-          to.write(buffer);
-        }
-        buffer.clear();
-      }
-      to.shutdownOutput();
+      direction.run();
     } catch (IOException e) {
       // one side is gone: so is the connection
-      closeQuietly(from);
-      closeQuietly(to);
-    } catch (InterruptedException e) {
-      closeQuietly(from);
-      closeQuietly(to);
-      Thread.currentThread().interrupt();
+      closeQuietly(inside);
+      closeQuietly(outside);
     }
     if (finished.incrementAndGet() == 2) {
-      closeQuietly(from);
-      closeQuietly(to);
-      open.remove(from);
-      open.remove(to);
+      closeQuietly(inside);
+      closeQuietly(outside);
+      open.remove(inside);
+      open.remove(outside);
       slots.release();
     }
+  }
+
+  private static void copy(SocketChannel from, SocketChannel to, GuardedSplice.Pace pace) throws IOException {
+    ByteBuffer buffer = ByteBuffer.allocate(BUFFER_BYTES);
+    for (int read; (read = from.read(buffer)) >= 0; ) {
+      try {
+        pace.take(read);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new InterruptedIOException("the bridge is closing");
+      }
+      buffer.flip();
+      while (buffer.hasRemaining()) {
+        to.write(buffer);
+      }
+      buffer.clear();
+    }
+    to.shutdownOutput();
   }
 
   @Override

@@ -18,10 +18,12 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -185,7 +187,7 @@ public final class NamespaceSandboxDriver implements SandboxDriver {
         Files.createDirectories(workDir);
       }
       setOwners(workDir, user, workload);
-      bridge = LoopbackBridge.open(spec.id(), host.sockets(), routes,
+      bridge = LoopbackBridge.open(spec.id(), host.sockets(), routes, guardedPorts(spec.metadata()),
           Optional.ofNullable(rateLimiters.bandwidth()).map(Throttle::of));
       cgroup = cgroups.create(spec.id(), CgroupLimits.of(spec.template(), rates));
       List<String> command = SandboxCommand.of(programs, cgroup.procsFiles(), mounts(view, host, workDir, classArchive.archive()), spec.id(),
@@ -226,6 +228,13 @@ public final class NamespaceSandboxDriver implements SandboxDriver {
     routes.put(metadata.nodeNatsPort(), new InetSocketAddress(wildcard ? LOOPBACK : host, metadata.nodeNatsPort()));
     loopbackPorts.forEach(port -> routes.putIfAbsent(port, new InetSocketAddress(LOOPBACK, port)));
     return routes;
+  }
+
+  /** The configured loopback ports lead to the control plane; the internal server's does not. */
+  private Set<Integer> guardedPorts(AgentMetadata metadata) {
+    Set<Integer> guarded = new HashSet<>(loopbackPorts);
+    guarded.remove(metadata.nodeNatsPort());
+    return guarded;
   }
 
   private static SandboxSpec insideView(SandboxSpec spec) {
