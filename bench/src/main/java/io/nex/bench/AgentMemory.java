@@ -5,6 +5,7 @@ import io.nex.agent.function.FunctionRunner;
 import io.nex.agent.function.FunctionRunners;
 import io.nex.agent.function.NoHostServices;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,17 +38,23 @@ final class AgentMemory {
     try {
       runners.add(function(echo)); // loads V8
       System.gc();
-      long rss = kib(self, "VmRSS");
-      long pss = pss(self);
+      // the isolates live outside the Java heap, whose committed size a GC moves by more than they weigh
+      long rss = kib(self, "VmRSS") - heapCommittedKib();
+      long pss = pss(self) - heapCommittedKib();
       for (int i = 0; i < ISOLATES; i++) {
         runners.add(function(echo));
       }
       System.gc();
-      System.out.printf("one more function isolate (%d made in one JVM): +%d KiB RSS, +%d KiB PSS each%n", ISOLATES,
-          (kib(self, "VmRSS") - rss) / ISOLATES, (pss(self) - pss) / ISOLATES);
+      System.out.printf("one more function isolate (%d made in one JVM), outside the Java heap: %+d KiB RSS, %+d KiB PSS"
+          + " each%n", ISOLATES, (kib(self, "VmRSS") - heapCommittedKib() - rss) / ISOLATES,
+          (pss(self) - heapCommittedKib() - pss) / ISOLATES);
     } finally {
       runners.forEach(FunctionRunner::close);
     }
+  }
+
+  private static long heapCommittedKib() {
+    return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getCommitted() / 1024;
   }
 
   private static FunctionRunner function(byte[] source) throws Exception {
