@@ -96,7 +96,7 @@ class InternalServerRestartTest {
 
     String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
         URI.create("http://127.0.0.1:" + httpPort + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
-    assertThat(metrics).contains("nex_internal_server_restarts_total 1\n");
+    assertThat(metrics).contains("nex_internal_server_restarts_total 1.0\n");
     assertThat(HttpClient.newHttpClient().send(HttpRequest.newBuilder(
         URI.create("http://127.0.0.1:" + httpPort + "/healthz")).build(), HttpResponse.BodyHandlers.ofString())
         .statusCode()).isEqualTo(200);
