@@ -21,7 +21,6 @@ import io.nex.keys.NKeyPair;
 import io.nex.keys.WorkloadJwt;
 import io.nex.keys.XKeyPair;
 import io.nex.node.config.NodeConfigLoader;
-import io.nex.node.function.FunctionTriggers;
 import io.nex.node.pool.WarmPool;
 import io.nex.node.session.AgentCall;
 import io.nex.node.session.AgentSessions;
@@ -35,7 +34,6 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -52,7 +50,7 @@ class DeployerTest {
   private final FakeAgentTransport transport = new FakeAgentTransport();
   private final NKeyPair issuer = NKeyPair.create(KeyType.ACCOUNT);
   private final List<String> events = new CopyOnWriteArrayList<>();
-  private final List<String> routed = new CopyOnWriteArrayList<>();
+  private final RecordingTriggers triggers = new RecordingTriggers();
   private final RecordingRelay relay = new RecordingRelay();
   private final Deployments deployments = new Deployments();
   private FakeSandboxSource sandboxes;
@@ -72,17 +70,6 @@ class DeployerTest {
     pool.fill();
     await().atMost(Duration.ofSeconds(5)).until(() -> sandboxes.created.size() == 1);
     transport.inbound().handshake("sandbox-1", "Host-supplied metadata");
-    FunctionTriggers triggers = new FunctionTriggers() {
-      @Override
-      public void route(Deployment deployment, Optional<Path> triggerSocket) {
-        routed.add(deployment.id() + " " + triggerSocket.map(Path::getFileName).map(Path::toString).orElse("nats"));
-      }
-
-      @Override
-      public void unroute(String workloadId) {
-        routed.add("unrouted " + workloadId);
-      }
-    };
     deployer = new Deployer(NodeConfigLoader.parse(
         "{\"workload_types\": [\"native\", \"javascript\"]}".getBytes(StandardCharsets.UTF_8)), XKeyPair.create(),
         new Deployer.Collaborators(artifacts, pool, sessions, (ns, type, data) -> events.add(ns + " " + type + " " + data),
@@ -166,7 +153,7 @@ class DeployerTest {
 
     deployer.deploy("default", request("javascript", List.of("orders.>")));
 
-    assertThat(routed).containsExactly("sandbox-1 nats");
+    assertThat(triggers.routed).containsExactly("sandbox-1 nats");
     assertThat(sentDeploy().triggerSocket()).isFalse();
     assertThat(transport.sent(AgentCall.ADD_FUNCTION)).isEmpty();
   }

@@ -17,7 +17,6 @@ import io.nex.keys.NKeyPair;
 import io.nex.keys.WorkloadJwt;
 import io.nex.keys.XKeyPair;
 import io.nex.node.config.NodeConfigLoader;
-import io.nex.node.function.FunctionTriggers;
 import io.nex.node.pool.WarmPool;
 import io.nex.node.session.AgentCall;
 import io.nex.node.session.AgentSessions;
@@ -31,7 +30,6 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -51,7 +49,7 @@ class FunctionHostsTest {
   private final NKeyPair alice = NKeyPair.create(KeyType.ACCOUNT);
   private final NKeyPair bob = NKeyPair.create(KeyType.ACCOUNT);
   private final List<String> events = new CopyOnWriteArrayList<>();
-  private final List<String> routed = new CopyOnWriteArrayList<>();
+  private final RecordingTriggers triggers = new RecordingTriggers();
   private final RecordingRelay relay = new RecordingRelay();
   private final Deployments deployments = new Deployments();
   private FakeSandboxSource sandboxes;
@@ -72,17 +70,6 @@ class FunctionHostsTest {
     pool = new WarmPool(1, sessions, Duration.ofSeconds(30), Duration.ofMillis(500), reason -> {});
     handshakeEveryNewAgent();
     pool.fill();
-    FunctionTriggers triggers = new FunctionTriggers() {
-      @Override
-      public void route(Deployment deployment, Optional<Path> triggerSocket) {
-        routed.add(deployment.id() + " " + triggerSocket.map(Path::getFileName).map(Path::toString).orElse("nats"));
-      }
-
-      @Override
-      public void unroute(String workloadId) {
-        routed.add("unrouted " + workloadId);
-      }
-    };
     deployer = new Deployer(NodeConfigLoader.parse(
         "{\"workload_types\": [\"javascript\"], \"functions_per_host\": 2}".getBytes(StandardCharsets.UTF_8)),
         XKeyPair.create(), new Deployer.Collaborators(artifacts, pool, sessions,
@@ -139,7 +126,7 @@ class FunctionHostsTest {
     assertThat(sent.functionId()).isEqualTo(a2.id());
     assertThat(sent.function().workloadName()).isEqualTo("a2");
     assertThat(sent.function().memsizeMib()).isEqualTo(192 / 8);
-    assertThat(routed).contains(a2.id() + " " + AddFunctionRequest.triggerSocketFile(a2.id()));
+    assertThat(triggers.routed).contains(a2.id() + " " + AddFunctionRequest.triggerSocketFile(a2.id()));
     assertThat(events).anySatisfy(e -> assertThat(e).startsWith("default workload_deployed {workload_name=a2, id="
         + a2.id()));
   }
@@ -171,7 +158,7 @@ class FunctionHostsTest {
     assertThat(transport.sent(AgentCall.UNDEPLOY)).isEmpty();
     assertThat(sandboxes.destroyed).doesNotContain(host);
     assertThat(deployments.get(a2.id())).isPresent();
-    assertThat(routed).contains("unrouted " + a1.id()).doesNotContain("unrouted " + a2.id());
+    assertThat(triggers.routed).contains("unrouted " + a1.id()).doesNotContain("unrouted " + a2.id());
 
     deployer.stop("default", new StopRequest(a2.id(), WorkloadJwt.issue(alice, "a2", null), "node"));
 
@@ -191,7 +178,7 @@ class FunctionHostsTest {
 
     await().atMost(Duration.ofSeconds(5)).until(() -> deployments.count() == 1);
     assertThat(deployments.get(b1.id())).isPresent();
-    assertThat(routed).contains("unrouted " + a1.id(), "unrouted " + a2.id()).doesNotContain("unrouted " + b1.id());
+    assertThat(triggers.routed).contains("unrouted " + a1.id(), "unrouted " + a2.id()).doesNotContain("unrouted " + b1.id());
     for (RunResponse gone : List.of(a1, a2)) {
       assertThat(events).anySatisfy(e -> assertThat(e).contains("workload_undeployed", "id=" + gone.id(),
           "reason=agent exited with code 137", "code=137"));

@@ -1,0 +1,25 @@
+package io.nex.node.workload;
+
+import io.nex.node.function.FunctionTriggers;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * Trigger routing as a list of what was asked: {@code "{id} {socket file name}"} (or
+ * {@code "{id} nats"} without a socket) per route, {@code "unrouted {id}"} per unroute.
+ */
+final class RecordingTriggers implements FunctionTriggers {
+  final List<String> routed = new CopyOnWriteArrayList<>();
+
+  @Override
+  public void route(Deployment deployment, Optional<Path> triggerSocket) {
+    routed.add(deployment.id() + " " + triggerSocket.map(Path::getFileName).map(Path::toString).orElse("nats"));
+  }
+
+  @Override
+  public void unroute(String workloadId) {
+    routed.add("unrouted " + workloadId);
+  }
+}
