@@ -150,10 +150,7 @@ public final class ControlApi implements AutoCloseable {
   private void reply(String replyTo, Span span, Envelope envelope) {
     byte[] body = Json.write(envelope);
     Headers headers = signer.headers(replyTo, body);
-    if (span != null) {
-      Tracing.headers(span).entrySet().forEach(header -> headers.put(header.getKey(), header.getValue()));
-    }
-    connection.publish(replyTo, headers, body);
+    connection.publish(replyTo, span == null ? headers : Tracing.inject(span, headers), body);
   }
 
   @Override

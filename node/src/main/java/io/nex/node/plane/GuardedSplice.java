@@ -34,6 +34,16 @@ public final class GuardedSplice {
     Pace NONE = bytes -> { };
 
     void take(int bytes) throws InterruptedException;
+
+    /** {@link #take}, for a copying loop that can only fail with an IOException. */
+    default void pass(int bytes) throws InterruptedIOException {
+      try {
+        take(bytes);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new InterruptedIOException("the bridge is closing");
+      }
+    }
   }
 
   public GuardedSplice(SocketChannel workload, SocketChannel server, Pace pace) {
@@ -47,12 +57,7 @@ public final class GuardedSplice {
     ByteBuffer in = ByteBuffer.allocate(BUFFER_BYTES);
     ByteArrayOutputStream out = new ByteArrayOutputStream(BUFFER_BYTES);
     for (int read; (read = workload.read(in)) >= 0; ) {
-      try {
-        pace.take(read);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new InterruptedIOException("the bridge is closing");
-      }
+      pace.pass(read);
       in.flip();
       List<String> refused = new ArrayList<>();
       try {

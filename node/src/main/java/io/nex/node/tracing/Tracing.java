@@ -127,7 +127,11 @@ public final class Tracing implements AutoCloseable {
 
   /** Headers that carry the span's context ({@code traceparent}, {@code tracestate}): a reply's, so the caller finds the trace. */
   public static Headers headers(Span span) {
-    Headers headers = new Headers();
+    return inject(span, new Headers());
+  }
+
+  /** Adds the span's context to {@code headers} (a signed reply's, say) and returns them. */
+  public static Headers inject(Span span, Headers headers) {
     W3CTraceContextPropagator.getInstance().inject(Context.root().with(span), headers, Headers::put);
     return headers;
   }

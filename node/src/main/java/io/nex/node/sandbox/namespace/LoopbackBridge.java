@@ -2,7 +2,6 @@ package io.nex.node.sandbox.namespace;
 
 import io.nex.node.plane.GuardedSplice;
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
@@ -163,12 +162,7 @@ final class LoopbackBridge implements AutoCloseable {
   private static void copy(SocketChannel from, SocketChannel to, GuardedSplice.Pace pace) throws IOException {
     ByteBuffer buffer = ByteBuffer.allocate(BUFFER_BYTES);
     for (int read; (read = from.read(buffer)) >= 0; ) {
-      try {
-        pace.take(read);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new InterruptedIOException("the bridge is closing");
-      }
+      pace.pass(read);
       buffer.flip();
       while (buffer.hasRemaining()) {
         to.write(buffer);
