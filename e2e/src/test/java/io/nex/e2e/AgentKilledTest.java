@@ -2,12 +2,10 @@ package io.nex.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.nex.api.Envelope;
 import io.nex.api.control.RunResponse;
 import io.nex.node.sandbox.AgentLaunch;
-import io.nex.node.sandbox.namespace.NamespaceSandboxDriver;
 import io.nex.testkit.DeployClient;
 import io.nex.testkit.OneNode;
 import io.nex.testkit.ProcessScan;
@@ -32,8 +30,7 @@ class AgentKilledTest {
   @ValueSource(strings = {"process", "namespace"})
   void killedAgentsAreReportedCleanedAndReplaced(String sandbox) throws Exception {
     if (sandbox.equals("namespace")) {
-      var unavailable = NamespaceSandboxDriver.unavailableReason();
-      assumeTrue(unavailable.isEmpty(), () -> "namespace sandbox unavailable here: " + unavailable.orElse(""));
+      NamespaceSandboxes.assumeAvailable();
     }
     try (OneNode one = OneNode.start(dir, "\"machine_pool_size\": 2, \"sandbox\": \"" + sandbox + "\"", 2);
         EventRecorder events = new EventRecorder(one.connection())) {

@@ -2,14 +2,12 @@ package io.nex.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.nex.api.Envelope;
 import io.nex.api.Json;
 import io.nex.api.agent.AgentDeployRequest;
 import io.nex.api.control.RunResponse;
-import io.nex.node.sandbox.namespace.NamespaceSandboxDriver;
 import io.nex.testkit.Cli;
 import io.nex.testkit.DeployClient;
 import io.nex.testkit.OneNode;
@@ -37,8 +35,7 @@ class NamespaceNodeTest {
 
   @BeforeAll
   static void start() throws Exception {
-    var unavailable = NamespaceSandboxDriver.unavailableReason();
-    assumeTrue(unavailable.isEmpty(), () -> "namespace sandbox unavailable here: " + unavailable.orElse(""));
+    NamespaceSandboxes.assumeAvailable();
     one = OneNode.start(dir, client -> "\"machine_pool_size\": 2, \"machine_template\": {\"memsize_mib\": 192}", 2,
         Duration.ofSeconds(40));
   }

@@ -2,7 +2,6 @@ package io.nex.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.nats.client.Connection;
 import io.nats.client.Nats;
@@ -11,7 +10,6 @@ import io.nex.api.Json;
 import io.nex.api.Subjects;
 import io.nex.api.control.InfoResponse;
 import io.nex.api.control.RunResponse;
-import io.nex.node.sandbox.namespace.NamespaceSandboxDriver;
 import io.nex.testkit.ControlPlaneServer;
 import io.nex.testkit.DeployClient;
 import io.nex.testkit.NodeProcess;
@@ -45,8 +43,7 @@ class NodeKilledTest {
   @ValueSource(strings = {"process", "namespace"})
   void nextNodeCleansUpAfterAKilledOne(String sandbox) throws Exception {
     if (sandbox.equals("namespace")) {
-      var unavailable = NamespaceSandboxDriver.unavailableReason();
-      assumeTrue(unavailable.isEmpty(), () -> "namespace sandbox unavailable here: " + unavailable.orElse(""));
+      NamespaceSandboxes.assumeAvailable();
     }
     Path res = dir.resolve("res");
     String config = NodeProcess.config(res, "\"machine_pool_size\": 2, \"sandbox\": \"" + sandbox + "\"");

@@ -2,13 +2,11 @@ package io.nex.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.nats.client.Message;
 import io.nats.client.Subscription;
 import io.nex.api.Envelope;
 import io.nex.api.control.RunResponse;
-import io.nex.node.sandbox.namespace.NamespaceSandboxDriver;
 import io.nex.testkit.Cli;
 import io.nex.testkit.DeployClient;
 import io.nex.testkit.OneNode;
@@ -41,8 +39,7 @@ class WorkloadPlaneTest {
 
   @BeforeAll
   static void start() throws Exception {
-    var unavailable = NamespaceSandboxDriver.unavailableReason();
-    assumeTrue(unavailable.isEmpty(), () -> "namespace sandbox unavailable here: " + unavailable.orElse(""));
+    NamespaceSandboxes.assumeAvailable();
     one = OneNode.start(dir, client -> "\"machine_pool_size\": 3, \"machine_template\": {\"memsize_mib\": 192}", 3,
         Duration.ofSeconds(60));
   }

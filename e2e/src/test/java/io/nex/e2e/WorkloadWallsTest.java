@@ -2,12 +2,10 @@ package io.nex.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.nex.api.Envelope;
 import io.nex.api.Json;
 import io.nex.api.control.RunResponse;
-import io.nex.node.sandbox.namespace.NamespaceSandboxDriver;
 import io.nex.testkit.DeployClient;
 import io.nex.testkit.OneNode;
 import java.nio.file.Files;
@@ -43,8 +41,7 @@ class WorkloadWallsTest {
 
   @BeforeAll
   static void start() throws Exception {
-    var unavailable = NamespaceSandboxDriver.unavailableReason();
-    assumeTrue(unavailable.isEmpty(), () -> "namespace sandbox unavailable here: " + unavailable.orElse(""));
+    NamespaceSandboxes.assumeAvailable();
     one = OneNode.start(dir, client -> "\"machine_pool_size\": 2, \"sandbox\": \"namespace\", "
         + "\"machine_template\": {\"memsize_mib\": 192, \"disk_mib\": " + DISK_MIB + "}, "
         + "\"rate_limiters\": {\"iops\": {\"size\": " + IOPS + ", \"refill_time\": 1000, \"one_time_burst\": 0}, "
