@@ -3,6 +3,7 @@ package io.nex.agent.workload;
 import io.nex.agent.function.CallTrace;
 import io.nex.agent.function.FunctionException;
 import io.nex.agent.function.FunctionRunner;
+import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.locks.Condition;
@@ -14,21 +15,23 @@ import java.util.concurrent.locks.ReentrantLock;
  * error. Invocations are independent (each gets a fresh context or instance), so several run at
  * once; the caller only starts them, and the worker that finishes one reports it. At most
  * {@link #IN_FLIGHT} are started and unfinished (the runner bounds how many of those run at once,
- * and so the instances in memory); a further trigger waits in {@link #run} for a slot, which holds
- * the next triggers back in the socket or the dispatcher.
+ * and so the instances in memory); further triggers wait in this function's own queue, up to
+ * {@link #WAITING}, and are started as runs finish. Starting never blocks the caller: a function
+ * host's one socket reader serves every function in it, and a function that is slow or stuck
+ * must not hold back its neighbours' triggers.
  */
 final class FunctionHost {
   static final int IN_FLIGHT = 32;
-  // a waiting caller is woken once half the slots are free, not at every one: under load that
-  // spares a thread wake-up per trigger
-  private static final int RESUME_AT = IN_FLIGHT / 2;
+  static final int WAITING = 1024;
   private static final byte[] NO_OUTPUT = new byte[0];
+  private static final String UNDEPLOYED = "function is undeployed";
 
   private final FunctionRunner runner;
   private final ReentrantLock lock = new ReentrantLock();
-  private final Condition roomy = lock.newCondition();
   private final Condition idle = lock.newCondition();
+  private final ArrayDeque<Call> waiting = new ArrayDeque<>();
   private int inFlight;
+  private boolean stopped;
 
   FunctionHost(FunctionRunner runner) {
     this.runner = runner;
@@ -39,24 +42,72 @@ final class FunctionHost {
     void report(byte[] output, long runtimeNanos, String error);
   }
 
+  private record Call(String subject, byte[] payload, CallTrace trace, Outcome outcome) {}
+
   /**
-   * Starts one run, once a slot is free; {@code outcome} is called exactly once, from a worker.
-   * {@code trace} (null when the trigger is not traced) gets the run's span.
+   * Starts one run on a worker, or queues it behind the runs in flight; {@code outcome} is called
+   * exactly once. {@code trace} (null when the trigger is not traced) gets the run's span.
    */
-  void run(String subject, byte[] payload, CallTrace trace, Outcome outcome) throws InterruptedException {
-    takeSlot();
-    long started = System.nanoTime();
-    report(started, trace, traced(trace, () -> runner.start(subject, payload)), outcome);
+  void run(String subject, byte[] payload, CallTrace trace, Outcome outcome) {
+    Call call = new Call(subject, payload, trace, outcome);
+    if (admit(call)) {
+      start(call, false);
+    }
   }
 
   /**
-   * Runs one on the calling thread (one from {@link FunctionRunner#callerThread}), once a slot is
-   * free; {@code outcome} is called exactly once, usually by this thread before it returns.
+   * Runs one on the calling thread (one from {@link FunctionRunner#callerThread}) if a slot is
+   * free, else queues it as {@link #run} does; {@code outcome} is called exactly once, usually by
+   * this thread before it returns.
    */
-  void runHere(String subject, byte[] payload, CallTrace trace, Outcome outcome) throws InterruptedException {
-    takeSlot();
+  void runHere(String subject, byte[] payload, CallTrace trace, Outcome outcome) {
+    Call call = new Call(subject, payload, trace, outcome);
+    if (admit(call)) {
+      start(call, true);
+    }
+  }
+
+  /** True if the call may start now; else it waits in the queue, or has been refused. */
+  private boolean admit(Call call) {
+    String refusal;
+    lock.lock();
+    try {
+      if (stopped) {
+        refusal = UNDEPLOYED;
+      } else if (inFlight < IN_FLIGHT) {
+        inFlight++;
+        return true;
+      } else if (waiting.size() < WAITING) {
+        waiting.add(call);
+        return false;
+      } else {
+        refusal = "function has " + (IN_FLIGHT + WAITING) + " calls in flight or waiting; this one is refused";
+      }
+    } finally {
+      lock.unlock();
+    }
+    call.outcome().report(NO_OUTPUT, 0, refusal);
+    return false;
+  }
+
+  private void start(Call call, boolean here) {
     long started = System.nanoTime();
-    report(started, trace, traced(trace, () -> runner.runHere(subject, payload)), outcome);
+    CompletableFuture<byte[]> run = traced(call.trace(), () -> here ? runner.runHere(call.subject(), call.payload())
+        : runner.start(call.subject(), call.payload()));
+    run.whenComplete((output, failure) -> {
+      try {
+        if (call.trace() != null) {
+          call.trace().functionEnded(failure == null ? null : describe(failure));
+        }
+        if (failure == null) {
+          call.outcome().report(output == null ? NO_OUTPUT : output, System.nanoTime() - started, null);
+        } else {
+          call.outcome().report(NO_OUTPUT, 0, describe(failure));
+        }
+      } finally {
+        finished();
+      }
+    });
   }
 
   private static CompletableFuture<byte[]> traced(CallTrace trace, CallTrace.Step<CompletableFuture<byte[]>, RuntimeException> start) {
@@ -67,51 +118,27 @@ final class FunctionHost {
     return CallTrace.within(trace, start);
   }
 
-  private void takeSlot() throws InterruptedException {
-    lock.lock();
-    try {
-      while (inFlight >= IN_FLIGHT) {
-        roomy.await();
-      }
-      inFlight++;
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  private void report(long started, CallTrace trace, CompletableFuture<byte[]> run, Outcome outcome) {
-    run.whenComplete((output, failure) -> {
-      try {
-        if (trace != null) {
-          trace.functionEnded(failure == null ? null : describe(failure));
-        }
-        if (failure == null) {
-          outcome.report(output == null ? NO_OUTPUT : output, System.nanoTime() - started, null);
-        } else {
-          outcome.report(NO_OUTPUT, 0, describe(failure));
-        }
-      } finally {
-        finished();
-      }
-    });
-  }
-
+  /** A run has ended: its slot goes to the first call waiting, if any. */
   private void finished() {
+    Call next;
     lock.lock();
     try {
-      inFlight--;
-      if (inFlight == RESUME_AT) {
-        roomy.signalAll();
-      }
-      if (inFlight == 0) {
-        idle.signalAll();
+      next = waiting.poll();
+      if (next == null) {
+        inFlight--;
+        if (inFlight == 0) {
+          idle.signalAll();
+        }
       }
     } finally {
       lock.unlock();
     }
+    if (next != null) {
+      start(next, false);
+    }
   }
 
-  /** Waits until no run is in progress and every outcome has been reported. */
+  /** Waits until no run is in progress or waiting and every outcome has been reported. */
   void awaitIdle() throws InterruptedException {
     lock.lock();
     try {
@@ -128,7 +155,18 @@ final class FunctionHost {
     return cause instanceof FunctionException ? cause.getMessage() : "function failed: " + cause;
   }
 
+  /** Ends the runs in flight and refuses the ones waiting and any later ones. */
   void stop() {
+    ArrayDeque<Call> refused;
+    lock.lock();
+    try {
+      stopped = true;
+      refused = new ArrayDeque<>(waiting);
+      waiting.clear();
+    } finally {
+      lock.unlock();
+    }
+    refused.forEach(call -> call.outcome().report(NO_OUTPUT, 0, UNDEPLOYED));
     runner.close();
   }
 }

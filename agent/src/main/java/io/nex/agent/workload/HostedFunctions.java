@@ -29,12 +29,13 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The agent as a function host (ours): many functions of one tenant in this process, each with
  * its own runner (instances or isolates), memory cap, time limit, environment, host-services
- * identity, log source and trigger socket, so that a trap, timeout or memory cap hit of one stays
- * with that one. An artifact is compiled once and kept while any function uses it, so the next
- * function of the same hash only instantiates. Adds and removes come one at a time (one
- * dispatcher), which is what keeps the cache simple.
+ * identity, log source and queue of calls, so that a trap, timeout or memory cap hit of one stays
+ * with that one. Their triggers come on one socket, listened on from the first add on, each call
+ * naming its function. An artifact is compiled once and kept while any function uses it, so the
+ * next function of the same hash only instantiates. Adds and removes come one at a time (one
+ * dispatcher), which is what keeps the cache and the socket simple.
  */
-public final class HostedFunctions {
+public final class HostedFunctions implements TriggerTargets {
   private static final DeployAck ADDED = new DeployAck(true, "Function deployed");
   private static final DeployAck REMOVED = new DeployAck(true, "Function removed");
 
@@ -45,8 +46,10 @@ public final class HostedFunctions {
   private final Map<String, Hosted> functions = new ConcurrentHashMap<>();
   /** By artifact hash; touched only by the one thread adds and removes run on. */
   private final Map<String, Shared> compiled = new HashMap<>();
+  /** Listened on at the first add; touched only by the thread adds run on, and by shutdown. */
+  private volatile SocketTriggers triggers;
 
-  private record Hosted(AddFunctionRequest request, FunctionHost host, SocketTriggers triggers) {}
+  private record Hosted(AddFunctionRequest request, FunctionHost host) {}
 
   private static final class Shared {
     final CompiledFunction function;
@@ -113,18 +116,32 @@ public final class HostedFunctions {
       release(function.hash());
       throw e;
     }
-    FunctionHost host = new FunctionHost(runner);
-    SocketTriggers triggers;
-    try {
-      // relative to our working directory: its absolute path is often too long for a Unix socket
-      triggers = SocketTriggers.listen(Path.of(AddFunctionRequest.triggerSocketFile(id)), host, line -> log(id, line, true));
-    } catch (IOException e) {
-      host.stop();
-      release(function.hash());
-      throw new FunctionException("cannot listen on the trigger socket: " + e.getMessage());
+    if (triggers == null) {
+      try {
+        // relative to our working directory: its absolute path is often too long for a Unix socket
+        triggers = SocketTriggers.listen(Path.of(AgentDeployRequest.TRIGGER_SOCKET_FILE), this,
+            this::logHostLine);
+      } catch (IOException e) {
+        runner.close();
+        release(function.hash());
+        throw new FunctionException("cannot listen on the trigger socket: " + e.getMessage());
+      }
     }
-    functions.put(id, new Hosted(request, host, triggers));
+    functions.put(id, new Hosted(request, new FunctionHost(runner)));
     return ADDED;
+  }
+
+  @Override
+  public FunctionHost find(String function) {
+    Hosted hosted = function == null ? null : functions.get(function);
+    return hosted == null ? null : hosted.host();
+  }
+
+  @Override
+  public void awaitIdle() throws InterruptedException {
+    for (Hosted hosted : List.copyOf(functions.values())) {
+      hosted.host().awaitIdle();
+    }
   }
 
   /** The compiled artifact, compiled now if no function of this host uses it yet; counts one more user. */
@@ -171,25 +188,30 @@ public final class HostedFunctions {
     }
     Hosted hosted = request.functionId() == null ? null : functions.remove(request.functionId());
     if (hosted != null) {
-      stop(hosted);
+      // its calls still on their way find no function, and are answered so
+      hosted.host().stop();
       release(hosted.request().function().hash());
     }
     reply(message, REMOVED);
   }
 
-  private static void stop(Hosted hosted) {
-    hosted.triggers().close();
-    hosted.host().stop();
-  }
-
   /** Stops every function; the agent is going away. */
   public void shutdown() {
+    SocketTriggers open = triggers;
+    if (open != null) {
+      open.close();
+    }
     List.copyOf(functions.keySet()).forEach(id -> {
       Hosted hosted = functions.remove(id);
       if (hosted != null) {
-        stop(hosted);
+        hosted.host().stop();
       }
     });
+  }
+
+  /** A line of the host's own (its trigger socket failed): the node's, no tenant's. */
+  private void logHostLine(String line) {
+    connection.publish(Subjects.agentLogs(sandboxId), Json.write(new AgentLogLine("agent", LogLine.ERROR, line)));
   }
 
   private void log(String functionId, String line, boolean isStderr) {

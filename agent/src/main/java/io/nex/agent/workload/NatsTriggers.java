@@ -30,7 +30,7 @@ final class NatsTriggers implements TriggerSource {
     dispatcher.subscribe(Subjects.agentTrigger(sandboxId));
   }
 
-  private void start(Message trigger) throws InterruptedException {
+  private void start(Message trigger) {
     Headers asked = trigger.getHeaders();
     String subject = asked == null ? null : asked.getFirst(FunctionHeaders.TRIGGER_SUBJECT);
     String traceparent = asked == null ? null : asked.getFirst(TraceParent.HEADER);

@@ -22,6 +22,8 @@ import java.util.function.Consumer;
  * {@code AgentDeployRequest.triggerSocket}). The agent listens before it acknowledges the deploy;
  * the first connection is the node's, and the socket file goes away once it is taken, so nothing
  * else connects. When the node stops sending, the calls in flight finish and the socket closes.
+ * The agent of one workload has one such socket; a function host has one for all its functions,
+ * each call naming its function ({@link TriggerTargets}).
  *
  * <p>Two threads take turns at reading. A call read while more are already buffered goes to the
  * function's workers, which start it while reading goes on. The last call of a burst (a lone
@@ -32,7 +34,7 @@ import java.util.function.Consumer;
 final class SocketTriggers implements TriggerSource {
   private final ServerSocketChannel listener;
   private final Path socketFile;
-  private final FunctionHost host;
+  private final TriggerTargets targets;
   private final Consumer<String> log;
   // the reading turn: released by the reader to the one thread waiting for it
   private final Semaphore turn = new Semaphore(0);
@@ -41,17 +43,17 @@ final class SocketTriggers implements TriggerSource {
   private volatile FrameChannel frames;
   private volatile boolean closed;
 
-  private SocketTriggers(ServerSocketChannel listener, Path socketFile, FunctionHost host, Consumer<String> log) {
+  private SocketTriggers(ServerSocketChannel listener, Path socketFile, TriggerTargets targets, Consumer<String> log) {
     this.listener = listener;
     this.socketFile = socketFile;
-    this.host = host;
+    this.targets = targets;
     this.log = log;
     FunctionRunner.callerThread("trigger-socket", () -> takeTurns(true)).start();
     FunctionRunner.callerThread("trigger-socket-2", () -> takeTurns(false)).start();
   }
 
   /** Listens at {@code socketFile}; {@code log} hears why the socket ended, if not cleanly. */
-  static SocketTriggers listen(Path socketFile, FunctionHost host, Consumer<String> log) throws IOException {
+  static SocketTriggers listen(Path socketFile, TriggerTargets targets, Consumer<String> log) throws IOException {
     ServerSocketChannel listener = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
     try {
       listener.bind(UnixDomainSocketAddress.of(socketFile), 1);
@@ -59,7 +61,7 @@ final class SocketTriggers implements TriggerSource {
       listener.close();
       throw e;
     }
-    return new SocketTriggers(listener, socketFile, host, log);
+    return new SocketTriggers(listener, socketFile, targets, log);
   }
 
   /** Both threads: the first accepts the node's connection and has the first turn. */
@@ -80,7 +82,7 @@ final class SocketTriggers implements TriggerSource {
         myTurn = false;
         if (!readUntilHandOver()) {
           end();
-          host.awaitIdle(); // the calls in flight still answer
+          targets.awaitIdle(); // the calls in flight still answer
           close();
           return;
         }
@@ -109,9 +111,14 @@ final class SocketTriggers implements TriggerSource {
    * Reads calls and starts them while this thread has the turn. Returns true once it has passed
    * the turn on and run a call itself, false at the end of the node's calls.
    */
-  private boolean readUntilHandOver() throws IOException, InterruptedException {
+  private boolean readUntilHandOver() throws IOException {
     for (ByteBuffer frame = frames.next(); frame != null; frame = frames.next()) {
       TriggerCall call = TriggerCall.decode(frame);
+      FunctionHost host = targets.find(call.function());
+      if (host == null) {
+        send(TriggerResult.failed(call.id(), "function " + call.function() + " is not deployed here"));
+        continue;
+      }
       CallTrace trace = call.traceparent() == null ? null : CallTrace.of(call.traceparent(), call.subject());
       if (!frames.hasBuffered() && waitingForTurn.compareAndSet(true, false)) {
         turn.release();

@@ -160,7 +160,8 @@ public final class WorkloadHost {
       }
       try {
         // relative to our working directory: its absolute path is often too long for a Unix socket
-        triggers = SocketTriggers.listen(Path.of(AgentDeployRequest.TRIGGER_SOCKET_FILE), host, line -> log(line, true));
+        triggers = SocketTriggers.listen(Path.of(AgentDeployRequest.TRIGGER_SOCKET_FILE), TriggerTargets.only(host),
+            line -> log(line, true));
         return Optional.empty();
       } catch (IOException e) {
         return Optional.of("cannot listen on the trigger socket: " + e.getMessage());

@@ -7,9 +7,11 @@ import java.util.regex.Pattern;
  * host, and takes one more function, {@code function}, under the workload id {@code functionId}.
  * Unless the host has been given this artifact before, the node has put it in
  * {@link #artifactFile} of the agent's working directory, checked against {@code function.hash()};
- * the agent compiles an artifact once and keeps it while any of its functions uses it. The agent
- * listens for the function's triggers on {@link #triggerSocketFile} before it answers with a
- * {@link DeployAck}. Only where the sandbox shares the node's files (not a VM).
+ * the agent compiles an artifact once and keeps it while any of its functions uses it. Before it
+ * answers its first add with a {@link DeployAck}, the agent listens on
+ * {@link AgentDeployRequest#TRIGGER_SOCKET_FILE}, where the node then sends the triggers of all the
+ * host's functions, each {@link TriggerCall} naming its function. Only where the sandbox shares the
+ * node's files (not a VM).
  */
 public record AddFunctionRequest(String functionId, AgentDeployRequest function) {
   // names become file names in the sandbox: nothing that could climb out of its directory
@@ -18,11 +20,6 @@ public record AddFunctionRequest(String functionId, AgentDeployRequest function)
   /** The artifact's file name in the host's working directory: one per artifact hash. */
   public static String artifactFile(String hash) {
     return "fn-" + requireSafe(hash) + ".artifact";
-  }
-
-  /** Where the host listens for one function's triggers, in its working directory. */
-  public static String triggerSocketFile(String functionId) {
-    return "fn-" + requireSafe(functionId) + ".sock";
   }
 
   /** Whether {@code name} may name a file in a sandbox (a hash or a function id). */

@@ -6,44 +6,63 @@ import java.nio.charset.StandardCharsets;
 /**
  * Node → agent on the trigger socket (ours; {@code agentint.{id}.trigger} carries the same over
  * the internal server): run the function once on {@code payload}, which arrived on
- * {@code subject}. {@code id} pairs the call with its {@link TriggerResult}. {@code traceparent}
- * is the node's span for a traced trigger, null otherwise.
- * Frame: {@code long id, short subject length, subject (UTF-8), byte traceparent length (0: none),
- * traceparent (ASCII), payload}.
+ * {@code subject}. {@code id} pairs the call with its {@link TriggerResult}. {@code function} is
+ * the workload id of the function a function host is to run, null on the socket of an agent
+ * with one workload. {@code traceparent} is the node's span for a traced trigger, null otherwise.
+ * Frame: {@code long id, byte function length (0: none), function (ASCII), short subject length,
+ * subject (UTF-8), byte traceparent length (0: none), traceparent (ASCII), payload}.
  */
-public record TriggerCall(long id, String subject, String traceparent, byte[] payload) {
-  private static final byte[] NO_TRACE = new byte[0];
+public record TriggerCall(long id, String function, String subject, String traceparent, byte[] payload) {
+  private static final byte[] NONE = new byte[0];
+
+  /** A call on the socket of an agent with one workload. */
+  public TriggerCall(long id, String subject, String traceparent, byte[] payload) {
+    this(id, null, subject, traceparent, payload);
+  }
 
   public TriggerCall(long id, String subject, byte[] payload) {
-    this(id, subject, null, payload);
+    this(id, null, subject, null, payload);
   }
 
   public ByteBuffer encode() {
+    byte[] functionBytes = ascii(function);
     byte[] subjectBytes = subject.getBytes(StandardCharsets.UTF_8);
-    byte[] trace = traceparent == null ? NO_TRACE : traceparent.getBytes(StandardCharsets.US_ASCII);
-    return ByteBuffer.allocate(Long.BYTES + Short.BYTES + subjectBytes.length + 1 + trace.length + payload.length)
-        .putLong(id).putShort((short) subjectBytes.length).put(subjectBytes).put((byte) trace.length).put(trace)
+    byte[] trace = ascii(traceparent);
+    return ByteBuffer.allocate(Long.BYTES + 1 + functionBytes.length + Short.BYTES + subjectBytes.length + 1
+            + trace.length + payload.length)
+        .putLong(id).put((byte) functionBytes.length).put(functionBytes)
+        .putShort((short) subjectBytes.length).put(subjectBytes).put((byte) trace.length).put(trace)
         .put(payload).flip();
+  }
+
+  private static byte[] ascii(String text) {
+    return text == null ? NONE : text.getBytes(StandardCharsets.US_ASCII);
   }
 
   /** Reads a call from a frame; fails with IllegalArgumentException on a malformed one. */
   public static TriggerCall decode(ByteBuffer frame) {
     try {
       long id = frame.getLong();
+      String function = shortAscii(frame);
       byte[] subject = new byte[Short.toUnsignedInt(frame.getShort())];
       frame.get(subject);
-      int traceLength = Byte.toUnsignedInt(frame.get());
-      String traceparent = null;
-      if (traceLength > 0) {
-        byte[] trace = new byte[traceLength];
-        frame.get(trace);
-        traceparent = new String(trace, StandardCharsets.US_ASCII);
-      }
+      String traceparent = shortAscii(frame);
       byte[] payload = new byte[frame.remaining()];
       frame.get(payload);
-      return new TriggerCall(id, new String(subject, StandardCharsets.UTF_8), traceparent, payload);
+      return new TriggerCall(id, function, new String(subject, StandardCharsets.UTF_8), traceparent, payload);
     } catch (RuntimeException e) {
       throw new IllegalArgumentException("malformed trigger call frame", e);
     }
+  }
+
+  /** A byte of length and that many ASCII characters; null for length 0. */
+  private static String shortAscii(ByteBuffer frame) {
+    int length = Byte.toUnsignedInt(frame.get());
+    if (length == 0) {
+      return null;
+    }
+    byte[] text = new byte[length];
+    frame.get(text);
+    return new String(text, StandardCharsets.US_ASCII);
   }
 }

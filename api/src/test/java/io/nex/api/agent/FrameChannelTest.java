@@ -247,8 +247,8 @@ class FrameChannelTest {
     assertThatThrownBy(() -> TriggerCall.decode(ByteBuffer.wrap(new byte[5])))
         .isInstanceOf(IllegalArgumentException.class).hasMessage("malformed trigger call frame");
     // a subject longer than the frame
-    ByteBuffer subjectTooLong = ByteBuffer.allocate(Long.BYTES + Short.BYTES + 2).putLong(1).putShort((short) 40)
-        .put(new byte[] {'a', 'b'}).flip();
+    ByteBuffer subjectTooLong = ByteBuffer.allocate(Long.BYTES + 1 + Short.BYTES + 2).putLong(1).put((byte) 0)
+        .putShort((short) 40).put(new byte[] {'a', 'b'}).flip();
     assertThatThrownBy(() -> TriggerCall.decode(subjectTooLong))
         .isInstanceOf(IllegalArgumentException.class).hasMessage("malformed trigger call frame");
   }
@@ -267,6 +267,11 @@ class FrameChannelTest {
     assertThat(call.id()).isEqualTo(Long.MAX_VALUE);
     assertThat(call.subject()).isEmpty();
     assertThat(call.payload()).isEmpty();
+    assertThat(call.function()).as("the call of an agent with one workload names none").isNull();
+    TriggerCall hosted = TriggerCall.decode(new TriggerCall(2, "Nfunction7", "orders", null, new byte[] {9}).encode());
+    assertThat(hosted.function()).isEqualTo("Nfunction7");
+    assertThat(hosted.subject()).isEqualTo("orders");
+    assertThat(hosted.payload()).containsExactly(9);
     TriggerResult result = TriggerResult.decode(TriggerResult.succeeded(-1, 42, null).encode());
     assertThat(result.isFailure()).isFalse();
     assertThat(result.output()).isEmpty();

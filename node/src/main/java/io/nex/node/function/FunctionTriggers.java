@@ -10,6 +10,12 @@ public interface FunctionTriggers {
   /** Starts routing; over the socket at {@code triggerSocket} when there is one, else over the internal server. */
   void route(Deployment deployment, Optional<Path> triggerSocket) throws IOException;
 
+  /**
+   * Starts routing a function in a function host, over the one socket at {@code hostSocket} that
+   * the host's agent takes all its functions' triggers on; the first function of a host connects it.
+   */
+  void routeHosted(Deployment deployment, String hostId, Path hostSocket) throws IOException;
+
   /** Stops routing to a workload; messages already sent to it still get their answer. */
   void unroute(String workloadId);
 }

@@ -23,9 +23,12 @@ final class NatsTriggerLink implements TriggerLink {
     this.timeout = timeout;
   }
 
-  /** A trigger that finds nobody is sent again within its timeout by the session, then fails. */
+  /**
+   * A trigger that finds nobody is sent again within its timeout by the session, then fails.
+   * {@code function} is always null: function hosts take their triggers on a socket.
+   */
   @Override
-  public CompletableFuture<TriggerResult> call(String subject, byte[] payload, String traceparent) {
+  public CompletableFuture<TriggerResult> call(String function, String subject, byte[] payload, String traceparent) {
     return session.trigger(subject, payload, traceparent, timeout).thenApply(NatsTriggerLink::result);
   }
 

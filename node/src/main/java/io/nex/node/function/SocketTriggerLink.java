@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * {@code AgentDeployRequest.triggerSocket}): calls are written by the thread that received the
  * triggers, one write per burst ({@link #callLater}, {@link #flush}), and one reader thread
  * completes them as results come back. Compared with the
- * internal server it saves a nats-server hop and two NATS messages each way.
+ * internal server it saves a nats-server hop and two NATS messages each way. A function host's
+ * agent takes the triggers of all its functions on one such socket, each call naming its function.
  */
 final class SocketTriggerLink implements TriggerLink {
   private static final Logger LOG = LoggerFactory.getLogger(SocketTriggerLink.class);
@@ -30,32 +31,36 @@ final class SocketTriggerLink implements TriggerLink {
   private final AtomicLong ids = new AtomicLong();
   private volatile boolean gone;
   private final PendingReplies<Long, TriggerResult> pending = new PendingReplies<>("no reply from the agent in time");
+  private final Runnable ended;
 
-  private SocketTriggerLink(String sandboxId, SocketChannel channel, Duration timeout) {
+  private SocketTriggerLink(String sandboxId, SocketChannel channel, Duration timeout, Runnable ended) {
     this.sandboxId = sandboxId;
     this.frames = new FrameChannel(channel);
     this.timeout = timeout;
+    this.ended = ended;
     Thread reader = new Thread(this::readResults, "trigger-results-" + sandboxId);
     reader.setDaemon(true);
     reader.start();
   }
 
-  static SocketTriggerLink connect(String sandboxId, Path socket, Duration timeout) throws IOException {
-    return new SocketTriggerLink(sandboxId, UnixSockets.connect(socket), timeout);
+  /** {@code ended} runs once the socket has ended (the agent went away, or {@link #close}), on the reader. */
+  static SocketTriggerLink connect(String sandboxId, Path socket, Duration timeout, Runnable ended) throws IOException {
+    return new SocketTriggerLink(sandboxId, UnixSockets.connect(socket), timeout, ended);
   }
 
   @Override
-  public CompletableFuture<TriggerResult> call(String subject, byte[] payload, String traceparent) {
-    CompletableFuture<TriggerResult> result = callLater(subject, payload, traceparent);
+  public CompletableFuture<TriggerResult> call(String function, String subject, byte[] payload, String traceparent) {
+    CompletableFuture<TriggerResult> result = callLater(function, subject, payload, traceparent);
     flush();
     return result;
   }
 
   @Override
-  public CompletableFuture<TriggerResult> callLater(String subject, byte[] payload, String traceparent) {
+  public CompletableFuture<TriggerResult> callLater(String function, String subject, byte[] payload,
+      String traceparent) {
     long id = ids.incrementAndGet();
     CompletableFuture<TriggerResult> result = pending.expect(id, timeout);
-    frames.enqueue(new TriggerCall(id, subject, traceparent, payload).encode());
+    frames.enqueue(new TriggerCall(id, function, subject, traceparent, payload).encode());
     if (gone) {
       // the reader has failed what was pending before this call was registered
       pending.fail(id, new IOException("the agent's trigger socket is closed"));
@@ -86,6 +91,7 @@ final class SocketTriggerLink implements TriggerLink {
       pending.failAll(new IOException("the agent closed its trigger socket"));
       pending.close();
       frames.close();
+      ended.run();
     }
   }
 

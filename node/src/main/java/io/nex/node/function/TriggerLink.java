@@ -3,27 +3,29 @@ package io.nex.node.function;
 import io.nex.api.agent.TriggerResult;
 import java.util.concurrent.CompletableFuture;
 
-/** How the node hands one function's triggers to its agent, and gets their results back. */
+/** How the node hands functions' triggers to an agent, and gets their results back. */
 interface TriggerLink extends AutoCloseable {
   /**
-   * Runs the function once. The future completes with the agent's result, or exceptionally with a
+   * Runs a function once: {@code function} names it in a function host, and is null for the
+   * agent of one workload. The future completes with the agent's result, or exceptionally with a
    * TimeoutException when none came in time, or with the reason the agent cannot be reached.
    * {@code traceparent} is the node's span of a traced trigger (the agent's spans come back in the
    * result), null for an untraced one.
    */
-  CompletableFuture<TriggerResult> call(String subject, byte[] payload, String traceparent);
+  CompletableFuture<TriggerResult> call(String function, String subject, byte[] payload, String traceparent);
 
-  /** An untraced call. */
+  /** An untraced call to the agent's one workload. */
   default CompletableFuture<TriggerResult> call(String subject, byte[] payload) {
-    return call(subject, payload, null);
+    return call(null, subject, payload, null);
   }
 
   /**
-   * Calls the function once, but may hold the call back until {@link #flush}: the caller knows
+   * Calls a function once, but may hold the call back until {@link #flush}: the caller knows
    * more triggers are waiting right behind this one.
    */
-  default CompletableFuture<TriggerResult> callLater(String subject, byte[] payload, String traceparent) {
-    return call(subject, payload, traceparent);
+  default CompletableFuture<TriggerResult> callLater(String function, String subject, byte[] payload,
+      String traceparent) {
+    return call(function, subject, payload, traceparent);
   }
 
   /** Sends the calls held back by {@link #callLater}. */

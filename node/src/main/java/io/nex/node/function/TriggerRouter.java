@@ -3,6 +3,7 @@ package io.nex.node.function;
 import io.nats.client.Connection;
 import io.nats.client.Dispatcher;
 import io.nats.client.Message;
+import io.nats.client.Subscription;
 import io.nats.client.impl.Headers;
 import io.nex.api.agent.FunctionHeaders;
 import io.nex.api.agent.TriggerResult;
@@ -14,14 +15,18 @@ import io.nex.node.tracing.Tracing;
 import io.nex.node.workload.Deployment;
 import io.opentelemetry.api.trace.Span;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -32,18 +37,80 @@ import java.util.concurrent.atomic.AtomicLong;
  * had a reply subject), and each run emits {@code function_exec_succeeded} or
  * {@code function_exec_failed}. Subscriptions use the workload name as queue group, so copies of
  * a function share the load. Nothing blocks per message in flight.
+ *
+ * <p>Messages reach an agent through a {@link Lane}: one dispatcher thread and one link. A
+ * workload with a sandbox of its own has a lane of its own; the functions of a function host
+ * share the host's, so a thousand functions in ten hosts take ten threads and ten sockets, and a
+ * burst of triggers to any functions of one host goes to it in one write.
  */
 public final class TriggerRouter implements FunctionTriggers, AutoCloseable {
   private static final byte[] NO_PAYLOAD = new byte[0];
+  private static final long[] LATE_FLUSH_MILLIS = {20, 250, 2000};
 
   private final Connection triggers;
   private final EventPublisher events;
   private final Duration timeout;
   private final NodeMetrics metrics;
   private final Tracing tracing;
-  private final Map<String, Dispatcher> byWorkload = new ConcurrentHashMap<>();
-  private final Map<String, TriggerLink> links = new ConcurrentHashMap<>();
+  private final Map<String, Route> routes = new ConcurrentHashMap<>();
+  /** By host id: a host's lane lives as long as its socket, from its first function's route on. */
+  private final Map<String, Lane> hostLanes = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> runtimeNanos = new ConcurrentHashMap<>();
+
+  /** One dispatcher and the link its messages go out on. */
+  private final class Lane {
+    final Dispatcher dispatcher = triggers.createDispatcher();
+    final TriggerLink link;
+    private boolean closed;
+
+    Lane(TriggerLink link) {
+      this.link = link;
+    }
+
+    /** {@code function} names the function in a host's lane, null in a lane of one workload. */
+    void subscribe(Deployment deployment, String function, List<Subscription> into) {
+      for (String subject : deployment.triggerSubjects()) {
+        into.add(dispatcher.subscribe(subject, deployment.name(), msg -> {
+          // a burst of triggers goes to the agent in one write, sent once the last has arrived
+          trigger(deployment, function, link, msg);
+          // the count can read -1 for a moment (jnats counts a message after queueing it)
+          if (dispatcher.getPendingMessageCount() <= 0) {
+            link.flush();
+          }
+        }));
+      }
+    }
+
+    /**
+     * One function's subscriptions of a shared lane; nothing to do once the lane is closed. Its
+     * messages still queued in the dispatcher, or on their way from the server, are dropped
+     * unseen: a neighbour's call held back for the burst they seemed to belong to would then wait
+     * for the lane's next trigger. So the lane flushes now and again once they have passed.
+     */
+    synchronized void unsubscribe(List<Subscription> subscriptions) {
+      if (!closed && triggers.getStatus() == Connection.Status.CONNECTED) {
+        subscriptions.forEach(dispatcher::unsubscribe);
+        link.flush();
+        for (long millis : LATE_FLUSH_MILLIS) {
+          CompletableFuture.delayedExecutor(millis, TimeUnit.MILLISECONDS).execute(link::flush);
+        }
+      }
+    }
+
+    synchronized void close() {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      if (triggers.getStatus() == Connection.Status.CONNECTED) {
+        triggers.closeDispatcher(dispatcher);
+      }
+      link.close();
+    }
+  }
+
+  /** A workload's subscriptions, in its own lane or its host's. */
+  private record Route(Lane lane, boolean ownLane, List<Subscription> subscriptions) {}
 
   public TriggerRouter(Connection triggers, EventPublisher events, Duration timeout, NodeMetrics metrics,
       Tracing tracing) {
@@ -62,35 +129,56 @@ public final class TriggerRouter implements FunctionTriggers, AutoCloseable {
   @Override
   public void route(Deployment deployment, Optional<Path> triggerSocket) throws IOException {
     TriggerLink link = triggerSocket.isPresent()
-        ? SocketTriggerLink.connect(deployment.id(), triggerSocket.get(), timeout)
+        ? SocketTriggerLink.connect(deployment.id(), triggerSocket.get(), timeout, () -> { })
         : new NatsTriggerLink(deployment.session(), timeout);
-    links.put(deployment.id(), link);
-    Dispatcher dispatcher = triggers.createDispatcher();
+    Lane lane = new Lane(link);
+    Route route = new Route(lane, true, new ArrayList<>());
     runtimeNanos.put(deployment.id(), new AtomicLong());
-    for (String subject : deployment.triggerSubjects()) {
-      dispatcher.subscribe(subject, deployment.name(), msg -> {
-        // a burst of triggers goes to the agent in one write, sent once the last has arrived
-        boolean more = dispatcher.getPendingMessageCount() > 0;
-        trigger(deployment, more ? link::callLater : link::call, msg);
-        if (!more) {
-          link.flush();
-        }
-      });
+    lane.subscribe(deployment, null, route.subscriptions());
+    routes.put(deployment.id(), route);
+  }
+
+  @Override
+  public void routeHosted(Deployment deployment, String hostId, Path hostSocket) throws IOException {
+    Lane lane;
+    try {
+      lane = hostLanes.computeIfAbsent(hostId, id -> connectHost(id, hostSocket));
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
     }
-    byWorkload.put(deployment.id(), dispatcher);
+    Route route = new Route(lane, false, new ArrayList<>());
+    runtimeNanos.put(deployment.id(), new AtomicLong());
+    lane.subscribe(deployment, deployment.id(), route.subscriptions());
+    routes.put(deployment.id(), route);
+  }
+
+  /** The host's lane; it goes when the host's socket ends (its sandbox is gone). */
+  private Lane connectHost(String hostId, Path hostSocket) {
+    Lane[] self = new Lane[1];
+    try {
+      self[0] = new Lane(SocketTriggerLink.connect(hostId, hostSocket, timeout, () -> {
+        if (self[0] != null && hostLanes.remove(hostId, self[0])) {
+          self[0].close();
+        }
+      }));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return self[0];
   }
 
   @Override
   public void unroute(String workloadId) {
-    Dispatcher dispatcher = byWorkload.remove(workloadId);
+    Route route = routes.remove(workloadId);
     runtimeNanos.remove(workloadId);
-    if (dispatcher != null && triggers.getStatus() == Connection.Status.CONNECTED) {
-      triggers.closeDispatcher(dispatcher);
+    if (route == null) {
+      return;
     }
-    TriggerLink link = links.remove(workloadId);
-    if (link != null) {
-      link.close();
+    if (route.ownLane()) {
+      route.lane().close();
+      return;
     }
+    route.lane().unsubscribe(route.subscriptions());
   }
 
   /** Total time the function has run, for {@code node info}'s runtime column. */
@@ -99,19 +187,14 @@ public final class TriggerRouter implements FunctionTriggers, AutoCloseable {
     return Duration.ofNanos(total == null ? 0 : total.get());
   }
 
-  /** One way of handing a trigger to the link: now, or with the rest of a burst. */
-  @FunctionalInterface
-  private interface Call {
-    CompletableFuture<TriggerResult> send(String subject, byte[] payload, String traceparent);
-  }
-
-  private void trigger(Deployment deployment, Call call, Message msg) {
+  /** Hands a trigger to the link, to be sent with the rest of its burst. */
+  private void trigger(Deployment deployment, String function, TriggerLink link, Message msg) {
     long started = System.nanoTime();
     // untraced (the default), a trigger makes no span and reads no header
     Span span = tracing.on() ? TriggerSpans.start(tracing, deployment, msg) : null;
-    call.send(msg.getSubject(), msg.getData() == null ? NO_PAYLOAD : msg.getData(),
-            span == null ? null : Tracing.traceparent(span))
-        .whenComplete((result, failure) -> {
+    byte[] payload = msg.getData() == null ? NO_PAYLOAD : msg.getData();
+    String traceparent = span == null ? null : Tracing.traceparent(span);
+    link.callLater(function, msg.getSubject(), payload, traceparent).whenComplete((result, failure) -> {
           long elapsed = System.nanoTime() - started;
           String error = failure != null ? describe(failure) : result.error();
           metrics.triggerFinished(deployment.namespace(), deployment.name(), error == null, elapsed / 1e9);
@@ -174,6 +257,8 @@ public final class TriggerRouter implements FunctionTriggers, AutoCloseable {
 
   @Override
   public void close() {
-    byWorkload.keySet().forEach(this::unroute);
+    routes.keySet().forEach(this::unroute);
+    List.copyOf(hostLanes.values()).forEach(Lane::close);
+    hostLanes.clear();
   }
 }

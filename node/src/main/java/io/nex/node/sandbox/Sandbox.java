@@ -36,15 +36,15 @@ public interface Sandbox {
   WritableByteChannel createArtifact(String fileName) throws IOException;
 
   /**
-   * Where the agent of a function listens for triggers when asked to
-   * ({@code AgentDeployRequest.TRIGGER_SOCKET_FILE} in its working directory); reachable from the
+   * Where the agent of a function listens for triggers when asked to, and the agent of a function
+   * host for all its functions' ({@code AgentDeployRequest.TRIGGER_SOCKET_FILE} in its working directory); reachable from the
    * node only where the driver {@linkplain SandboxDriver#sharesWorkDir() shares the working directory}.
    */
   default Path triggerSocket() {
     return workFile(AgentDeployRequest.TRIGGER_SOCKET_FILE);
   }
 
-  /** {@code fileName} in the agent's working directory, as the node sees it (a function host's trigger sockets). */
+  /** {@code fileName} in the agent's working directory, as the node sees it. */
   Path workFile(String fileName);
 
   /** Stops the agent and everything it started, then removes the sandbox's files. */

@@ -218,7 +218,7 @@ public final class Deployer {
   /**
    * A function into a host of its tenant: a slot is placed, the artifact handed over unless the
    * host has it, the agent adds the function (compiling only an artifact it does not hold yet),
-   * its triggers are routed to its own socket in the host, and {@code workload_deployed} goes out.
+   * its triggers are routed over the host's socket, and {@code workload_deployed} goes out.
    */
   private RunResponse deployHosted(WorkloadSpec spec, WorkloadType type, WorkloadJwt.Claims claims, Artifact artifact)
       throws RefusedException, InterruptedException {
@@ -260,7 +260,7 @@ public final class Deployer {
         throw new RefusedException("workload rejected by agent: " + ack.message());
       }
       try (Step step = tracing.step("route triggers")) {
-        route(deployment, Optional.of(session.sandbox().workFile(AddFunctionRequest.triggerSocketFile(functionId))));
+        routeHosted(deployment, host);
       }
     } catch (RefusedException | RuntimeException e) {
       // unless the host ended meanwhile, which ended the function too
@@ -332,6 +332,15 @@ public final class Deployer {
       triggers.route(deployment, triggerSocket);
     } catch (IOException e) {
       throw new RefusedException("cannot reach the function's trigger socket: " + e.getMessage());
+    }
+  }
+
+  /** To the one socket of the host, which its agent listens on from its first function on. */
+  private void routeHosted(Deployment deployment, FunctionHost host) throws RefusedException {
+    try {
+      triggers.routeHosted(deployment, host.id(), host.session().sandbox().triggerSocket());
+    } catch (IOException e) {
+      throw new RefusedException("cannot reach the function host's trigger socket: " + e.getMessage());
     }
   }
 

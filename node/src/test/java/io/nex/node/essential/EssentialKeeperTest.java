@@ -77,6 +77,9 @@ class EssentialKeeperTest {
       public void route(io.nex.node.workload.Deployment deployment, Optional<Path> triggerSocket) {}
 
       @Override
+      public void routeHosted(io.nex.node.workload.Deployment deployment, String hostId, Path hostSocket) {}
+
+      @Override
       public void unroute(String workloadId) {}
     };
     deployer = new Deployer(NodeConfigLoader.parse("{\"workload_types\": [\"native\"]}".getBytes(StandardCharsets.UTF_8)),

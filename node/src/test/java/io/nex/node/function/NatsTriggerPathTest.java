@@ -138,7 +138,7 @@ class NatsTriggerPathTest {
   void aTracedTriggerBringsTheAgentsSpansBackInItsReply() throws Exception {
     TraceParent node = TraceParent.newTrace();
     try (NatsTriggerLink link = new NatsTriggerLink(session, Duration.ofSeconds(10))) {
-      TriggerResult result = link.call("orders.traced", "t".getBytes(UTF_8), node.header()).get(30, TimeUnit.SECONDS);
+      TriggerResult result = link.call(null, "orders.traced", "t".getBytes(UTF_8), node.header()).get(30, TimeUnit.SECONDS);
       assertThat(new String(result.output(), UTF_8)).isEqualTo("\"orders.traced t\"");
       assertThat(result.spans()).extracting(AgentSpan::name).containsExactlyInAnyOrder("agent trigger", "function run");
       AgentSpan agentSpan = result.spans().stream().filter(s -> s.name().equals("agent trigger")).findFirst().orElseThrow();

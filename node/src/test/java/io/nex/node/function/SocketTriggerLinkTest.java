@@ -38,7 +38,7 @@ class SocketTriggerLinkTest {
     Path socket = dir.resolve("triggers.sock");
     listener = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
     listener.bind(UnixDomainSocketAddress.of(socket));
-    link = SocketTriggerLink.connect("sandbox-1", socket, Duration.ofSeconds(10));
+    link = SocketTriggerLink.connect("sandbox-1", socket, Duration.ofSeconds(10), () -> { });
     agent = new FrameChannel(listener.accept());
   }
 
@@ -88,7 +88,7 @@ class SocketTriggerLinkTest {
     Path socket = dir.resolve("silent.sock");
     try (ServerSocketChannel silent = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
       silent.bind(UnixDomainSocketAddress.of(socket));
-      try (SocketTriggerLink impatient = SocketTriggerLink.connect("sandbox-2", socket, Duration.ofMillis(200));
+      try (SocketTriggerLink impatient = SocketTriggerLink.connect("sandbox-2", socket, Duration.ofMillis(200), () -> { });
           SocketChannel agentThatNeverAnswers = silent.accept()) {
         CompletableFuture<TriggerResult> call = impatient.call("orders.slow", new byte[0]);
         assertThatThrownBy(() -> call.get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)

@@ -2,12 +2,16 @@ package io.nex.node.function;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.nats.client.Connection;
 import io.nats.client.Message;
 import io.nats.client.impl.Headers;
+import io.nex.api.agent.FrameChannel;
 import io.nex.api.agent.FunctionHeaders;
+import io.nex.api.agent.TriggerCall;
+import io.nex.api.agent.TriggerResult;
 import io.nex.api.events.EventTypes;
 import io.nex.node.internal.InternalServer;
 import io.nex.node.metrics.NodeMetrics;
@@ -20,6 +24,12 @@ import io.nex.node.session.FakeAgentTransport;
 import io.nex.node.session.FakeSandboxSource;
 import io.nex.node.tracing.Tracing;
 import io.nex.node.workload.Deployment;
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,7 +45,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The trigger router between a real NATS connection and agents spoken for by a fake transport:
- * replies, error headers, events, time limits, queue groups and unrouting.
+ * replies, error headers, events, time limits, queue groups and unrouting; and a function
+ * host's one socket, with a plain frame reader and writer as its agent.
  */
 class TriggerRouterTest {
   private static final Duration TIMEOUT = Duration.ofMillis(500);
@@ -140,6 +151,58 @@ class TriggerRouterTest {
           .isEqualTo(second.id());
     }
     assertThat(triggersSentTo(first.id())).isEqualTo(before);
+  }
+
+  @Test
+  void theFunctionsOfAHostShareOneSocketEachCallNamingItsFunction() throws Exception {
+    Path socket = dir.resolve("triggers.sock");
+    try (ServerSocketChannel listener = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+      listener.bind(UnixDomainSocketAddress.of(socket));
+      AgentSession host = sessions.launch();
+      Deployment a = hosted("Fa", "fn.a", host);
+      Deployment b = hosted("Fb", "fn.b", host);
+      router.routeHosted(a, host.id(), socket);
+      FrameChannel agent = new FrameChannel(listener.accept());
+      router.routeHosted(b, host.id(), socket);
+      listener.configureBlocking(false);
+      assertThat(listener.accept()).as("the host's second function takes the same connection").isNull();
+      Thread answering = new Thread(() -> {
+        try {
+          for (ByteBuffer frame = agent.next(); frame != null; frame = agent.next()) {
+            TriggerCall call = TriggerCall.decode(frame);
+            agent.write(TriggerResult.succeeded(call.id(), 1, (call.function() + " " + call.subject()).getBytes(UTF_8))
+                .encode());
+          }
+        } catch (IOException e) {
+          // the router closed its end
+        }
+      });
+      answering.start();
+
+      Message first = nats.request("fn.a", new byte[0], Duration.ofSeconds(5));
+      assertThat(first.getHeaders()).as("no error").isNull();
+      assertThat(first.getData()).asString(UTF_8).isEqualTo("Fa fn.a");
+      assertThat(nats.request("fn.b", new byte[0], Duration.ofSeconds(5)).getData()).asString(UTF_8).isEqualTo("Fb fn.b");
+
+      router.unroute(a.id());
+      nats.flush(Duration.ofSeconds(2));
+      assertThat(nats.request("fn.a", new byte[0], Duration.ofMillis(300))).as("an unrouted function gets nothing").isNull();
+      assertThat(nats.request("fn.b", new byte[0], Duration.ofSeconds(5)).getData()).asString(UTF_8)
+          .as("its neighbour still answers").isEqualTo("Fb fn.b");
+
+      // the host's sandbox ends: its lane goes with its socket, so a host of that id would connect anew
+      agent.close();
+      answering.join(5000);
+      Files.deleteIfExists(socket);
+      Deployment c = hosted("Fc", "fn.c", host);
+      await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+          assertThatThrownBy(() -> router.routeHosted(c, host.id(), socket)).isInstanceOf(IOException.class));
+    }
+  }
+
+  private static Deployment hosted(String id, String subject, AgentSession host) {
+    return new Deployment(id, "default", "name" + id, "", "wasm", "ISSUER", "hash", 1, List.of(subject), Instant.now(),
+        false, 0, host);
   }
 
   private long triggersSentTo(String sandboxId) {

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.nex.api.Json;
 import io.nex.api.agent.AddFunctionRequest;
+import io.nex.api.agent.AgentDeployRequest;
 import io.nex.api.agent.AgentLogLine;
 import io.nex.api.agent.DeployAck;
 import io.nex.api.agent.RemoveFunctionRequest;
@@ -126,7 +127,7 @@ class FunctionHostsTest {
     assertThat(sent.functionId()).isEqualTo(a2.id());
     assertThat(sent.function().workloadName()).isEqualTo("a2");
     assertThat(sent.function().memsizeMib()).isEqualTo(192 / 8);
-    assertThat(triggers.routed).contains(a2.id() + " " + AddFunctionRequest.triggerSocketFile(a2.id()));
+    assertThat(triggers.routed).contains(a2.id() + " in " + hosts.get(1) + " " + AgentDeployRequest.TRIGGER_SOCKET_FILE);
     assertThat(events).anySatisfy(e -> assertThat(e).startsWith("default workload_deployed {workload_name=a2, id="
         + a2.id()));
   }

@@ -8,7 +8,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Trigger routing as a list of what was asked: {@code "{id} {socket file name}"} (or
- * {@code "{id} nats"} without a socket) per route, {@code "unrouted {id}"} per unroute.
+ * {@code "{id} nats"} without a socket) per route, {@code "{id} in {host id} {socket file name}"}
+ * per route into a function host, {@code "unrouted {id}"} per unroute.
  */
 final class RecordingTriggers implements FunctionTriggers {
   final List<String> routed = new CopyOnWriteArrayList<>();
@@ -16,6 +17,11 @@ final class RecordingTriggers implements FunctionTriggers {
   @Override
   public void route(Deployment deployment, Optional<Path> triggerSocket) {
     routed.add(deployment.id() + " " + triggerSocket.map(Path::getFileName).map(Path::toString).orElse("nats"));
+  }
+
+  @Override
+  public void routeHosted(Deployment deployment, String hostId, Path hostSocket) {
+    routed.add(deployment.id() + " in " + hostId + " " + hostSocket.getFileName());
   }
 
   @Override
