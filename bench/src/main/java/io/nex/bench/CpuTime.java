@@ -10,13 +10,34 @@ final class CpuTime {
   private static final double MICROS_PER_TICK = 10_000;
 
   private final long nodePid;
-  private final long nodeTicks;
-  private final long agentTicks;
+  private final Ticks node;
+  private final Ticks agents;
+
+  /** User and system time, in clock ticks. */
+  private record Ticks(long user, long system) {
+    static final Ticks NONE = new Ticks(0, 0);
+
+    Ticks plus(Ticks other) {
+      return new Ticks(user + other.user, system + other.system);
+    }
+
+    Ticks since(Ticks start) {
+      return new Ticks(user - start.user, system - start.system);
+    }
+
+    long total() {
+      return user + system;
+    }
+
+    String systemShare() {
+      return String.format("%.0f%% in the kernel", 100.0 * system / Math.max(1, total()));
+    }
+  }
 
   private CpuTime(long nodePid) {
     this.nodePid = nodePid;
-    this.nodeTicks = ticks(nodePid);
-    this.agentTicks = agentTicks(nodePid);
+    this.node = ticks(nodePid);
+    this.agents = agentTicks(nodePid);
   }
 
   static CpuTime of(long nodePid) {
@@ -25,25 +46,34 @@ final class CpuTime {
 
   /** Microseconds of CPU per call since {@link #of}, for the node and for its agents together. */
   String perCall(long calls) {
-    double node = (ticks(nodePid) - nodeTicks) * MICROS_PER_TICK / Math.max(1, calls);
-    double agents = (agentTicks(nodePid) - agentTicks) * MICROS_PER_TICK / Math.max(1, calls);
-    return String.format("node %.1f µs, agents %.1f µs", node, agents);
+    Ticks nodeNow = ticks(nodePid).since(node);
+    Ticks agentsNow = agentTicks(nodePid).since(agents);
+    return String.format("node %.1f µs (%s), agents %.1f µs (%s)",
+        nodeNow.total() * MICROS_PER_TICK / Math.max(1, calls), nodeNow.systemShare(),
+        agentsNow.total() * MICROS_PER_TICK / Math.max(1, calls), agentsNow.systemShare());
   }
 
-  private static long agentTicks(long nodePid) {
+  /** Share of one core the node and its agents used since {@link #of}, {@code seconds} ago: what they cost idle. */
+  String cores(double seconds) {
+    double nodeCores = ticks(nodePid).since(node).total() * MICROS_PER_TICK / 1e6 / seconds;
+    double agentCores = agentTicks(nodePid).since(agents).total() * MICROS_PER_TICK / 1e6 / seconds;
+    return String.format("node %.1f%% of a core, agents %.1f%%", 100 * nodeCores, 100 * agentCores);
+  }
+
+  private static Ticks agentTicks(long nodePid) {
     return ProcessHandle.of(nodePid).map(node -> node.descendants()
         .filter(p -> p.info().arguments().map(a -> List.of(a).contains("io.nex.agent.AgentMain")).orElse(false))
-        .mapToLong(p -> ticks(p.pid())).sum()).orElse(0L);
+        .map(p -> ticks(p.pid())).reduce(Ticks.NONE, Ticks::plus)).orElse(Ticks.NONE);
   }
 
-  /** utime + stime of one process, in clock ticks. */
-  private static long ticks(long pid) {
+  /** utime and stime of one process. */
+  private static Ticks ticks(long pid) {
     try {
       String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
       String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-      return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+      return new Ticks(Long.parseLong(fields[11]), Long.parseLong(fields[12]));
     } catch (IOException | RuntimeException e) {
-      return 0;
+      return Ticks.NONE;
     }
   }
 }

@@ -98,17 +98,23 @@ final class DensityBench {
       }
       print("wasm: redeploy of the same hash", redeploy(node, wasm.deployed));
 
+      CpuTime idle = CpuTime.of(node.pid());
+      Thread.sleep(WINDOW.toMillis());
+      System.out.println("CPU with every function deployed and no trigger: " + idle.cores(WINDOW.toSeconds()));
       List<String> wasmSubjects = wasm.deployed.stream().map(Deployed::subject).toList();
       Throughput.measure(List.of(nc), () -> random(wasmSubjects), IN_FLIGHT, WARM_UP);
       Stats[] turns = inTurns(nc, wasmSubjects);
       double rawBefore = Throughput.measure(List.of(nc), "bench.plain", IN_FLIGHT, WINDOW);
+      CpuTime cpu = CpuTime.of(node.pid());
       double rate = Throughput.measure(List.of(nc), () -> random(wasmSubjects), IN_FLIGHT, WINDOW);
+      String cpuPerCall = cpu.perCall((long) (rate * WINDOW.toSeconds()));
       double rawAfter = Throughput.measure(List.of(nc), "bench.plain", IN_FLIGHT, WINDOW);
       double rawRate = (rawBefore + rawAfter) / 2;
       System.out.printf("trigger a random one of the %d wasm functions: p50 %.3f ms (raw %.3f ms, %.1fx), p99 %.3f ms;"
           + " %.0f req/s with %d in flight = %.0f%% of raw (%.0f req/s)%n", wasmSubjects.size(), turns[1].median(),
           turns[0].median(), turns[1].median() / turns[0].median(), turns[1].percentile(99), rate, IN_FLIGHT,
           100 * rate / rawRate, rawRate);
+      System.out.println("CPU per call during the throughput window: " + cpuPerCall);
     }
   }
 

@@ -1,49 +1,60 @@
 package io.nex.agent.function;
 
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Runs invocations on a few worker threads, and ends each at the time limit even when the
- * function is stuck: its {@link Deadlines deadline} then fails the invocation and interrupts its worker. Chicory checks
- * for that at every branch and call (interpreter and AOT alike); V8 is told to stop at the same
- * moment through the invocation's {@link Stop}. A worker blocked where neither looks (inside a
- * host service call) is left to finish on its own, its result dropped, and the pool grows by one
- * until it does, so stuck invocations never starve the next ones. Nothing is shared between
- * invocations, so the next one starts clean either way.
+ * Runs one function's invocations on worker threads, and ends each at the time limit even when
+ * the function is stuck: its {@link Deadlines deadline} then fails the invocation and interrupts
+ * its worker. Chicory checks for that at every branch and call (interpreter and AOT alike); V8 is
+ * told to stop at the same moment through the invocation's {@link Stop}. A worker blocked where
+ * neither looks (inside a host service call) is left to finish on its own, its result dropped,
+ * and its place goes to the next invocation at once, so stuck invocations never starve the next
+ * ones. Nothing is shared between invocations, so the next one starts clean either way.
  *
- * <p>At most {@link #WORKERS} run at once: that bounds the instances in memory. Invocations
- * beyond that wait in a queue, and a worker that finishes one takes the next without sleeping in
- * between: under load, handing an invocation over costs no thread wake-up. The caller's thread
- * never waits: the result is a future, completed by the worker. A caller with nothing else to do
- * may instead {@link #runHere run one itself}, under the same time limit.
+ * <p>At most {@link #WORKERS} of one function's invocations run at once: that bounds its
+ * instances in memory. Invocations beyond that wait in the function's queue, and a worker that
+ * finishes one takes the next without sleeping in between: under load, handing an invocation
+ * over costs no thread wake-up. The workers come from one pool for the whole agent, which grows
+ * with the invocations running: a function host's hundred functions take as many threads as run
+ * at once, not a hundred pools', and one function's stuck or slow invocations never hold a
+ * thread that a neighbour waits for. The caller's thread never waits: the result is a future,
+ * completed by the worker. A caller with nothing else to do may instead {@link #runHere run one
+ * itself}, under the same time limit.
  */
 final class Invocations {
   static final int WORKERS = 2 * Math.max(2, Runtime.getRuntime().availableProcessors());
   // AOT-compiled WebAssembly and compiled scripts recurse on the Java stack
   private static final long STACK_BYTES = 16L << 20;
   private static final long IDLE_SECONDS = 30;
+  private static final ThreadPoolExecutor POOL = new ThreadPoolExecutor(0, Integer.MAX_VALUE, IDLE_SECONDS,
+      TimeUnit.SECONDS, new SynchronousQueue<>(), task -> thread("nex-function", task));
   private static final int QUEUED = 0;
   private static final int RUNNING = 1;
   private static final int STUCK = 2;
   private static final int DONE = 3;
 
   private final Duration timeout;
-  private final ThreadPoolExecutor workers;
+  private final Object lock = new Object();
+  /** Guarded by {@link #lock}: invocations waiting for a worker, and the workers this function holds. */
+  private final ArrayDeque<Invocation> queued = new ArrayDeque<>();
+  private int working;
+  /** Started and unfinished, for {@link #close}. */
+  private final Set<Invocation> active = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
 
-  Invocations(String threadName, Duration timeout) {
+  Invocations(Duration timeout) {
     this.timeout = timeout;
-    this.workers = new ThreadPoolExecutor(WORKERS, WORKERS, IDLE_SECONDS, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-        task -> thread(threadName, task));
-    workers.allowCoreThreadTimeOut(true);
   }
 
   interface Body {
@@ -69,7 +80,23 @@ final class Invocations {
 
   /** Starts {@code body} on a worker and returns at once. */
   CompletableFuture<byte[]> start(Body body) {
-    return begin(body, false);
+    if (closed) {
+      return CompletableFuture.failedFuture(new FunctionException("function is undeployed"));
+    }
+    Invocation invocation = begin(body, false);
+    boolean startWorker;
+    synchronized (lock) {
+      startWorker = working < WORKERS;
+      if (startWorker) {
+        working++;
+      } else {
+        queued.add(invocation);
+      }
+    }
+    if (startWorker) {
+      POOL.execute(() -> work(invocation));
+    }
+    return invocation.result;
   }
 
   /**
@@ -83,7 +110,10 @@ final class Invocations {
     if (closed) {
       return CompletableFuture.failedFuture(new FunctionException("function is undeployed"));
     }
-    return begin(body, true);
+    Invocation invocation = begin(body, true);
+    invocation.task.run();
+    Thread.interrupted();
+    return invocation.result;
   }
 
   /** A thread fit for {@link #runHere}: with a stack as deep as the workers'. */
@@ -93,69 +123,87 @@ final class Invocations {
     return thread;
   }
 
-  private CompletableFuture<byte[]> begin(Body body, boolean here) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    CompletableFuture<byte[]> result = new CompletableFuture<>();
-    AtomicInteger state = new AtomicInteger(QUEUED);
-    Stop stop = new Stop();
-    // the starter's trace, if the call is traced, so that the function's host-service calls find it
-    // (a call run here has it already)
-    CallTrace trace = CallTrace.current();
-    FutureTask<Void> running = new FutureTask<>(() -> {
-      if (!state.compareAndSet(QUEUED, RUNNING)) {
-        return; // its time ran out while it waited
+  /** One worker's turn for this function: the invocation it was started for, then those queued behind it. */
+  private void work(Invocation first) {
+    for (Invocation next = first; next != null; ) {
+      next.task.run();
+      Thread.interrupted(); // a deadline's interrupt belongs to the invocation that just ended
+      if (next.state.get() == STUCK) {
+        return; // its place went to another worker at the deadline
       }
-      try {
-        result.complete(trace == null || here ? body.run(deadline, stop)
-            : CallTrace.within(trace, () -> body.run(deadline, stop)));
-      } catch (Throwable failure) {
-        result.completeExceptionally(describe(failure));
-      } finally {
-        if (state.getAndSet(DONE) == STUCK && !here) {
-          resize(-1);
+      synchronized (lock) {
+        next = queued.poll();
+        if (next == null) {
+          working--;
         }
       }
-    }, null);
-    if (!here) {
-      try {
-        workers.execute(running);
-      } catch (RejectedExecutionException e) {
-        return CompletableFuture.failedFuture(new FunctionException("function is undeployed"));
-      }
     }
-    Deadlines.Armed limit = Deadlines.arm(deadline, () -> {
-      if (result.completeExceptionally(timedOut())) {
-        if (state.compareAndSet(RUNNING, STUCK)) {
-          if (!here) {
-            resize(+1); // a worker is held: the next invocations get another
-          }
-        } else {
-          state.compareAndSet(QUEUED, DONE);
-        }
-        stop.run();
-        running.cancel(true);
-      }
-    });
-    result.whenComplete((output, failure) -> limit.disarm());
-    if (here) {
-      running.run();
-      Thread.interrupted();
-    }
-    return result;
   }
 
-  /** One more (or one fewer) worker while an invocation past its deadline holds one. */
-  private synchronized void resize(int by) {
-    if (closed) {
-      return;
+  /** An invocation past its deadline holds its worker: its place goes to the next one queued. */
+  private void stuck() {
+    Invocation next;
+    synchronized (lock) {
+      next = queued.poll();
+      if (next == null) {
+        working--;
+      }
     }
-    int size = workers.getCorePoolSize() + by;
-    if (by > 0) {
-      workers.setMaximumPoolSize(size);
-      workers.setCorePoolSize(size);
-    } else {
-      workers.setCorePoolSize(size);
-      workers.setMaximumPoolSize(size);
+    if (next != null) {
+      Invocation handedOver = next;
+      POOL.execute(() -> work(handedOver));
+    }
+  }
+
+  private Invocation begin(Body body, boolean here) {
+    Invocation invocation = new Invocation(body, here, System.nanoTime() + timeout.toNanos());
+    active.add(invocation);
+    invocation.result.whenComplete((output, failure) -> active.remove(invocation));
+    return invocation;
+  }
+
+  /** One run of the function, from its queueing to its end or its deadline. */
+  private final class Invocation {
+    final CompletableFuture<byte[]> result = new CompletableFuture<>();
+    final AtomicInteger state = new AtomicInteger(QUEUED);
+    final Stop stop = new Stop();
+    final FutureTask<Void> task;
+    private final Deadlines.Armed limit;
+
+    Invocation(Body body, boolean here, long deadline) {
+      // the starter's trace, if the call is traced, so that the function's host-service calls find it
+      // (a call run here has it already)
+      CallTrace trace = here ? null : CallTrace.current();
+      task = new FutureTask<>(() -> {
+        if (!state.compareAndSet(QUEUED, RUNNING)) {
+          return; // its time ran out, or its function was undeployed, while it waited
+        }
+        try {
+          result.complete(trace == null ? body.run(deadline, stop) : CallTrace.within(trace, () -> body.run(deadline, stop)));
+        } catch (Throwable failure) {
+          result.completeExceptionally(describe(failure));
+        } finally {
+          state.compareAndSet(RUNNING, DONE);
+        }
+      }, null);
+      limit = Deadlines.arm(deadline, () -> end(timedOut(), here));
+      result.whenComplete((output, failure) -> limit.disarm());
+    }
+
+    /** Fails the invocation now (deadline, undeploy) and stops it if it runs. */
+    void end(FunctionException reason, boolean here) {
+      if (!result.completeExceptionally(reason)) {
+        return;
+      }
+      if (state.compareAndSet(RUNNING, STUCK)) {
+        if (!here) {
+          stuck();
+        }
+      } else {
+        state.compareAndSet(QUEUED, DONE);
+      }
+      stop.run();
+      task.cancel(true);
     }
   }
 
@@ -181,9 +229,11 @@ final class Invocations {
     return closed ? new FunctionException("function is undeployed") : timedOut();
   }
 
-  synchronized void close() {
+  /** Refuses later invocations and ends every one queued or running with "function is undeployed". */
+  void close() {
     closed = true;
-    workers.shutdownNow();
+    FunctionException undeployed = new FunctionException("function is undeployed");
+    List.copyOf(active).forEach(invocation -> invocation.end(undeployed, true));
   }
 
   private static FunctionException describe(Throwable failure) {

@@ -33,7 +33,7 @@ final class JavaScriptRunner implements FunctionRunner {
     this.form = form;
     this.hostServices = hostServices;
     this.logLine = logLine;
-    this.invocations = new Invocations("nex-function-js", limits.timeout());
+    this.invocations = new Invocations(limits.timeout());
     idle.push(first);
   }
 

@@ -49,7 +49,7 @@ final class WasmRunner implements FunctionRunner {
     this.logLine = logLine;
     this.nexImports = new NexImports(hostServices, logLine, prepared.exportsAlloc()).functions()
         .toArray(HostFunction[]::new);
-    this.invocations = new Invocations("nex-function-wasm", limits.timeout());
+    this.invocations = new Invocations(limits.timeout());
     this.reused = ReusedInstances.of(prepared, () -> instantiate(ImportValues.builder().addFunction(nexImports)))
         .orElse(null);
   }

@@ -11,16 +11,16 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The worker pool: failures described, and stuck invocations never starving the next ones. */
+/** The workers: failures described, one function's cap, and stuck invocations never starving the next ones. */
 class InvocationsTest {
   private static final Duration TIMEOUT = Duration.ofSeconds(1);
-  private final String threadName = "invocations-test-" + System.nanoTime();
-  private final Invocations invocations = new Invocations(threadName, TIMEOUT);
+  private final Invocations invocations = new Invocations(TIMEOUT);
   private volatile boolean released;
 
   @AfterEach
@@ -67,13 +67,76 @@ class InvocationsTest {
     }
 
     released = true;
-    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (workerThreads() > Invocations.WORKERS && System.nanoTime() < until) {
-      Thread.sleep(20);
+    for (CompletableFuture<byte[]> invocation : stuck) {
+      assertThat(invocation).isCompletedExceptionally();
     }
-    assertThat(workerThreads()).as("the pool shrinks back once the stuck workers return")
-        .isLessThanOrEqualTo(Invocations.WORKERS);
-    assertThat(stuck).allMatch(CompletableFuture::isCompletedExceptionally);
+    assertThat(mostAtOnce(invocations, 3 * Invocations.WORKERS)).as("once the stuck ones return, the cap holds again")
+        .isEqualTo(Invocations.WORKERS);
+  }
+
+  @Test
+  void atMostWorkersOfOneFunctionRunAtOnceAndTheirNeighboursDoNotWait() throws Exception {
+    Invocations neighbour = new Invocations(TIMEOUT);
+    try {
+      CountDownLatch holding = new CountDownLatch(1);
+      List<CompletableFuture<byte[]>> busy = new ArrayList<>();
+      for (int i = 0; i < 3 * Invocations.WORKERS; i++) {
+        busy.add(invocations.start((deadline, stop) -> {
+          try {
+            holding.await();
+          } catch (InterruptedException e) {
+            throw new FunctionException("interrupted");
+          }
+          return new byte[0];
+        }));
+      }
+      // every worker this function may have is held; the neighbour's start at once all the same
+      assertThat(new String(neighbour.start((deadline, stop) -> "free".getBytes(UTF_8)).get(5, TimeUnit.SECONDS), UTF_8))
+          .isEqualTo("free");
+      holding.countDown();
+      for (CompletableFuture<byte[]> call : busy) {
+        Invocations.await(call);
+      }
+      assertThat(mostAtOnce(invocations, 3 * Invocations.WORKERS)).isEqualTo(Invocations.WORKERS);
+    } finally {
+      neighbour.close();
+    }
+  }
+
+  @Test
+  void closingEndsTheQueuedAndRunningOnes() {
+    List<CompletableFuture<byte[]>> calls = new ArrayList<>();
+    for (int i = 0; i < 2 * Invocations.WORKERS; i++) {
+      calls.add(invocations.start((deadline, stop) -> {
+        while (!Thread.currentThread().isInterrupted()) {
+          Thread.onSpinWait();
+        }
+        throw new FunctionException("saw the interrupt");
+      }));
+    }
+    invocations.close();
+    for (CompletableFuture<byte[]> call : calls) {
+      assertThatThrownBy(() -> Invocations.await(call)).hasMessage("function is undeployed");
+    }
+  }
+
+  /** Starts {@code calls} that each take a moment, and answers how many of them ran at the same time at most. */
+  private static int mostAtOnce(Invocations of, int calls) throws FunctionException {
+    AtomicInteger now = new AtomicInteger();
+    AtomicInteger most = new AtomicInteger();
+    List<CompletableFuture<byte[]>> started = new ArrayList<>();
+    for (int i = 0; i < calls; i++) {
+      started.add(of.start((deadline, stop) -> {
+        most.accumulateAndGet(now.incrementAndGet(), Math::max);
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+        now.decrementAndGet();
+        return new byte[0];
+      }));
+    }
+    for (CompletableFuture<byte[]> call : started) {
+      Invocations.await(call);
+    }
+    return most.get();
   }
 
   @Test
@@ -131,10 +194,5 @@ class InvocationsTest {
     invocations.close();
     assertThatThrownBy(() -> Invocations.await(invocations.runHere((deadline, stop) -> new byte[0])))
         .isInstanceOf(FunctionException.class).hasMessage("function is undeployed");
-  }
-
-  private long workerThreads() {
-    return Thread.getAllStackTraces().keySet().stream()
-        .filter(thread -> thread.getName().equals(threadName) && thread.isAlive()).count();
   }
 }
