@@ -7,6 +7,7 @@ import io.nex.agent.function.FunctionException;
 import io.nex.agent.function.FunctionLimits;
 import io.nex.agent.function.FunctionRunner;
 import io.nex.agent.function.FunctionRunners;
+import io.nex.agent.function.SpareIsolate;
 import io.nex.agent.hostservices.HostServicesClient;
 import io.nex.api.Json;
 import io.nex.api.Subjects;
@@ -45,6 +46,7 @@ public final class HostedFunctions {
   private final Map<String, Hosted> functions = new ConcurrentHashMap<>();
   /** By artifact hash; touched only by the one thread adds and removes run on. */
   private final Map<String, Shared> compiled = new HashMap<>();
+  private final SpareIsolate spareIsolate = new SpareIsolate();
 
   private record Hosted(AddFunctionRequest request, FunctionHost host, SocketTriggers triggers) {}
 
@@ -87,6 +89,8 @@ public final class HostedFunctions {
       // answered all the same: the node would otherwise wait out its deadline
       reply(message, new DeployAck(false, "cannot add the function: " + e));
     }
+    // answered first: the next JavaScript function's isolate is set up while the node routes this one
+    spareIsolate.refill();
   }
 
   private DeployAck add(AddFunctionRequest request) throws FunctionException {
@@ -141,7 +145,7 @@ public final class HostedFunctions {
       if (bytes.length != function.totalBytes()) {
         throw new FunctionException("the artifact is " + bytes.length + " bytes, the deploy says " + function.totalBytes());
       }
-      shared = new Shared(FunctionRunners.compile(function.workloadType(), bytes, limits(function)));
+      shared = new Shared(FunctionRunners.compile(function.workloadType(), bytes, limits(function), spareIsolate));
       compiled.put(function.hash(), shared);
     }
     shared.users++;
@@ -190,6 +194,7 @@ public final class HostedFunctions {
         stop(hosted);
       }
     });
+    spareIsolate.close();
   }
 
   private void log(String functionId, String line, boolean isStderr) {
