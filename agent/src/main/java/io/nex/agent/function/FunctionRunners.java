@@ -36,20 +36,22 @@ public final class FunctionRunners {
   /**
    * Checks and compiles the artifact once, for functions that share it (a function host): a
    * WebAssembly module is parsed and compiled here, a script is checked here and compiled by each
-   * function's own first isolate (V8 compiles per isolate). Refuses as {@link #create} does.
+   * function's own first isolate (V8 compiles per isolate), which is {@code spare}'s if it has one
+   * ready. Refuses as {@link #create} does.
    */
-  public static CompiledFunction compile(String workloadType, byte[] artifact, FunctionLimits limits)
-      throws FunctionException {
+  public static CompiledFunction compile(String workloadType, byte[] artifact, FunctionLimits limits,
+      SpareIsolate spare) throws FunctionException {
     Objects.requireNonNull(artifact, "artifact");
     Objects.requireNonNull(limits, "limits");
+    Objects.requireNonNull(spare, "spare");
     WorkloadType type = WorkloadType.parse(workloadType)
         .filter(WorkloadType::isFunction)
         .orElseThrow(() -> new FunctionException("\"" + workloadType + "\" is not a function type; use wasm or javascript"));
     return switch (type) {
       case JAVASCRIPT -> {
-        byte[] script = artifact.clone();
-        JavaScriptRunner.decode(script, limits);
-        yield (env, hostServices, logLine) -> JavaScriptRunner.create(script, limits, hostServices, logLine);
+        String source = JavaScriptRunner.decode(artifact, limits);
+        yield (env, hostServices, logLine) -> JavaScriptRunner.start(source, spare.take(hostServices, logLine), limits,
+            hostServices, logLine);
       }
       case WASM -> {
         PreparedModule prepared = PreparedModule.prepare(artifact, limits.memoryMib());

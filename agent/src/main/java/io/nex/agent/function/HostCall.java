@@ -11,6 +11,7 @@ import com.caoccao.javet.values.reference.V8ValueTypedArray;
 import io.nex.api.Json;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * The one Java function behind {@code hostServices} in a V8 isolate:
@@ -23,9 +24,10 @@ final class HostCall {
   private static final byte[] NOTHING = new byte[0];
 
   private final V8Runtime runtime;
-  private final HostServices services;
+  /** The function's, looked up at each call: a spare isolate learns whose it is after it was set up. */
+  private final Supplier<HostServices> services;
 
-  HostCall(V8Runtime runtime, HostServices services) {
+  HostCall(V8Runtime runtime, Supplier<HostServices> services) {
     this.runtime = runtime;
     this.services = services;
   }
@@ -54,6 +56,7 @@ final class HostCall {
   }
 
   private byte[] answer(String call, String name, byte[] body, String headers) throws HostServiceException {
+    HostServices services = this.services.get();
     return switch (call) {
       case "kv.get" -> services.kvGet(name);
       case "kv.set" -> done(() -> services.kvSet(name, body));
@@ -66,13 +69,15 @@ final class HostCall {
       case "messaging.publish" -> done(() -> services.publish(name, body));
       case "messaging.request" -> services.request(name, body);
       case "messaging.requestMany" -> FramedList.encode(services.requestMany(name, body));
-      case "http.get", "http.post", "http.put", "http.patch", "http.delete", "http.head" -> http(call.substring(5), name, body, headers);
+      case "http.get", "http.post", "http.put", "http.patch", "http.delete", "http.head" ->
+          http(services, call.substring(5), name, body, headers);
       default -> throw new HostServiceException("no such host service call: " + call);
     };
   }
 
   /** {status, headers: {name: "v1, v2"}, body: text}, which the script side turns into Nex's {status, headers, response}. */
-  private byte[] http(String method, String url, byte[] body, String headers) throws HostServiceException {
+  private static byte[] http(HostServices services, String method, String url, byte[] body, String headers)
+      throws HostServiceException {
     Map<String, String> requestHeaders = new LinkedHashMap<>();
     if (headers != null) {
       try {

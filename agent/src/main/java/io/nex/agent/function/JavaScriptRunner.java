@@ -40,7 +40,15 @@ final class JavaScriptRunner implements FunctionRunner {
   static JavaScriptRunner create(byte[] artifact, FunctionLimits limits, HostServices hostServices,
       Consumer<String> logLine) throws FunctionException {
     String source = decode(artifact, limits);
-    V8Isolate first = V8Isolate.start(hostServices, logLine);
+    return start(source, V8Isolate.start(hostServices, logLine), limits, hostServices, logLine);
+  }
+
+  /**
+   * The function of {@code source} (decoded already), whose first isolate is {@code first}, bound
+   * to these host services and this log; {@code first} is closed if the source is refused.
+   */
+  static JavaScriptRunner start(String source, V8Isolate first, FunctionLimits limits, HostServices hostServices,
+      Consumer<String> logLine) throws FunctionException {
     try {
       ScriptForm form = ScriptForm.of(source, first);
       first.prepare(form, source);

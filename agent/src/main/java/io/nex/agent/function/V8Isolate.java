@@ -68,6 +68,8 @@ final class V8Isolate implements AutoCloseable {
   private long stopRequested;
   private boolean stopped;
   private volatile boolean outOfMemory;
+  private volatile HostServices hostServices;
+  private volatile Consumer<String> logLine;
 
   private V8Isolate(V8Runtime runtime, V8ValueObject entries, List<Long> callbacks) throws JavetException {
     this.runtime = runtime;
@@ -79,10 +81,22 @@ final class V8Isolate implements AutoCloseable {
   }
 
   static V8Isolate start(HostServices hostServices, Consumer<String> logLine) throws FunctionException {
+    V8Isolate isolate = unbound();
+    isolate.bind(hostServices, logLine);
+    return isolate;
+  }
+
+  /**
+   * An isolate set up for no function yet (a {@link SpareIsolate}); {@link #bind} names whose it
+   * is before it runs anything. Setting one up is what starting a JavaScript function costs most.
+   */
+  static V8Isolate unbound() throws FunctionException {
     V8Runtime runtime = V8Engine.newRuntime();
     try {
-      HostCall hostCall = new HostCall(runtime, hostServices);
       V8Isolate[] self = new V8Isolate[1];
+      // the callbacks find the function through the isolate: set up before it runs any, they are
+      // called only once it is bound
+      HostCall hostCall = new HostCall(runtime, () -> self[0].hostServices);
       runtime.setNearHeapLimitCallback((current, initial) -> {
         if (self[0] != null) {
           self[0].outOfMemory = true;
@@ -94,6 +108,7 @@ final class V8Isolate implements AutoCloseable {
           (IJavetDirectCallable.NoThisAndResult<Exception>) hostCall::call);
       JavetCallbackContext logContext = new JavetCallbackContext("logLine", JavetCallbackType.DirectCallNoThisAndResult,
           (IJavetDirectCallable.NoThisAndResult<Exception>) args -> {
+            Consumer<String> logLine = self[0].logLine;
             for (String line : ((V8ValueString) args[0]).getValue().split("\\R", -1)) {
               logLine.accept(line);
             }
@@ -109,6 +124,12 @@ final class V8Isolate implements AutoCloseable {
       closeQuietly(runtime);
       throw new FunctionException("cannot set up V8: " + e.getMessage());
     }
+  }
+
+  /** Makes this the isolate of the function whose host services and log these are. */
+  void bind(HostServices hostServices, Consumer<String> logLine) {
+    this.hostServices = hostServices;
+    this.logLine = logLine;
   }
 
   /** Refuses a source that does not compile as a script of {@code form}, with the line and V8's reason. */

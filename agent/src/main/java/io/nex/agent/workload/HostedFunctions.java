@@ -7,6 +7,7 @@ import io.nex.agent.function.FunctionException;
 import io.nex.agent.function.FunctionLimits;
 import io.nex.agent.function.FunctionRunner;
 import io.nex.agent.function.FunctionRunners;
+import io.nex.agent.function.SpareIsolate;
 import io.nex.agent.hostservices.HostServicesClient;
 import io.nex.api.Json;
 import io.nex.api.Subjects;
@@ -48,6 +49,7 @@ public final class HostedFunctions implements TriggerTargets {
   private final Map<String, Shared> compiled = new HashMap<>();
   /** Listened on at the first add; touched only by the thread adds run on, and by shutdown. */
   private volatile SocketTriggers triggers;
+  private final SpareIsolate spareIsolate = new SpareIsolate();
 
   private record Hosted(AddFunctionRequest request, FunctionHost host) {}
 
@@ -90,6 +92,8 @@ public final class HostedFunctions implements TriggerTargets {
       // answered all the same: the node would otherwise wait out its deadline
       reply(message, new DeployAck(false, "cannot add the function: " + e));
     }
+    // answered first: the next JavaScript function's isolate is set up while the node routes this one
+    spareIsolate.refill();
   }
 
   private DeployAck add(AddFunctionRequest request) throws FunctionException {
@@ -158,7 +162,7 @@ public final class HostedFunctions implements TriggerTargets {
       if (bytes.length != function.totalBytes()) {
         throw new FunctionException("the artifact is " + bytes.length + " bytes, the deploy says " + function.totalBytes());
       }
-      shared = new Shared(FunctionRunners.compile(function.workloadType(), bytes, limits(function)));
+      shared = new Shared(FunctionRunners.compile(function.workloadType(), bytes, limits(function), spareIsolate));
       compiled.put(function.hash(), shared);
     }
     shared.users++;
@@ -207,6 +211,7 @@ public final class HostedFunctions implements TriggerTargets {
         hosted.host().stop();
       }
     });
+    spareIsolate.close();
   }
 
   /** A line of the host's own (its trigger socket failed): the node's, no tenant's. */
