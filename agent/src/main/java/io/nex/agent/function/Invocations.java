@@ -8,9 +8,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -25,8 +22,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>At most {@link #WORKERS} of one function's invocations run at once: that bounds its
  * instances in memory. Invocations beyond that wait in the function's queue, and a worker that
  * finishes one takes the next without sleeping in between: under load, handing an invocation
- * over costs no thread wake-up. The workers come from one pool for the whole agent, which grows
- * with the invocations running: a function host's hundred functions take as many threads as run
+ * over costs no thread wake-up. The workers come from one pool for the whole agent
+ * ({@link Workers}), which grows with the invocations running: a function host's hundred functions take as many threads as run
  * at once, not a hundred pools', and one function's stuck or slow invocations never hold a
  * thread that a neighbour waits for. The caller's thread never waits: the result is a future,
  * completed by the worker. A caller with nothing else to do may instead {@link #runHere run one
@@ -36,9 +33,7 @@ final class Invocations {
   static final int WORKERS = 2 * Math.max(2, Runtime.getRuntime().availableProcessors());
   // AOT-compiled WebAssembly and compiled scripts recurse on the Java stack
   private static final long STACK_BYTES = 16L << 20;
-  private static final long IDLE_SECONDS = 30;
-  private static final ThreadPoolExecutor POOL = new ThreadPoolExecutor(0, Integer.MAX_VALUE, IDLE_SECONDS,
-      TimeUnit.SECONDS, new SynchronousQueue<>(), task -> thread("nex-function", task));
+  private static final Workers POOL = new Workers("nex-function");
   private static final int QUEUED = 0;
   private static final int RUNNING = 1;
   private static final int STUCK = 2;
