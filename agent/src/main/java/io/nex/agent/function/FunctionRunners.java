@@ -1,8 +1,6 @@
 package io.nex.agent.function;
 
 import io.nex.api.WorkloadType;
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Objects;
@@ -62,28 +60,6 @@ public final class FunctionRunners {
       }
       default -> throw new IllegalStateException(type + " is not a function type");
     };
-  }
-
-  /**
-   * Compiles and runs a small WebAssembly handler (the echo of {@code examples/functions/echo.wat},
-   * kept as {@code warm.wasm} beside this class), so that an agent waiting in the warm pool has
-   * Chicory's parser, compiler and runtime loaded and compiled before a WebAssembly deploy
-   * arrives: cold, a function host's first WebAssembly function took 200-500 ms to add, the
-   * next ones 2 ms. A failure here shows up, if at all, in the real deploy.
-   */
-  public static void warmWebAssembly() {
-    try (InputStream in = FunctionRunners.class.getResourceAsStream("warm.wasm");
-         SpareIsolate unused = new SpareIsolate()) {
-      byte[] module = in == null ? new byte[0] : in.readAllBytes();
-      try (FunctionRunner runner = compile("wasm", module, FunctionLimits.defaults(), unused)
-          .start(Map.of(), new NoHostServices(), line -> { })) {
-        for (int call = 0; call < 3; call++) {
-          runner.invoke("warm", new byte[] {1});
-        }
-      }
-    } catch (IOException | FunctionException e) {
-      // warming is an optimisation
-    }
   }
 
   /**

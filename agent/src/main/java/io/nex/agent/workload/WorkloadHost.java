@@ -67,7 +67,6 @@ public final class WorkloadHost {
       warmed.countDown();
       // after the latch: a deploy never waits for V8 (seconds in an emulated VM); a JavaScript
       // deploy arriving meanwhile waits only for V8's load, which it needs anyway
-      FunctionRunners.warmWebAssembly();
       FunctionRunners.warmJavaScript();
     }, "deploy-path-warmer");
     warmer.setDaemon(true);
