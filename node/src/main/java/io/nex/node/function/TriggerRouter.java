@@ -38,10 +38,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code function_exec_failed}. Subscriptions use the workload name as queue group, so copies of
  * a function share the load. Nothing blocks per message in flight.
  *
- * <p>Messages reach an agent through a {@link Lane}: one dispatcher thread and one link. A
- * workload with a sandbox of its own has a lane of its own; the functions of a function host
- * share the host's, so a thousand functions in ten hosts take ten threads and ten sockets, and a
- * burst of triggers to any functions of one host goes to it in one write.
+ * <p>Messages reach an agent through a {@link Lane}: a {@link Relay} (a dispatcher thread) and a
+ * link. A workload with a sandbox of its own has a lane of its own; the functions of a function
+ * host share the host's link (one socket), and every host's lane shares one relay, so a thousand
+ * functions in ten hosts take one dispatcher thread and ten sockets, and a burst of triggers to
+ * any functions of one host goes to it in one write.
  */
 public final class TriggerRouter implements FunctionTriggers, AutoCloseable {
   private static final byte[] NO_PAYLOAD = new byte[0];
@@ -55,45 +56,90 @@ public final class TriggerRouter implements FunctionTriggers, AutoCloseable {
   private final Map<String, Route> routes = new ConcurrentHashMap<>();
   /** By host id: a host's lane lives as long as its socket, from its first function's route on. */
   private final Map<String, Lane> hostLanes = new ConcurrentHashMap<>();
+  /** The function hosts' relay, made with the first host's lane. */
+  private volatile Relay hostRelay;
   private final Map<String, AtomicLong> runtimeNanos = new ConcurrentHashMap<>();
 
-  /** One dispatcher and the link its messages go out on. */
-  private final class Lane {
+  /**
+   * A dispatcher thread, and the links it holds calls back in for the rest of a burst: a call
+   * goes out once the dispatcher has no further message waiting.
+   */
+  private final class Relay {
     final Dispatcher dispatcher = triggers.createDispatcher();
-    final TriggerLink link;
+    /** Links with calls held back; touched by the dispatcher's thread only. */
+    private final List<TriggerLink> holding = new ArrayList<>();
     private boolean closed;
 
-    Lane(TriggerLink link) {
+    void deliver(Deployment deployment, String function, TriggerLink link, Message msg) {
+      trigger(deployment, function, link, msg);
+      // the count can read -1 for a moment (jnats counts a message after queueing it)
+      if (dispatcher.getPendingMessageCount() > 0) {
+        if (!holding.contains(link)) {
+          holding.add(link);
+        }
+        return;
+      }
+      link.flush();
+      for (TriggerLink held : holding) {
+        if (held != link) {
+          held.flush();
+        }
+      }
+      holding.clear();
+    }
+
+    synchronized void unsubscribe(List<Subscription> subscriptions) {
+      if (closed || triggers.getStatus() != Connection.Status.CONNECTED) {
+        return;
+      }
+      for (Subscription subscription : subscriptions) {
+        if (subscription.isActive()) { // a host that ended had its functions' taken off already
+          dispatcher.unsubscribe(subscription);
+        }
+      }
+    }
+
+    synchronized void close() {
+      if (!closed && triggers.getStatus() == Connection.Status.CONNECTED) {
+        triggers.closeDispatcher(dispatcher);
+      }
+      closed = true;
+    }
+  }
+
+  /** A relay and the link its messages go out on. */
+  private final class Lane {
+    final Relay relay;
+    final TriggerLink link;
+    /** A lane of one workload, whose relay goes with it. */
+    final boolean ownRelay;
+    private boolean closed;
+
+    Lane(Relay relay, TriggerLink link, boolean ownRelay) {
+      this.relay = relay;
       this.link = link;
+      this.ownRelay = ownRelay;
     }
 
     /** {@code function} names the function in a host's lane, null in a lane of one workload. */
     void subscribe(Deployment deployment, String function, List<Subscription> into) {
       for (String subject : deployment.triggerSubjects()) {
-        into.add(dispatcher.subscribe(subject, deployment.name(), msg -> {
-          // a burst of triggers goes to the agent in one write, sent once the last has arrived
-          trigger(deployment, function, link, msg);
-          // the count can read -1 for a moment (jnats counts a message after queueing it)
-          if (dispatcher.getPendingMessageCount() <= 0) {
-            link.flush();
-          }
-        }));
+        into.add(relay.dispatcher.subscribe(subject, deployment.name(),
+            msg -> relay.deliver(deployment, function, link, msg)));
       }
     }
 
     /**
-     * One function's subscriptions of a shared lane; nothing to do once the lane is closed. Its
-     * messages still queued in the dispatcher, or on their way from the server, are dropped
-     * unseen: a neighbour's call held back for the burst they seemed to belong to would then wait
-     * for the lane's next trigger. So the lane flushes now and again once they have passed.
+     * One function's subscriptions of a host's lane. Its messages still queued in the dispatcher,
+     * or on their way from the server, are dropped unseen: a call held back for the burst they
+     * seemed to belong to would then wait for the relay's next trigger. So the hosts' links are
+     * flushed now and again once they have passed.
      */
-    synchronized void unsubscribe(List<Subscription> subscriptions) {
-      if (!closed && triggers.getStatus() == Connection.Status.CONNECTED) {
-        subscriptions.forEach(dispatcher::unsubscribe);
-        link.flush();
-        for (long millis : LATE_FLUSH_MILLIS) {
-          CompletableFuture.delayedExecutor(millis, TimeUnit.MILLISECONDS).execute(link::flush);
-        }
+    void unsubscribe(List<Subscription> subscriptions) {
+      relay.unsubscribe(subscriptions);
+      flushHosts();
+      for (long millis : LATE_FLUSH_MILLIS) {
+        CompletableFuture.delayedExecutor(millis, TimeUnit.MILLISECONDS).execute(TriggerRouter.this::flushHosts);
       }
     }
 
@@ -102,15 +148,19 @@ public final class TriggerRouter implements FunctionTriggers, AutoCloseable {
         return;
       }
       closed = true;
-      if (triggers.getStatus() == Connection.Status.CONNECTED) {
-        triggers.closeDispatcher(dispatcher);
+      if (ownRelay) {
+        relay.close();
       }
       link.close();
     }
   }
 
+  private void flushHosts() {
+    hostLanes.values().forEach(lane -> lane.link.flush());
+  }
+
   /** A workload's subscriptions, in its own lane or its host's. */
-  private record Route(Lane lane, boolean ownLane, List<Subscription> subscriptions) {}
+  private record Route(Lane lane, List<Subscription> subscriptions) {}
 
   public TriggerRouter(Connection triggers, EventPublisher events, Duration timeout, NodeMetrics metrics,
       Tracing tracing) {
@@ -131,8 +181,8 @@ public final class TriggerRouter implements FunctionTriggers, AutoCloseable {
     TriggerLink link = triggerSocket.isPresent()
         ? SocketTriggerLink.connect(deployment.id(), triggerSocket.get(), timeout, () -> { })
         : new NatsTriggerLink(deployment.session(), timeout);
-    Lane lane = new Lane(link);
-    Route route = new Route(lane, true, new ArrayList<>());
+    Lane lane = new Lane(new Relay(), link, true);
+    Route route = new Route(lane, new ArrayList<>());
     runtimeNanos.put(deployment.id(), new AtomicLong());
     lane.subscribe(deployment, null, route.subscriptions());
     routes.put(deployment.id(), route);
@@ -146,7 +196,7 @@ public final class TriggerRouter implements FunctionTriggers, AutoCloseable {
     } catch (UncheckedIOException e) {
       throw e.getCause();
     }
-    Route route = new Route(lane, false, new ArrayList<>());
+    Route route = new Route(lane, new ArrayList<>());
     runtimeNanos.put(deployment.id(), new AtomicLong());
     lane.subscribe(deployment, deployment.id(), route.subscriptions());
     routes.put(deployment.id(), route);
@@ -156,15 +206,30 @@ public final class TriggerRouter implements FunctionTriggers, AutoCloseable {
   private Lane connectHost(String hostId, Path hostSocket) {
     Lane[] self = new Lane[1];
     try {
-      self[0] = new Lane(SocketTriggerLink.connect(hostId, hostSocket, timeout, () -> {
+      TriggerLink link = SocketTriggerLink.connect(hostId, hostSocket, timeout, () -> {
         if (self[0] != null && hostLanes.remove(hostId, self[0])) {
-          self[0].close();
+          hostEnded(self[0]);
         }
-      }));
+      });
+      self[0] = new Lane(hostRelay(), link, false);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     return self[0];
+  }
+
+  /** No more triggers for the functions of a host whose socket ended: they are unrouted soon anyway. */
+  private void hostEnded(Lane lane) {
+    lane.close();
+    routes.values().stream().filter(route -> route.lane() == lane)
+        .forEach(route -> lane.relay.unsubscribe(route.subscriptions()));
+  }
+
+  private synchronized Relay hostRelay() {
+    if (hostRelay == null) {
+      hostRelay = new Relay();
+    }
+    return hostRelay;
   }
 
   @Override
@@ -174,7 +239,7 @@ public final class TriggerRouter implements FunctionTriggers, AutoCloseable {
     if (route == null) {
       return;
     }
-    if (route.ownLane()) {
+    if (route.lane().ownRelay) {
       route.lane().close();
       return;
     }
@@ -260,5 +325,9 @@ public final class TriggerRouter implements FunctionTriggers, AutoCloseable {
     routes.keySet().forEach(this::unroute);
     List.copyOf(hostLanes.values()).forEach(Lane::close);
     hostLanes.clear();
+    Relay relay = hostRelay;
+    if (relay != null) {
+      relay.close();
+    }
   }
 }

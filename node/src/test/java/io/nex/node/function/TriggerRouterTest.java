@@ -38,6 +38,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -194,9 +195,24 @@ class TriggerRouterTest {
       agent.close();
       answering.join(5000);
       Files.deleteIfExists(socket);
-      Deployment c = hosted("Fc", "fn.c", host);
       await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
-          assertThatThrownBy(() -> router.routeHosted(c, host.id(), socket)).isInstanceOf(IOException.class));
+          assertThat(nats.request("fn.b", new byte[0], Duration.ofMillis(200))).as("the ended host's function").isNull());
+      Deployment c = hosted("Fc", "fn.c", host);
+      assertThatThrownBy(() -> router.routeHosted(c, host.id(), socket)).isInstanceOf(IOException.class);
+
+      // another host shares the hosts' dispatcher, and answers through its own socket
+      Path secondSocket = dir.resolve("second.sock");
+      try (ServerSocketChannel second = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+        second.bind(UnixDomainSocketAddress.of(secondSocket));
+        AgentSession otherHost = sessions.launch();
+        router.routeHosted(hosted("Fd", "fn.d", otherHost), otherHost.id(), secondSocket);
+        FrameChannel otherAgent = new FrameChannel(second.accept());
+        CompletableFuture<Message> reply = nats.request("fn.d", new byte[0]);
+        TriggerCall call = TriggerCall.decode(otherAgent.next());
+        otherAgent.write(TriggerResult.succeeded(call.id(), 1, call.function().getBytes(UTF_8)).encode());
+        assertThat(reply.get(5, TimeUnit.SECONDS).getData()).asString(UTF_8).isEqualTo("Fd");
+        otherAgent.close();
+      }
     }
   }
 
