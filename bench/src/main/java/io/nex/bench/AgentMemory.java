@@ -5,7 +5,6 @@ import io.nex.agent.function.FunctionRunner;
 import io.nex.agent.function.FunctionRunners;
 import io.nex.agent.function.NoHostServices;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,7 +14,7 @@ import java.util.Map;
 
 /**
  * Memory of agents with V8 loaded: each idle agent of a node (RSS and PSS from /proc), and what
- * one more function isolate costs, measured in this JVM by creating many JavaScript functions.
+ * one more function isolate costs, measured in a JVM of its own by creating many JavaScript functions.
  */
 final class AgentMemory {
   private static final int ISOLATES = 50;
@@ -30,31 +29,41 @@ final class AgentMemory {
     isolates();
   }
 
-  /** Marginal RSS and PSS of one more JavaScript function (one V8 isolate with its context set up). */
+  /**
+   * Marginal RSS and PSS of one more JavaScript function (one V8 isolate with its context set up),
+   * measured in a JVM of its own whose heap is fixed and touched at start: in this one a GC
+   * moves the heap's resident size by more than the isolates weigh.
+   */
   private static void isolates() throws Exception {
-    long self = ProcessHandle.current().pid();
-    List<FunctionRunner> runners = new ArrayList<>();
-    byte[] echo = Files.readAllBytes(Path.of(System.getProperty("echo.js")));
-    try {
-      runners.add(function(echo)); // loads V8
-      System.gc();
-      // the isolates live outside the Java heap, whose committed size a GC moves by more than they weigh
-      long rss = kib(self, "VmRSS") - heapCommittedKib();
-      long pss = pss(self) - heapCommittedKib();
-      for (int i = 0; i < ISOLATES; i++) {
-        runners.add(function(echo));
-      }
-      System.gc();
-      System.out.printf("one more function isolate (%d made in one JVM), outside the Java heap: %+d KiB RSS, %+d KiB PSS"
-          + " each%n", ISOLATES, (kib(self, "VmRSS") - heapCommittedKib() - rss) / ISOLATES,
-          (pss(self) - heapCommittedKib() - pss) / ISOLATES);
-    } finally {
-      runners.forEach(FunctionRunner::close);
-    }
+    Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xms128m", "-Xmx128m", "-XX:+AlwaysPreTouch", "-Decho.js=" + System.getProperty("echo.js"),
+        "-cp", System.getProperty("java.class.path"), Isolates.class.getName())
+        .redirectErrorStream(true).start();
+    System.out.print(new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+    child.waitFor();
   }
 
-  private static long heapCommittedKib() {
-    return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getCommitted() / 1024;
+  /** The measuring JVM. */
+  static final class Isolates {
+    private Isolates() {}
+
+    public static void main(String[] args) throws Exception {
+      long self = ProcessHandle.current().pid();
+      List<FunctionRunner> runners = new ArrayList<>();
+      byte[] echo = Files.readAllBytes(Path.of(System.getProperty("echo.js")));
+      try {
+        runners.add(function(echo)); // loads V8
+        long rss = kib(self, "VmRSS");
+        long pss = pss(self);
+        for (int i = 0; i < ISOLATES; i++) {
+          runners.add(function(echo));
+        }
+        System.out.printf("one more function isolate (%d made in one JVM): %+d KiB RSS, %+d KiB PSS each%n", ISOLATES,
+            (kib(self, "VmRSS") - rss) / ISOLATES, (pss(self) - pss) / ISOLATES);
+      } finally {
+        runners.forEach(FunctionRunner::close);
+      }
+    }
   }
 
   private static FunctionRunner function(byte[] source) throws Exception {
