@@ -160,7 +160,11 @@ public final class TriggerRouter implements FunctionTriggers, AutoCloseable {
   }
 
   /** A workload's subscriptions, in its own lane or its host's. */
-  private record Route(Lane lane, List<Subscription> subscriptions) {}
+  private record Route(Deployment deployment, Lane lane, List<Subscription> subscriptions) {
+    boolean sameFunction(Route other) {
+      return deployment.namespace().equals(other.deployment.namespace()) && deployment.name().equals(other.deployment.name());
+    }
+  }
 
   public TriggerRouter(Connection triggers, EventPublisher events, Duration timeout, NodeMetrics metrics,
       Tracing tracing) {
@@ -182,7 +186,7 @@ public final class TriggerRouter implements FunctionTriggers, AutoCloseable {
         ? SocketTriggerLink.connect(deployment.id(), triggerSocket.get(), timeout, () -> { })
         : new NatsTriggerLink(deployment.session(), timeout);
     Lane lane = new Lane(new Relay(), link, true);
-    Route route = new Route(lane, new ArrayList<>());
+    Route route = new Route(deployment, lane, new ArrayList<>());
     runtimeNanos.put(deployment.id(), new AtomicLong());
     lane.subscribe(deployment, null, route.subscriptions());
     routes.put(deployment.id(), route);
@@ -196,7 +200,7 @@ public final class TriggerRouter implements FunctionTriggers, AutoCloseable {
     } catch (UncheckedIOException e) {
       throw e.getCause();
     }
-    Route route = new Route(lane, new ArrayList<>());
+    Route route = new Route(deployment, lane, new ArrayList<>());
     runtimeNanos.put(deployment.id(), new AtomicLong());
     lane.subscribe(deployment, deployment.id(), route.subscriptions());
     routes.put(deployment.id(), route);
@@ -239,6 +243,9 @@ public final class TriggerRouter implements FunctionTriggers, AutoCloseable {
     if (route == null) {
       return;
     }
+    if (routes.values().stream().noneMatch(route::sameFunction)) {
+      metrics.functionGone(route.deployment().namespace(), route.deployment().name());
+    }
     if (route.lane().ownRelay) {
       route.lane().close();
       return;
@@ -262,7 +269,10 @@ public final class TriggerRouter implements FunctionTriggers, AutoCloseable {
     link.callLater(function, msg.getSubject(), payload, traceparent).whenComplete((result, failure) -> {
           long elapsed = System.nanoTime() - started;
           String error = failure != null ? describe(failure) : result.error();
-          metrics.triggerFinished(deployment.namespace(), deployment.name(), error == null, elapsed / 1e9);
+          if (runtimeNanos.containsKey(deployment.id())) {
+            // still routed: a late answer after the unroute would bring back a series just dropped
+            metrics.triggerFinished(deployment.namespace(), deployment.name(), error == null, elapsed / 1e9);
+          }
           if (span != null) {
             TriggerSpans.end(tracing, span, deployment, result, error);
           }

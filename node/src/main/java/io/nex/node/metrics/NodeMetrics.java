@@ -156,6 +156,17 @@ public final class NodeMetrics {
   }
 
   /**
+   * Drops the per-function series of a function no longer deployed here under that namespace and
+   * name, so that a node deploying and stopping functions for months does not keep a series for
+   * every name it ever ran. The node-wide counts keep its runs.
+   */
+  public void functionGone(String namespace, String workload) {
+    functionCalls.remove(namespace, workload, "success");
+    functionCalls.remove(namespace, workload, "failure");
+    functionLatency.remove(namespace, workload);
+  }
+
+  /**
    * One host-service call and its reply code. Service and method come from the workload, so
    * only known services keep their names and only calls a service recognised keep their method:
    * a workload cannot grow the label space.

@@ -62,6 +62,7 @@ class TriggerRouterTest {
   private AgentSessions sessions;
   private final List<Event> events = new CopyOnWriteArrayList<>();
   private TriggerRouter router;
+  private final NodeMetrics metrics = new NodeMetrics();
 
   @BeforeEach
   void start() throws Exception {
@@ -70,7 +71,7 @@ class TriggerRouterTest {
     sessions = new AgentSessions(new FakeSandboxSource(dir, false), transport, Duration.ofSeconds(2));
     sessions.start();
     router = new TriggerRouter(nats, (ns, type, data) -> events.add(new Event(ns, type, eventData(data))), TIMEOUT,
-        new NodeMetrics(), Tracing.off());
+        metrics, Tracing.off());
   }
 
   @AfterEach
@@ -152,6 +153,12 @@ class TriggerRouterTest {
           .isEqualTo(second.id());
     }
     assertThat(triggersSentTo(first.id())).isEqualTo(before);
+    assertThat(metrics.scrape()).as("a copy is left: the function's series stay")
+        .contains("nex_function_calls_total{namespace=\"default\",outcome=\"success\",workload=\"shared\"} 60.0");
+
+    router.unroute(second.id());
+    assertThat(metrics.scrape()).as("the last copy went: so did the function's series").doesNotContain("workload=\"shared\"")
+        .contains("nex_function_triggers_total{outcome=\"success\"} 60.0");
   }
 
   @Test
