@@ -270,8 +270,10 @@ public final class TriggerRouter implements FunctionTriggers, AutoCloseable {
           long elapsed = System.nanoTime() - started;
           String error = failure != null ? describe(failure) : result.error();
           if (runtimeNanos.containsKey(deployment.id())) {
-            // still routed: a late answer after the unroute would bring back a series just dropped
             metrics.triggerFinished(deployment.namespace(), deployment.name(), error == null, elapsed / 1e9);
+          } else {
+            // a late answer after the unroute: it would bring back the series just dropped
+            metrics.triggerFinished(error == null, elapsed / 1e9);
           }
           if (span != null) {
             TriggerSpans.end(tracing, span, deployment, result, error);

@@ -148,11 +148,19 @@ public final class NodeMetrics {
    * (namespace and workload name), so they grow with the functions deployed, never with triggers.
    */
   public void triggerFinished(String namespace, String workload, boolean succeeded, double seconds) {
-    String outcome = succeeded ? "success" : "failure";
-    triggers.labelValues(outcome).inc();
-    triggerLatency.labelValues(outcome).observe(seconds);
-    functionCalls.labelValues(namespace, workload, outcome).inc();
+    triggerFinished(succeeded, seconds);
+    functionCalls.labelValues(namespace, workload, outcome(succeeded)).inc();
     functionLatency.labelValues(namespace, workload).observe(seconds);
+  }
+
+  /** A trigger counted node-wide only: its function's series are gone ({@link #functionGone}). */
+  public void triggerFinished(boolean succeeded, double seconds) {
+    triggers.labelValues(outcome(succeeded)).inc();
+    triggerLatency.labelValues(outcome(succeeded)).observe(seconds);
+  }
+
+  private static String outcome(boolean succeeded) {
+    return succeeded ? "success" : "failure";
   }
 
   /**
