@@ -58,6 +58,7 @@ public final class TriggerRouter implements FunctionTriggers, AutoCloseable {
   private final Map<String, Lane> hostLanes = new ConcurrentHashMap<>();
   /** The function hosts' relay, made with the first host's lane. */
   private volatile Relay hostRelay;
+  private volatile boolean closing;
   private final Map<String, AtomicLong> runtimeNanos = new ConcurrentHashMap<>();
 
   /**
@@ -193,10 +194,11 @@ public final class TriggerRouter implements FunctionTriggers, AutoCloseable {
   }
 
   @Override
-  public void routeHosted(Deployment deployment, String hostId, Path hostSocket) throws IOException {
+  public void routeHosted(Deployment deployment, String hostId, Path hostSocket, Runnable socketEnded)
+      throws IOException {
     Lane lane;
     try {
-      lane = hostLanes.computeIfAbsent(hostId, id -> connectHost(id, hostSocket));
+      lane = hostLanes.computeIfAbsent(hostId, id -> connectHost(id, hostSocket, socketEnded));
     } catch (UncheckedIOException e) {
       throw e.getCause();
     }
@@ -207,12 +209,13 @@ public final class TriggerRouter implements FunctionTriggers, AutoCloseable {
   }
 
   /** The host's lane; it goes when the host's socket ends (its sandbox is gone). */
-  private Lane connectHost(String hostId, Path hostSocket) {
+  private Lane connectHost(String hostId, Path hostSocket, Runnable socketEnded) {
     Lane[] self = new Lane[1];
     try {
       TriggerLink link = SocketTriggerLink.connect(hostId, hostSocket, timeout, () -> {
-        if (self[0] != null && hostLanes.remove(hostId, self[0])) {
+        if (self[0] != null && !closing && hostLanes.remove(hostId, self[0])) {
           hostEnded(self[0]);
+          socketEnded.run();
         }
       });
       self[0] = new Lane(hostRelay(), link, false);
@@ -334,6 +337,7 @@ public final class TriggerRouter implements FunctionTriggers, AutoCloseable {
 
   @Override
   public void close() {
+    closing = true;
     routes.keySet().forEach(this::unroute);
     List.copyOf(hostLanes.values()).forEach(Lane::close);
     hostLanes.clear();

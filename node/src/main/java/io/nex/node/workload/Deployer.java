@@ -36,6 +36,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import io.nex.node.tracing.Step;
 import io.nex.node.tracing.Tracing;
 import org.slf4j.Logger;
@@ -56,6 +57,7 @@ public final class Deployer {
   private static final Duration AGENT_DEPLOY_TIMEOUT = Duration.ofSeconds(10);
   private static final Duration AGENT_UNDEPLOY_TIMEOUT = Duration.ofSeconds(8);
   private static final Duration WARM_SANDBOX_WAIT = Duration.ofSeconds(5);
+  private static final Duration TRIGGERS_LOST_GRACE = Duration.ofSeconds(1);
   private static final int AGENT_MEMORY_MIB = 96;
 
   private final NodeConfig config;
@@ -338,7 +340,8 @@ public final class Deployer {
   /** To the one socket of the host, which its agent listens on from its first function on. */
   private void routeHosted(Deployment deployment, FunctionHost host) throws RefusedException {
     try {
-      triggers.routeHosted(deployment, host.id(), host.session().sandbox().triggerSocket());
+      triggers.routeHosted(deployment, host.id(), host.session().sandbox().triggerSocket(),
+          () -> triggersLost(host));
     } catch (IOException e) {
       throw new RefusedException("cannot reach the function host's trigger socket: " + e.getMessage());
     }
@@ -492,6 +495,22 @@ public final class Deployer {
     deployments.remove(id).ifPresent(d -> finish(d, code,
         d.sandbox().memoryLimitKills() > 0 ? "killed by the memory limit (" + reason + ")" : reason,
         DeploymentListener.Ending.EXITED));
+  }
+
+  /**
+   * A host whose trigger socket ended can run none of its functions again: they end, and the
+   * host with its last one, so its tenant's next deploy takes a new host. A host whose sandbox
+   * died loses its socket too; its functions end with the agent's exit, which the node has seen
+   * by the time this looks, a moment later.
+   */
+  private void triggersLost(FunctionHost host) {
+    CompletableFuture.delayedExecutor(TRIGGERS_LOST_GRACE.toMillis(), TimeUnit.MILLISECONDS).execute(() -> {
+      if (host.gone()) {
+        return;
+      }
+      LOG.warn("Function host's trigger socket ended; its functions end with it vmid={}", host.id());
+      host.functionIds().forEach(id -> workloadEnded(id, 1, "the function host's trigger socket ended"));
+    });
   }
 
   /** Stops a workload the node no longer keeps (taken over by another node, lame duck deadline). */

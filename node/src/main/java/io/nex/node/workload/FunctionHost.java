@@ -69,6 +69,10 @@ final class FunctionHost implements SessionListener {
     return functions.size();
   }
 
+  List<String> functionIds() {
+    return List.copyOf(functions.keySet());
+  }
+
   /** From now on the function's log lines, and the host's end, go to {@code relay}. */
   void attach(String functionId, SessionListener relay) {
     functions.put(functionId, relay);

@@ -77,7 +77,8 @@ class EssentialKeeperTest {
       public void route(io.nex.node.workload.Deployment deployment, Optional<Path> triggerSocket) {}
 
       @Override
-      public void routeHosted(io.nex.node.workload.Deployment deployment, String hostId, Path hostSocket) {}
+      public void routeHosted(io.nex.node.workload.Deployment deployment, String hostId, Path hostSocket,
+          Runnable socketEnded) {}
 
       @Override
       public void unroute(String workloadId) {}

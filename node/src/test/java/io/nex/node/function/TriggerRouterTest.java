@@ -39,6 +39,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -164,14 +165,15 @@ class TriggerRouterTest {
   @Test
   void theFunctionsOfAHostShareOneSocketEachCallNamingItsFunction() throws Exception {
     Path socket = dir.resolve("triggers.sock");
+    AtomicInteger socketEnded = new AtomicInteger();
     try (ServerSocketChannel listener = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
       listener.bind(UnixDomainSocketAddress.of(socket));
       AgentSession host = sessions.launch();
       Deployment a = hosted("Fa", "fn.a", host);
       Deployment b = hosted("Fb", "fn.b", host);
-      router.routeHosted(a, host.id(), socket);
+      router.routeHosted(a, host.id(), socket, socketEnded::incrementAndGet);
       FrameChannel agent = new FrameChannel(listener.accept());
-      router.routeHosted(b, host.id(), socket);
+      router.routeHosted(b, host.id(), socket, socketEnded::incrementAndGet);
       listener.configureBlocking(false);
       assertThat(listener.accept()).as("the host's second function takes the same connection").isNull();
       Thread answering = new Thread(() -> {
@@ -205,20 +207,23 @@ class TriggerRouterTest {
       await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
           assertThat(nats.request("fn.b", new byte[0], Duration.ofMillis(200))).as("the ended host's function").isNull());
       Deployment c = hosted("Fc", "fn.c", host);
-      assertThatThrownBy(() -> router.routeHosted(c, host.id(), socket)).isInstanceOf(IOException.class);
+      assertThat(socketEnded).as("told once that the host's socket ended").hasValue(1);
+      assertThatThrownBy(() -> router.routeHosted(c, host.id(), socket, () -> { })).isInstanceOf(IOException.class);
 
       // another host shares the hosts' dispatcher, and answers through its own socket
       Path secondSocket = dir.resolve("second.sock");
       try (ServerSocketChannel second = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
         second.bind(UnixDomainSocketAddress.of(secondSocket));
         AgentSession otherHost = sessions.launch();
-        router.routeHosted(hosted("Fd", "fn.d", otherHost), otherHost.id(), secondSocket);
+        router.routeHosted(hosted("Fd", "fn.d", otherHost), otherHost.id(), secondSocket, socketEnded::incrementAndGet);
         FrameChannel otherAgent = new FrameChannel(second.accept());
         CompletableFuture<Message> reply = nats.request("fn.d", new byte[0]);
         TriggerCall call = TriggerCall.decode(otherAgent.next());
         otherAgent.write(TriggerResult.succeeded(call.id(), 1, call.function().getBytes(UTF_8)).encode());
         assertThat(reply.get(5, TimeUnit.SECONDS).getData()).asString(UTF_8).isEqualTo("Fd");
+        router.close();
         otherAgent.close();
+        assertThat(socketEnded).as("a host's socket closed by the router itself is no loss").hasValue(1);
       }
     }
   }

@@ -188,6 +188,23 @@ class FunctionHostsTest {
   }
 
   @Test
+  void aHostWhoseTriggerSocketEndedEndsWithItsFunctionsAndItsTenantGetsANewOne() throws Exception {
+    RunResponse a1 = deploy("default", alice, "a1");
+    RunResponse a2 = deploy("default", alice, "a2");
+    String host = hostsOf(a1).get(0);
+
+    triggers.socketEnded.get(host).run();
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> deployments.count() == 0);
+    for (RunResponse gone : List.of(a1, a2)) {
+      assertThat(events).anySatisfy(e -> assertThat(e).contains("workload_undeployed", "id=" + gone.id(),
+          "reason=the function host's trigger socket ended"));
+    }
+    assertThat(sandboxes.destroyed).containsExactly(host);
+    assertThat(hostsOf(deploy("default", alice, "a3"))).doesNotContain(host);
+  }
+
+  @Test
   void aFunctionTheHostRefusesGivesItsSlotBackAndAnEmptyHostGoes() throws Exception {
     transport.when(AgentCall.ADD_FUNCTION, FakeAgentTransport.answer(new DeployAck(false, "SyntaxError: nope")));
 

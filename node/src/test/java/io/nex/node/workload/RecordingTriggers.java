@@ -4,6 +4,8 @@ import io.nex.node.function.FunctionTriggers;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -13,6 +15,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 final class RecordingTriggers implements FunctionTriggers {
   final List<String> routed = new CopyOnWriteArrayList<>();
+  /** What each host's first route was told to run should its socket end. */
+  final Map<String, Runnable> socketEnded = new ConcurrentHashMap<>();
 
   @Override
   public void route(Deployment deployment, Optional<Path> triggerSocket) {
@@ -20,8 +24,9 @@ final class RecordingTriggers implements FunctionTriggers {
   }
 
   @Override
-  public void routeHosted(Deployment deployment, String hostId, Path hostSocket) {
+  public void routeHosted(Deployment deployment, String hostId, Path hostSocket, Runnable socketEnded) {
     routed.add(deployment.id() + " in " + hostId + " " + hostSocket.getFileName());
+    this.socketEnded.putIfAbsent(hostId, socketEnded);
   }
 
   @Override
