@@ -126,27 +126,26 @@ final class Invocations {
       if (next.state.get() == STUCK) {
         return; // its place went to another worker at the deadline
       }
-      synchronized (lock) {
-        next = queued.poll();
-        if (next == null) {
-          working--;
-        }
+      next = nextOrLeave();
+    }
+  }
+
+  /** The next invocation queued for the worker that asks, or null: then the worker leaves this function. */
+  private Invocation nextOrLeave() {
+    synchronized (lock) {
+      Invocation next = queued.poll();
+      if (next == null) {
+        working--;
       }
+      return next;
     }
   }
 
   /** An invocation past its deadline holds its worker: its place goes to the next one queued. */
   private void stuck() {
-    Invocation next;
-    synchronized (lock) {
-      next = queued.poll();
-      if (next == null) {
-        working--;
-      }
-    }
+    Invocation next = nextOrLeave();
     if (next != null) {
-      Invocation handedOver = next;
-      POOL.execute(() -> work(handedOver));
+      POOL.execute(() -> work(next));
     }
   }
 
