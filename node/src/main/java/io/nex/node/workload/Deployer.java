@@ -505,11 +505,13 @@ public final class Deployer {
    */
   private void triggersLost(FunctionHost host) {
     CompletableFuture.delayedExecutor(TRIGGERS_LOST_GRACE.toMillis(), TimeUnit.MILLISECONDS).execute(() -> {
-      if (host.gone()) {
+      List<String> functions = host.functionIds();
+      // a host destroyed with its last function lost its socket too, and has nothing left to end
+      if (host.gone() || functions.isEmpty()) {
         return;
       }
       LOG.warn("Function host's trigger socket ended; its functions end with it vmid={}", host.id());
-      host.functionIds().forEach(id -> workloadEnded(id, 1, "the function host's trigger socket ended"));
+      functions.forEach(id -> workloadEnded(id, 1, "the function host's trigger socket ended"));
     });
   }
 
