@@ -9,8 +9,11 @@ import java.nio.channels.WritableByteChannel;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One function host as the node sees it (ours): a sandbox from the pool whose agent runs many
@@ -19,6 +22,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * functions in it and the adds on their way, so placement never overfills it.
  */
 final class FunctionHost implements SessionListener {
+  private static final Logger LOG = LoggerFactory.getLogger(FunctionHost.class);
+
   private final AgentSession session;
   private final Tenant tenant;
   private final Map<String, SessionListener> functions = new ConcurrentHashMap<>();
@@ -99,8 +104,16 @@ final class FunctionHost implements SessionListener {
 
   @Override
   public void log(AgentLogLine line) {
-    // the agent's own lines (no function) are for the node's operator, not for a tenant's log
-    line.functionId().map(functions::get).ifPresent(relay -> relay.log(line));
+    Optional<String> function = line.functionId();
+    if (function.isEmpty()) {
+      // the agent's own lines (its trigger socket failed, say) are for the node's operator, not for a tenant's log
+      LOG.warn("Function host's agent: {} vmid={}", line.text(), id());
+      return;
+    }
+    SessionListener relay = functions.get(function.get());
+    if (relay != null) {
+      relay.log(line);
+    }
   }
 
   /** The host's sandbox ended: every function in it ends with it. */
