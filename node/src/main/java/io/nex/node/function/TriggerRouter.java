@@ -270,23 +270,23 @@ public final class TriggerRouter implements FunctionTriggers, AutoCloseable {
     byte[] payload = msg.getData() == null ? NO_PAYLOAD : msg.getData();
     String traceparent = span == null ? null : Tracing.traceparent(span);
     link.callLater(function, msg.getSubject(), payload, traceparent).whenComplete((result, failure) -> {
-          long elapsed = System.nanoTime() - started;
-          String error = failure != null ? describe(failure) : result.error();
-          if (runtimeNanos.containsKey(deployment.id())) {
-            metrics.triggerFinished(deployment.namespace(), deployment.name(), error == null, elapsed / 1e9);
-          } else {
-            // a late answer after the unroute: it would bring back the series just dropped
-            metrics.triggerFinished(error == null, elapsed / 1e9);
-          }
-          if (span != null) {
-            TriggerSpans.end(tracing, span, deployment, result, error);
-          }
-          if (error == null) {
-            succeeded(deployment, msg, result, elapsed, span);
-          } else {
-            failed(deployment, msg, error, span);
-          }
-        });
+      long elapsed = System.nanoTime() - started;
+      String error = failure != null ? describe(failure) : result.error();
+      if (runtimeNanos.containsKey(deployment.id())) {
+        metrics.triggerFinished(deployment.namespace(), deployment.name(), error == null, elapsed / 1e9);
+      } else {
+        // a late answer after the unroute: it would bring back the series just dropped
+        metrics.triggerFinished(error == null, elapsed / 1e9);
+      }
+      if (span != null) {
+        TriggerSpans.end(tracing, span, deployment, result, error);
+      }
+      if (error == null) {
+        succeeded(deployment, msg, result, elapsed, span);
+      } else {
+        failed(deployment, msg, error, span);
+      }
+    });
   }
 
   private void succeeded(Deployment deployment, Message msg, TriggerResult result, long elapsed, Span span) {
