@@ -3,6 +3,7 @@ package io.nex.node.workload;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.ObjectStore;
+import io.nats.client.ObjectStoreOptions;
 import io.nats.client.api.ObjectInfo;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -14,14 +15,24 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Artifacts fetched from the control plane's object store, kept on disk by sha256 so that
  * deploying the same artifact again costs one metadata lookup instead of a download.
  */
 public final class ArtifactCache implements ArtifactSource {
+  /** Buckets whose store handle is kept; past that the handles are dropped and made again. */
+  private static final int KEPT_STORES = 64;
+
   private final Connection controlPlane;
   private final Path dir;
+  /**
+   * By bucket and domain, for buckets an artifact was found in. A new handle asks the server for
+   * its stream's info before its first lookup: a round trip that doubled every deploy's lookup.
+   */
+  private final Map<String, ObjectStore> stores = new ConcurrentHashMap<>();
 
   public ArtifactCache(Connection controlPlane, Path dir) {
     this.controlPlane = controlPlane;
@@ -34,14 +45,18 @@ public final class ArtifactCache implements ArtifactSource {
    */
   @Override
   public Artifact fetch(ArtifactLocation location, String jsDomain, long maxBytes) throws ArtifactException {
+    String domain = jsDomain == null || jsDomain.isBlank() ? "" : jsDomain;
+    String storeKey = domain + "/" + location.bucket();
     try {
-      ObjectStore store = jsDomain == null || jsDomain.isBlank()
-          ? controlPlane.objectStore(location.bucket())
-          : controlPlane.objectStore(location.bucket(),
-              io.nats.client.ObjectStoreOptions.builder().jsDomain(jsDomain).build());
+      ObjectStore kept = stores.get(storeKey);
+      ObjectStore store = kept != null ? kept : domain.isEmpty() ? controlPlane.objectStore(location.bucket())
+          : controlPlane.objectStore(location.bucket(), ObjectStoreOptions.builder().jsDomain(domain).build());
       ObjectInfo info = store.getInfo(location.key());
       if (info == null || info.isDeleted()) {
         throw new ArtifactException("artifact " + location + " does not exist");
+      }
+      if (kept == null) {
+        keep(storeKey, store);
       }
       if (maxBytes > 0 && info.getSize() > maxBytes) {
         throw new ArtifactException("artifact " + location + " is " + info.getSize()
@@ -56,11 +71,21 @@ public final class ArtifactCache implements ArtifactSource {
       }
       return download(store, location);
     } catch (IOException | JetStreamApiException e) {
+      // the bucket may have been made again, unlike the stream the handle knew
+      stores.remove(storeKey);
       throw new ArtifactException("cannot fetch artifact " + location + ": " + reason(e));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new ArtifactException("interrupted while fetching " + location);
     }
+  }
+
+  /** Only buckets that held an artifact: names in deploy requests cannot grow the map without end. */
+  private void keep(String storeKey, ObjectStore store) {
+    if (stores.size() >= KEPT_STORES) {
+      stores.clear();
+    }
+    stores.put(storeKey, store);
   }
 
   private Artifact download(ObjectStore store, ArtifactLocation location)
