@@ -187,11 +187,8 @@ public final class Deployer {
       }
       DeployAck ack;
       try (Step step = tracing.step("agent start")) {
-        ack = sendToAgent(session, new AgentDeployRequest(request.argv(), request.description(),
-          spec.environment(), request.essential(), artifact.sha256(), spec.namespace(), request.retriedAt(),
-          request.retryCount(), artifact.size(), deployment.triggerSubjects(), claims.name(), type.wireName(),
-          workloadMemoryMib(), config.functionTimeoutMs(), config.maxScriptBytes(), !asFile,
-          triggerSocket.isPresent()));
+        ack = sendToAgent(session, agentRequest(spec, deployment, request.argv(), request.essential(),
+            workloadMemoryMib(), !asFile, triggerSocket.isPresent()));
       }
       if (!ack.accepted()) {
         throw new RefusedException("workload rejected by agent: " + ack.message());
@@ -252,11 +249,8 @@ public final class Deployer {
       }
       DeployAck ack;
       try (Step step = tracing.step("agent start")) {
-        ack = answer(session.addFunction(new AddFunctionRequest(functionId, new AgentDeployRequest(List.of(),
-            request.description(), spec.environment(), false, artifact.sha256(), spec.namespace(), request.retriedAt(),
-            request.retryCount(), artifact.size(), deployment.triggerSubjects(), claims.name(), type.wireName(),
-            hostedFunctionMemoryMib(), config.functionTimeoutMs(), config.maxScriptBytes(), false, true)),
-            AGENT_DEPLOY_TIMEOUT));
+        ack = answer(session.addFunction(new AddFunctionRequest(functionId, agentRequest(spec, deployment, List.of(),
+            false, hostedFunctionMemoryMib(), false, true)), AGENT_DEPLOY_TIMEOUT));
       }
       if (!ack.accepted()) {
         throw new RefusedException("workload rejected by agent: " + ack.message());
@@ -280,6 +274,16 @@ public final class Deployer {
       activated(spec, deployment);
     }
     return new RunResponse(true, functionId, claims.issuer(), claims.name());
+  }
+
+  /** What the agent is told of a workload: the deployment's artifact, name and type, and the request's own fields. */
+  private AgentDeployRequest agentRequest(WorkloadSpec spec, Deployment deployment, List<String> argv,
+      boolean essential, int memsizeMib, boolean fetchArtifact, boolean triggerSocket) {
+    DeployRequest request = spec.request();
+    return new AgentDeployRequest(argv, request.description(), spec.environment(), essential, deployment.hash(),
+        spec.namespace(), request.retriedAt(), request.retryCount(), deployment.totalBytes(),
+        deployment.triggerSubjects(), deployment.name(), deployment.type(), memsizeMib, config.functionTimeoutMs(),
+        config.maxScriptBytes(), fetchArtifact, triggerSocket);
   }
 
   /**
