@@ -49,8 +49,7 @@ public final class ArtifactCache implements ArtifactSource {
     String storeKey = domain + "/" + location.bucket();
     try {
       ObjectStore kept = stores.get(storeKey);
-      ObjectStore store = kept != null ? kept : domain.isEmpty() ? controlPlane.objectStore(location.bucket())
-          : controlPlane.objectStore(location.bucket(), ObjectStoreOptions.builder().jsDomain(domain).build());
+      ObjectStore store = kept != null ? kept : open(location.bucket(), domain);
       ObjectInfo info = store.getInfo(location.key());
       if (info == null || info.isDeleted()) {
         throw new ArtifactException("artifact " + location + " does not exist");
@@ -78,6 +77,11 @@ public final class ArtifactCache implements ArtifactSource {
       Thread.currentThread().interrupt();
       throw new ArtifactException("interrupted while fetching " + location);
     }
+  }
+
+  private ObjectStore open(String bucket, String domain) throws IOException {
+    return domain.isEmpty() ? controlPlane.objectStore(bucket)
+        : controlPlane.objectStore(bucket, ObjectStoreOptions.builder().jsDomain(domain).build());
   }
 
   /** Only buckets that held an artifact: names in deploy requests cannot grow the map without end. */
