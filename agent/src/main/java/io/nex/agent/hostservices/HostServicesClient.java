@@ -9,6 +9,7 @@ import io.nex.api.Subjects;
 import io.nex.api.agent.FunctionHeaders;
 import io.nex.api.trace.TraceParent;
 import io.nex.agent.function.CallTrace;
+import io.nex.agent.function.HostWaits;
 import io.nex.agent.function.HostServiceException;
 import io.nex.agent.function.HostServices;
 import java.io.IOException;
@@ -145,6 +146,7 @@ public final class HostServicesClient implements HostServices {
   private Message request(String subject, String service, String method, Headers headers, byte[] body)
       throws HostServiceException {
     Message reply;
+    HostWaits.waiting();
     try {
       reply = connection.request(subject, headers, body == null ? new byte[0] : body, TIMEOUT);
     } catch (InterruptedException e) {

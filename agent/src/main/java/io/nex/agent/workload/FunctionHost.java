@@ -3,6 +3,7 @@ package io.nex.agent.workload;
 import io.nex.agent.function.CallTrace;
 import io.nex.agent.function.FunctionException;
 import io.nex.agent.function.FunctionRunner;
+import io.nex.agent.function.HostWaits;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -23,6 +24,7 @@ import java.util.concurrent.locks.ReentrantLock;
 final class FunctionHost {
   static final int IN_FLIGHT = 32;
   static final int WAITING = 1024;
+  static final long WORKERS_NANOS = 1_000_000_000;
   private static final byte[] NO_OUTPUT = new byte[0];
   private static final String UNDEPLOYED = "function is undeployed";
 
@@ -32,6 +34,8 @@ final class FunctionHost {
   private final ArrayDeque<Call> waiting = new ArrayDeque<>();
   private int inFlight;
   private boolean stopped;
+  /** Until when (System.nanoTime) this function's calls go to workers: one of its runs was long, or waited. */
+  private volatile long workersUntil = System.nanoTime();
 
   FunctionHost(FunctionRunner runner) {
     this.runner = runner;
@@ -67,6 +71,21 @@ final class FunctionHost {
     }
   }
 
+  /**
+   * Whether a socket's reader may run this function's next call itself rather than hand it to a
+   * worker: not for {@link #WORKERS_NANOS} after a run on a reader that waited on a host service
+   * or {@link #ranLong ran long}. Then one is tried there again: a function that was slow once
+   * (its first call, say) is not sent to workers for good.
+   */
+  boolean runsShort() {
+    return System.nanoTime() - workersUntil >= 0;
+  }
+
+  /** The reader's turn was taken from a run of this function: its next runs go to workers. */
+  void ranLong() {
+    workersUntil = System.nanoTime() + WORKERS_NANOS;
+  }
+
   /** True if the call may start now; else it waits in the queue, or has been refused. */
   private boolean admit(Call call) {
     String refusal;
@@ -94,6 +113,9 @@ final class FunctionHost {
     long started = System.nanoTime();
     CompletableFuture<byte[]> run = traced(call.trace(), () -> here ? runner.runHere(call.subject(), call.payload())
         : runner.start(call.subject(), call.payload()));
+    if (here && HostWaits.takeWaited()) {
+      ranLong(); // its calls are better off on workers, where waiting holds back no reader
+    }
     run.whenComplete((output, failure) -> {
       try {
         if (call.trace() != null) {

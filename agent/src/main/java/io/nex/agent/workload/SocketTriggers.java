@@ -13,8 +13,6 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
@@ -25,21 +23,20 @@ import java.util.function.Consumer;
  * The agent of one workload has one such socket; a function host has one for all its functions,
  * each call naming its function ({@link TriggerTargets}).
  *
- * <p>Two threads take turns at reading. A call read while more are already buffered goes to the
- * function's workers, which start it while reading goes on. The last call of a burst (a lone
- * trigger, typically) is run by the thread that read it: it wakes the other to read on meanwhile,
- * so the call does not wait for a worker to wake up. If the other is busy running a call of its
- * own, the reader hands calls to the workers. Whoever finishes a call writes its result.
+ * <p>The thread that holds the {@link ReadingTurn} reads calls and runs each short one itself (a
+ * function whose last run was short, see {@link FunctionHost#runsShort}), queueing its result;
+ * the results of a burst go back in one write once nothing more is buffered. A function whose
+ * last run was long runs on the function workers instead, and one that turns slow under the
+ * reader loses it the turn after {@link ReadingTurn#HAND_OVER_NANOS}: neighbours' triggers never
+ * wait longer than that behind it. Results finished elsewhere (workers, time limits) are written
+ * at once.
  */
 final class SocketTriggers implements TriggerSource {
   private final ServerSocketChannel listener;
   private final Path socketFile;
   private final TriggerTargets targets;
   private final Consumer<String> log;
-  // the reading turn: released by the reader to the one thread waiting for it
-  private final Semaphore turn = new Semaphore(0);
-  private final AtomicBoolean waitingForTurn = new AtomicBoolean();
-  private volatile boolean ended;
+  private final ReadingTurn turn = new ReadingTurn(this::startStandby);
   private volatile FrameChannel frames;
   private volatile boolean closed;
 
@@ -48,8 +45,12 @@ final class SocketTriggers implements TriggerSource {
     this.socketFile = socketFile;
     this.targets = targets;
     this.log = log;
-    FunctionRunner.callerThread("trigger-socket", () -> takeTurns(true)).start();
-    FunctionRunner.callerThread("trigger-socket-2", () -> takeTurns(false)).start();
+    FunctionRunner.callerThread("trigger-socket", this::acceptAndRead).start();
+    startStandby();
+  }
+
+  private void startStandby() {
+    FunctionRunner.callerThread("trigger-socket", this::standBy).start();
   }
 
   /** Listens at {@code socketFile}; {@code log} hears why the socket ended, if not cleanly. */
@@ -64,29 +65,33 @@ final class SocketTriggers implements TriggerSource {
     return new SocketTriggers(listener, socketFile, targets, log);
   }
 
-  /** Both threads: the first accepts the node's connection and has the first turn. */
-  private void takeTurns(boolean first) {
+  private void acceptAndRead() {
     try {
-      if (first) {
-        accept();
+      accept();
+    } catch (IOException e) {
+      failed(e);
+      close();
+      return;
+    }
+    turn.take();
+    read();
+  }
+
+  private void standBy() {
+    if (turn.awaitTurn()) {
+      read();
+    }
+  }
+
+  /** Reads and runs calls while this thread holds the turn; at the end of the node's calls, closes. */
+  private void read() {
+    try {
+      if (readWhileHeld()) {
+        return;
       }
-      boolean myTurn = first;
-      while (true) {
-        if (!myTurn) {
-          waitingForTurn.set(true);
-          turn.acquireUninterruptibly();
-          if (ended) {
-            return;
-          }
-        }
-        myTurn = false;
-        if (!readUntilHandOver()) {
-          end();
-          targets.awaitIdle(); // the calls in flight still answer
-          close();
-          return;
-        }
-      }
+      turn.close();
+      targets.awaitIdle(); // the calls in flight still answer
+      close();
     } catch (IOException | IllegalArgumentException e) {
       failed(e);
       close();
@@ -108,24 +113,33 @@ final class SocketTriggers implements TriggerSource {
   }
 
   /**
-   * Reads calls and starts them while this thread has the turn. Returns true once it has passed
-   * the turn on and run a call itself, false at the end of the node's calls.
+   * Reads calls and runs or starts them. Returns true when this thread has lost the turn (the
+   * standby reads on), false at the end of the node's calls.
    */
-  private boolean readUntilHandOver() throws IOException {
+  private boolean readWhileHeld() throws IOException {
     for (ByteBuffer frame = frames.next(); frame != null; frame = frames.next()) {
       TriggerCall call = TriggerCall.decode(frame);
       FunctionHost host = targets.find(call.function());
+      CallTrace trace = call.traceparent() == null || host == null ? null : CallTrace.of(call.traceparent(), call.subject());
       if (host == null) {
-        send(TriggerResult.failed(call.id(), "function " + call.function() + " is not deployed here"));
-        continue;
-      }
-      CallTrace trace = call.traceparent() == null ? null : CallTrace.of(call.traceparent(), call.subject());
-      if (!frames.hasBuffered() && waitingForTurn.compareAndSet(true, false)) {
-        turn.release();
+        frames.enqueue(TriggerResult.failed(call.id(), "function " + call.function() + " is not deployed here").encode());
+      } else if (host.runsShort()) {
+        long number = turn.begin(host);
+        if (number == 0) {
+          return true; // closed meanwhile
+        }
         host.runHere(call.subject(), call.payload(), trace, outcomeOf(call, trace));
-        return true;
+        if (!turn.end(number)) {
+          host.ranLong(); // counted from the end of this run too
+          flush(); // what this thread queued, now that it reads no more
+          return true;
+        }
+      } else {
+        host.run(call.subject(), call.payload(), trace, outcomeOf(call, trace));
       }
-      host.run(call.subject(), call.payload(), trace, outcomeOf(call, trace));
+      if (!frames.hasBuffered()) {
+        flush();
+      }
     }
     return false;
   }
@@ -134,7 +148,12 @@ final class SocketTriggers implements TriggerSource {
     return (output, runtimeNanos, error) -> {
       TriggerResult result = error == null
           ? TriggerResult.succeeded(call.id(), runtimeNanos, output) : TriggerResult.failed(call.id(), error);
-      send(trace == null ? result : result.withSpans(trace.finish(error)));
+      ByteBuffer frame = (trace == null ? result : result.withSpans(trace.finish(error))).encode();
+      if (turn.held()) {
+        frames.enqueue(frame); // written with the rest of the burst, before the holder reads again
+      } else {
+        send(frame);
+      }
     };
   }
 
@@ -144,15 +163,14 @@ final class SocketTriggers implements TriggerSource {
     }
   }
 
-  /** No more reading: lets the thread waiting for the turn go; one running a call ends after it. */
-  private void end() {
-    ended = true;
-    turn.release();
+  private void send(ByteBuffer frame) {
+    frames.enqueue(frame);
+    flush();
   }
 
-  private void send(TriggerResult result) {
+  private void flush() {
     try {
-      frames.write(result.encode());
+      frames.flush();
     } catch (IOException e) {
       // the node is gone or stopped listening: it fails the calls it still waits for itself
     }
@@ -161,7 +179,7 @@ final class SocketTriggers implements TriggerSource {
   @Override
   public void close() {
     closed = true;
-    end();
+    turn.close();
     try {
       listener.close();
     } catch (IOException ignored) {
