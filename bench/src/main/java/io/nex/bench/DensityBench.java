@@ -31,7 +31,7 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 final class DensityBench {
   private static final int TENANTS = 4;
-  private static final int PER_HOST = 100;
+  private static final int PER_HOST = Integer.getInteger("density.per_host", 100);
   private static final int REDEPLOYS = 50;
   private static final int SEQUENTIAL = 2000;
   private static final int IN_FLIGHT = 64;
