@@ -23,15 +23,20 @@ final class ReadingTurn {
   private final AtomicLong state = new AtomicLong(READING);
   private final AtomicLong calls = new AtomicLong();
   private final Runnable startStandby;
+  private final long handOverNanos;
   private volatile long callStarted;
   private volatile FunctionHost callTarget;
   private volatile Thread holder;
   private volatile Thread standby;
   private volatile boolean standbyAsleep;
 
-  /** @param startStandby starts a thread that calls {@link #awaitTurn}, then reads while it holds the turn */
-  ReadingTurn(Runnable startStandby) {
+  /**
+   * @param startStandby starts a thread that calls {@link #awaitTurn}, then reads while it holds the turn
+   * @param handOverNanos how long a call may hold the turn: {@link #HAND_OVER_NANOS} but in tests
+   */
+  ReadingTurn(Runnable startStandby, long handOverNanos) {
     this.startStandby = startStandby;
+    this.handOverNanos = handOverNanos;
   }
 
   /** The first reader takes the turn without waiting. */
@@ -81,7 +86,7 @@ final class ReadingTurn {
       long now = System.nanoTime();
       if (call == READING) {
         if (now - lastCallSeen < LINGER_NANOS) {
-          LockSupport.parkNanos(this, HAND_OVER_NANOS);
+          LockSupport.parkNanos(this, handOverNanos);
         } else {
           sleepUntilCall();
           lastCallSeen = System.nanoTime();
@@ -89,7 +94,7 @@ final class ReadingTurn {
         continue;
       }
       lastCallSeen = now;
-      long left = callStarted + HAND_OVER_NANOS - now;
+      long left = callStarted + handOverNanos - now;
       if (left > 0) {
         LockSupport.parkNanos(this, left);
         continue;

@@ -36,11 +36,13 @@ final class SocketTriggers implements TriggerSource {
   private final Path socketFile;
   private final TriggerTargets targets;
   private final Consumer<String> log;
-  private final ReadingTurn turn = new ReadingTurn(this::startStandby);
+  private final ReadingTurn turn;
   private volatile FrameChannel frames;
   private volatile boolean closed;
 
-  private SocketTriggers(ServerSocketChannel listener, Path socketFile, TriggerTargets targets, Consumer<String> log) {
+  private SocketTriggers(ServerSocketChannel listener, Path socketFile, TriggerTargets targets, Consumer<String> log,
+      long handOverNanos) {
+    this.turn = new ReadingTurn(this::startStandby, handOverNanos);
     this.listener = listener;
     this.socketFile = socketFile;
     this.targets = targets;
@@ -55,6 +57,12 @@ final class SocketTriggers implements TriggerSource {
 
   /** Listens at {@code socketFile}; {@code log} hears why the socket ended, if not cleanly. */
   static SocketTriggers listen(Path socketFile, TriggerTargets targets, Consumer<String> log) throws IOException {
+    return listen(socketFile, targets, log, ReadingTurn.HAND_OVER_NANOS);
+  }
+
+  /** As above, with a call's time on the reader before it loses the turn other than the usual (tests). */
+  static SocketTriggers listen(Path socketFile, TriggerTargets targets, Consumer<String> log, long handOverNanos)
+      throws IOException {
     ServerSocketChannel listener = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
     try {
       listener.bind(UnixDomainSocketAddress.of(socketFile), 1);
@@ -62,7 +70,7 @@ final class SocketTriggers implements TriggerSource {
       listener.close();
       throw e;
     }
-    return new SocketTriggers(listener, socketFile, targets, log);
+    return new SocketTriggers(listener, socketFile, targets, log, handOverNanos);
   }
 
   private void acceptAndRead() {
