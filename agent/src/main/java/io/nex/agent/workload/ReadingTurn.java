@@ -71,6 +71,11 @@ final class ReadingTurn {
     return state.compareAndSet(call, READING);
   }
 
+  /** Whether the turn was taken from the holder while it ran call {@code call}, which has not ended yet. */
+  boolean lost(long call) {
+    return state.get() != call;
+  }
+
   /**
    * Stands by: returns true once this thread has taken the turn from a holder whose call ran too
    * long (a new standby has been started then), false when reading has {@link #close ended}.

@@ -136,14 +136,13 @@ final class SocketTriggers implements TriggerSource {
         if (number == 0) {
           return true; // closed meanwhile
         }
-        host.runHere(call.subject(), call.payload(), trace, outcomeOf(call, trace));
+        host.runHere(call.subject(), call.payload(), trace, outcomeOf(call, trace, host, number));
         if (!turn.end(number)) {
-          host.ranLong(); // counted from the end of this run too
           flush(); // what this thread queued, now that it reads no more
           return true;
         }
       } else {
-        host.run(call.subject(), call.payload(), trace, outcomeOf(call, trace));
+        host.run(call.subject(), call.payload(), trace, outcomeOf(call, trace, host, 0));
       }
       if (!frames.hasBuffered()) {
         flush();
@@ -152,8 +151,12 @@ final class SocketTriggers implements TriggerSource {
     return false;
   }
 
-  private FunctionHost.Outcome outcomeOf(TriggerCall call, CallTrace trace) {
+  /** {@code number}: the reader's call number of a call it runs itself, 0 for one started on a worker. */
+  private FunctionHost.Outcome outcomeOf(TriggerCall call, CallTrace trace, FunctionHost host, long number) {
     return (output, runtimeNanos, error) -> {
+      if (number != 0 && turn.lost(number)) {
+        host.ranLong(); // its second on workers counts from the end of this run, which is now
+      }
       TriggerResult result = error == null
           ? TriggerResult.succeeded(call.id(), runtimeNanos, output) : TriggerResult.failed(call.id(), error);
       ByteBuffer frame = (trace == null ? result : result.withSpans(trace.finish(error))).encode();
