@@ -24,7 +24,7 @@ import java.util.concurrent.locks.ReentrantLock;
 final class FunctionHost {
   static final int IN_FLIGHT = 32;
   static final int WAITING = 1024;
-  static final long WORKERS_NANOS = 1_000_000_000;
+  private static final long WORKERS_NANOS = 1_000_000_000;
   private static final byte[] NO_OUTPUT = new byte[0];
   private static final String UNDEPLOYED = "function is undeployed";
 
@@ -81,7 +81,10 @@ final class FunctionHost {
     return System.nanoTime() - workersUntil >= 0;
   }
 
-  /** The reader's turn was taken from a run of this function: its next runs go to workers. */
+  /**
+   * A run of this function held a reader too long (the reader's turn was taken from it, or it
+   * waited on a host service): its calls go to workers for the next {@link #WORKERS_NANOS}.
+   */
   void ranLong() {
     workersUntil = System.nanoTime() + WORKERS_NANOS;
   }

@@ -104,11 +104,9 @@ final class ReadingTurn {
         LockSupport.parkNanos(this, left);
         continue;
       }
-      FunctionHost slow = callTarget;
+      FunctionHost slow = callTarget; // set before the call's number, so never null here
       if (state.compareAndSet(call, READING)) {
-        if (slow != null) {
-          slow.ranLong();
-        }
+        slow.ranLong();
         holder = Thread.currentThread();
         startStandby.run();
         return true;
