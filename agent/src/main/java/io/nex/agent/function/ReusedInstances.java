@@ -21,7 +21,8 @@ import java.util.function.Supplier;
  * new instance starts in before it is used again: its whole initial memory and its mutable
  * globals restored. A new instance per call allocates its memory (64 KiB a page) and links every
  * function; at thousands of calls a second that kept the agent's small heap in young collections
- * (about 600 a second, 14% of the time stopped). Each call still starts from a fresh state.
+ * (about 600 a second, 14% of the time stopped). Each call still starts from a fresh state; only
+ * the parts of memory it wrote are copied back.
  *
  * <p>Only modules whose whole state is memory and globals qualify: handler form, no WASI (its
  * streams belong to one call), no {@code _initialize}, at most {@link #MAX_MEMORY_PAGES} pages to
@@ -30,7 +31,8 @@ import java.util.function.Supplier;
  * dropped.
  */
 final class ReusedInstances {
-  static final int MAX_MEMORY_PAGES = 4;
+  /** As many pages as {@link FreshMemory} tracks the writes of: 4. */
+  static final int MAX_MEMORY_PAGES = FreshMemory.MAX_TRACKED_PAGES;
   private static final Set<OpCode> STATE_OUTSIDE_MEMORY = EnumSet.of(OpCode.TABLE_SET, OpCode.TABLE_GROW,
       OpCode.TABLE_FILL, OpCode.TABLE_COPY, OpCode.TABLE_INIT, OpCode.ELEM_DROP, OpCode.MEMORY_INIT, OpCode.DATA_DROP,
       OpCode.THROW, OpCode.THROW_REF, OpCode.TRY_TABLE);
@@ -123,8 +125,9 @@ final class ReusedInstances {
           Arrays.copyOf(globals, count), lows, highs);
     }
 
+    /** The instance's memory is the {@link FreshMemory} every runner gives its instances. */
     void restore(Instance instance) {
-      instance.memory().write(0, memory, 0, memory.length);
+      ((FreshMemory) instance.memory()).putBack(memory);
       for (int i = 0; i < globals.length; i++) {
         GlobalInstance global = instance.global(globals[i]);
         global.setValueLow(lows[i]);

@@ -41,6 +41,24 @@ class ReusedInstancesTest {
     }
   }
 
+  /** Only the chunks a call wrote are copied back: stores over a chunk's edge, fills and copies count too. */
+  @Test
+  void everyWriteOfACallIsUndoneBeforeTheNext() throws Exception {
+    try (FunctionRunner runner = FunctionRunners.create("wasm", Fixtures.wasm("written-memory-handler.wat"), Map.of(),
+        FunctionLimits.defaults(), hostServices, line -> { })) {
+      for (int i = 0; i < 20; i++) {
+        assertThat(new String(runner.invoke("s", "x".getBytes(UTF_8)), UTF_8)).isEqualTo("0");
+      }
+      List<CompletableFuture<byte[]>> calls = new ArrayList<>();
+      for (int i = 0; i < 200; i++) {
+        calls.add(runner.start("s", "x".getBytes(UTF_8)));
+      }
+      for (CompletableFuture<byte[]> call : calls) {
+        assertThat(new String(call.get(), UTF_8)).isEqualTo("0");
+      }
+    }
+  }
+
   @Test
   void anInstanceWhoseMemoryGrewOrWhoseCallFailedIsNotUsedAgain() throws Exception {
     try (FunctionRunner runner = stateful()) {
@@ -62,6 +80,8 @@ class ReusedInstancesTest {
         .isPresent();
     assertThat(ReusedInstances.of(PreparedModule.prepare(Fixtures.wasm(Fixtures.EXAMPLES.resolve("echo.wat")), 64),
         () -> null)).isPresent();
+    assertThat(ReusedInstances.of(PreparedModule.prepare(Fixtures.wasm("written-memory-handler.wat"), 64), () -> null))
+        .isPresent();
     assertThat(ReusedInstances.of(PreparedModule.prepare(Fixtures.wasm("loop-command.wat"), 64), () -> null)).isEmpty();
   }
 }
