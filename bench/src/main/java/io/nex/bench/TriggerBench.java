@@ -24,6 +24,9 @@ final class TriggerBench {
   private static final int SEQUENTIAL = 2000;
   private static final int IN_FLIGHT = 64;
   private static final Duration THROUGHPUT_WINDOW = Duration.ofSeconds(5);
+  /** Throughput against raw is measured in turns: this many slices each, of {@link #SLICE}. */
+  private static final int SLICES = 10;
+  private static final Duration SLICE = THROUGHPUT_WINDOW.dividedBy(SLICES);
   // the node compiles its trigger path with C2 within the first seconds of load; measure after
   private static final Duration WARM_UP = Duration.ofSeconds(3);
   // a new agent warms its deploy path for a moment after its handshake
@@ -48,7 +51,7 @@ final class TriggerBench {
       System.out.println("\n== function triggers (sandbox=" + sandbox + "): echo, payload 16 bytes, " + SEQUENTIAL
           + " sequential requests; throughput with " + IN_FLIGHT + " in flight for " + THROUGHPUT_WINDOW.toSeconds()
           + " s, each after " + WARM_UP.toSeconds() + " s of load; a function's latency is compared with raw requests"
-          + " taking turns with it, its rate with the mean of raw rates measured just before and just after it");
+          + " taking turns with it, its rate with raw's in " + SLICES + " turns of " + SLICE.toMillis() + " ms each");
       System.out.printf("%-26s %9s %9s %10s %12s %12s%n", "", "p50 ms", "p99 ms", "p50/raw", "req/s", "of raw");
       throughput(nc, "bench.plain", WARM_UP);
       Stats raw = inTurns(nc, "bench.plain")[0];
@@ -75,15 +78,14 @@ final class TriggerBench {
         Stats[] alternating = inTurns(nc, "bench.plain", subject);
         Stats rawNow = alternating[0];
         Stats stats = alternating[1];
-        double rawBefore = throughput(nc, "bench.plain", THROUGHPUT_WINDOW);
         CpuTime cpu = CpuTime.of(node.pid());
-        double rate = throughput(nc, subject, THROUGHPUT_WINDOW);
-        String cpuPerCall = cpu.perCall((long) (rate * THROUGHPUT_WINDOW.toSeconds()));
-        double rawAfter = throughput(nc, "bench.plain", THROUGHPUT_WINDOW);
-        print(fn[0] + " function", stats, rawNow, rate, (rawBefore + rawAfter) / 2);
-        System.out.printf("%-26s CPU per call during the throughput window: %s%n", "", cpuPerCall);
-        System.out.printf("%-26s deploy from a warm pool: %.1f ms; raw alongside: p50 %.3f ms, %.0f and %.0f req/s"
-            + " before and after%n", "", deployMs, rawNow.median(), rawBefore, rawAfter);
+        Throughput.Turns turns = Throughput.inTurns(nc, List.of(() -> "bench.plain", () -> subject), IN_FLIGHT,
+            SLICES, SLICE);
+        String cpuPerCall = cpu.perCall(turns.answered()[1]);
+        print(fn[0] + " function", stats, rawNow, turns.rates()[1], turns.rates()[0]);
+        System.out.printf("%-26s CPU per call while it took turns with raw: %s%n", "", cpuPerCall);
+        System.out.printf("%-26s deploy from a warm pool: %.1f ms; raw alongside: p50 %.3f ms, %.0f req/s%n", "",
+            deployMs, rawNow.median(), turns.rates()[0]);
         client.stop("default", node.nodeId(), deployed.dataAs(RunResponse.class).id(), "bench" + fn[0]);
       }
       tracingRatio(dir, controlPlane, nc, client, node, sandbox);
@@ -118,8 +120,10 @@ final class TriggerBench {
       throughput(nc, offSubject, WARM_UP);
       throughput(nc, onSubject, WARM_UP);
       Stats[] alternating = inTurns(nc, offSubject, onSubject);
-      double offRate = throughput(nc, offSubject, THROUGHPUT_WINDOW);
-      double onRate = throughput(nc, onSubject, THROUGHPUT_WINDOW);
+      double[] rates = Throughput.inTurns(nc, List.of(() -> offSubject, () -> onSubject), IN_FLIGHT, SLICES, SLICE)
+          .rates();
+      double offRate = rates[0];
+      double onRate = rates[1];
       System.out.printf("%-26s p50 %.3f ms off, %.3f ms on: %.2fx; %.0f req/s off, %.0f on: %.0f%%"
           + " (javascript echo, nodes taking turns)%n", "tracing on (file) / off", alternating[0].median(),
           alternating[1].median(), alternating[1].median() / alternating[0].median(), offRate, onRate,
