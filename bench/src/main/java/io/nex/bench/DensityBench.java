@@ -25,14 +25,16 @@ import java.util.concurrent.ThreadLocalRandom;
  * Function hosts at density: {@code density.wasm} WASM handler functions (default 1,000) and
  * {@code density.js} JavaScript functions (default 200) of {@value #TENANTS} tenants on one node,
  * deployed one after another; then what they cost (PSS of the node and everything under it) and
- * how fast they deploy and answer. A deploy "into a running host" is one whose tenant's host had
- * a free slot (placement is deterministic when deploys come one at a time); every function of
- * one language shares one artifact, so those deploys compile nothing.
+ * how fast they deploy and answer. A deploy "into a running host" is one that started no host
+ * (the node logs each one it starts); every function of one language shares one artifact, so
+ * those deploys compile nothing.
  */
 final class DensityBench {
   private static final int TENANTS = 4;
-  private static final int PER_HOST = Integer.getInteger("density.per_host", 100);
+  /** {@code functions_per_host} for the node, when given; else the node's default. */
+  private static final String PER_HOST = System.getProperty("density.per_host");
   private static final int REDEPLOYS = 50;
+  private static final String NEW_HOST = "Function host started";
   private static final int SEQUENTIAL = 2000;
   private static final int IN_FLIGHT = 64;
   private static final Duration WINDOW = Duration.ofSeconds(5);
@@ -52,7 +54,8 @@ final class DensityBench {
     try (ControlPlaneServer controlPlane = ControlPlaneServer.start(dir);
         Connection nc = Nats.connect(controlPlane.url());
         NodeProcess node = NodeProcess.start(res, controlPlane.url(), NodeProcess.config(res,
-            "\"machine_pool_size\": 2, \"sandbox\": \"" + sandbox + "\", \"functions_per_host\": " + PER_HOST))) {
+            "\"machine_pool_size\": 2, \"sandbox\": \"" + sandbox + "\""
+                + (PER_HOST == null ? "" : ", \"functions_per_host\": " + Integer.parseInt(PER_HOST))))) {
       node.awaitLog("Received agent handshake", 2, Duration.ofSeconds(60));
       Thread.sleep(2000); // the warm agents warm their deploy path
       List<DeployClient> tenants = new ArrayList<>();
@@ -73,19 +76,20 @@ final class DensityBench {
       nc.flush(Duration.ofSeconds(2));
 
       System.out.println("\n== density (sandbox=" + sandbox + "): " + wasmCount + " WASM handler + " + jsCount
-          + " JavaScript echo functions, " + TENANTS + " tenants, functions_per_host " + PER_HOST
+          + " JavaScript echo functions, " + TENANTS + " tenants, functions_per_host "
+          + (PER_HOST == null ? "the node's default" : PER_HOST)
           + ", deployed one at a time; PSS of the node and all its descendants");
       long baseline = treePss(node.pid());
-      Phase wasm = deployAll(node, tenants, announced, "wasm", Path.of(System.getProperty("echo.wasm")), wasmCount, 0);
+      Phase wasm = deployAll(node, tenants, announced, "wasm", Path.of(System.getProperty("echo.wasm")), wasmCount);
       long afterWasm = treePss(node.pid());
-      Phase js = deployAll(node, tenants, announced, "javascript", Path.of(System.getProperty("echo.js")), jsCount,
-          wasmCount);
+      Phase js = deployAll(node, tenants, announced, "javascript", Path.of(System.getProperty("echo.js")), jsCount);
       Thread.sleep(2000); // the last host's replacement agent settles
       long afterJs = treePss(node.pid());
       List<Deployed> running = new ArrayList<>(wasm.deployed);
       running.addAll(js.deployed);
-      System.out.printf("functions running: %d (wasm %d, javascript %d); processes under the node: %d%n",
-          running.size(), wasm.deployed.size(), js.deployed.size(),
+      System.out.printf("functions running: %d (wasm %d, javascript %d) in %d function hosts (%d wasm);"
+          + " processes under the node: %d%n", running.size(), wasm.deployed.size(), js.deployed.size(),
+          wasm.newHost.size() + js.newHost.size(), wasm.newHost.size(),
           ProcessHandle.of(node.pid()).orElseThrow().descendants().count());
       System.out.printf("PSS total: %.1f MiB (node + warm agents before any deploy: %.1f MiB)%n", afterJs / 1024.0,
           baseline / 1024.0);
@@ -104,6 +108,9 @@ final class DensityBench {
       Thread.sleep(WINDOW.toMillis());
       System.out.println("CPU with every function deployed and no trigger: " + idle.cores(WINDOW.toSeconds()));
       List<String> wasmSubjects = wasm.deployed.stream().map(Deployed::subject).toList();
+      if (wasmSubjects.isEmpty()) {
+        return; // nothing to trigger
+      }
       Throughput.measure(List.of(nc), () -> random(wasmSubjects), IN_FLIGHT, WARM_UP);
       Stats[] turns = inTurns(nc, wasmSubjects);
       CpuTime cpu = CpuTime.of(node.pid());
@@ -132,21 +139,21 @@ final class DensityBench {
     }
   }
 
-  /** {@code before}: functions deployed earlier (for which slot of its tenant's hosts each one takes). */
+  /** A deploy went into a running host unless the node's log tells of a new host meanwhile. */
   private static Phase deployAll(NodeProcess node, List<DeployClient> tenants, Map<String, Long> announced,
-      String type, Path artifact, int count, int before) throws Exception {
+      String type, Path artifact, int count) throws Exception {
     Phase phase = new Phase(type);
     String sha256 = DeployClient.sha256(artifact);
     List<String> locations = new ArrayList<>();
     for (DeployClient tenant : tenants) {
       locations.add(tenant.upload("density-" + type, artifact));
     }
+    long hosts = node.count(NEW_HOST);
     for (int i = 0; i < count; i++) {
       int t = i % TENANTS;
       DeployClient tenant = tenants.get(t);
       String name = type.charAt(0) + Integer.toString(i);
       String subject = "density." + name;
-      boolean intoRunningHost = ((before + i) / TENANTS) % PER_HOST != 0;
       // signed before the clock starts, as DeployBench does: what is timed is the node's answer
       var request = tenant.functionRequest(name, type, locations.get(t), sha256, node.nodeId(), List.of(subject));
       long sent = System.nanoTime();
@@ -157,6 +164,9 @@ final class DensityBench {
       }
       RunResponse run = reply.dataAs(RunResponse.class);
       phase.deployed.add(new Deployed(subject, run.id(), name, tenant));
+      long hostsNow = node.count(NEW_HOST);
+      boolean intoRunningHost = hostsNow == hosts;
+      hosts = hostsNow;
       if (!intoRunningHost) {
         phase.newHost.add((answered - sent) / 1e6);
         continue;

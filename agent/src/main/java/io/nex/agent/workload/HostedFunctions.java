@@ -132,7 +132,8 @@ public final class HostedFunctions implements TriggerTargets {
       }
     }
     functions.put(id, new Hosted(request, new FunctionHost(runner)));
-    return ADDED;
+    // what the host holds now, for the node's placement of the next function
+    return new DeployAck(true, ADDED.message(), MemoryInUse.now());
   }
 
   @Override

@@ -21,7 +21,8 @@ import java.util.Optional;
  * {@code {resource dir}/metrics.jsonl}).
  *
  * <p>Ours: {@code functions_per_host} is how many functions of one tenant share a function host
- * (a sandbox whose agent runs many functions); {@code function_host_memory_mib} is the heap of
+ * at most (a sandbox whose agent runs many functions; fewer when the host's memory fills first,
+ * {@code workload.FunctionHosts}); {@code function_host_memory_mib} is the heap of
  * every agent that may become one (see docs/isolation.md, "Function hosts"); after loading it is
  * never null: unset, it is 192, or the template's memory if that is less (but at least 64).
  *

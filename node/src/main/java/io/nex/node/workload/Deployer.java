@@ -100,7 +100,7 @@ public final class Deployer {
     this.relay = with.relay();
     this.tracing = with.tracing();
     this.deniedSubjects = deniedSubjects(config);
-    this.hosts = new FunctionHosts(config.functionsPerHost(), sessions);
+    this.hosts = new FunctionHosts(config.functionsPerHost(), config.machineTemplate().memsizeMib(), sessions);
   }
 
   /** The trigger deny list: always {@code $SYS.>}, {@code $JS.>} and {@code $NEX.>}, plus the config's. */
@@ -255,6 +255,7 @@ public final class Deployer {
       if (!ack.accepted()) {
         throw new RefusedException("workload rejected by agent: " + ack.message());
       }
+      host.measured(ack.hostMemory());
       try (Step step = tracing.step("route triggers")) {
         routeHosted(deployment, host);
       }

@@ -2,6 +2,7 @@ package io.nex.node.workload;
 
 import io.nex.api.agent.AddFunctionRequest;
 import io.nex.api.agent.AgentLogLine;
+import io.nex.api.agent.HostMemory;
 import io.nex.node.session.AgentSession;
 import io.nex.node.session.SessionListener;
 import java.io.IOException;
@@ -19,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * One function host as the node sees it (ours): a sandbox from the pool whose agent runs many
  * functions of one tenant. It is the session's one listener, and hands each function's log lines
  * to that function's relay, and the sandbox's end to every function in it. Its slots count the
- * functions in it and the adds on their way, so placement never overfills it.
+ * functions in it and the adds on their way, so placement never overfills it; the memory its
+ * agent reported with its last add tells whether it has room for more.
  */
 final class FunctionHost implements SessionListener {
   private static final Logger LOG = LoggerFactory.getLogger(FunctionHost.class);
@@ -32,6 +34,10 @@ final class FunctionHost implements SessionListener {
   /** Guarded by the {@link FunctionHosts} that places functions. */
   private int taken;
   private volatile boolean gone;
+  /** As the agent answered the last add; null before the first. */
+  private volatile HostMemory memory;
+  /** Guarded by the {@link FunctionHosts} that places functions: its being full was logged. */
+  private boolean fullLogged;
 
   /** Functions share a host only if they share namespace and issuer. */
   record Tenant(String namespace, String issuer) {}
@@ -63,6 +69,34 @@ final class FunctionHost implements SessionListener {
 
   void take() {
     taken++;
+  }
+
+  /** What the agent holds now, as it answered an add (null from an agent that does not say). */
+  void measured(HostMemory reported) {
+    if (reported != null) {
+      memory = reported;
+    }
+  }
+
+  /**
+   * Room for one more function, by its memory as last reported: the heap it keeps under
+   * {@code heapShare} of its cap, and its resident memory under {@code residentBytes}.
+   */
+  boolean hasMemoryRoom(double heapShare, long residentBytes) {
+    HostMemory reported = memory;
+    return reported == null || reported.heapKeptBytes() <= heapShare * reported.heapMaxBytes()
+        && reported.residentBytes() <= residentBytes;
+  }
+
+  HostMemory memory() {
+    return memory;
+  }
+
+  /** True the first time only: the operator is told once that this host filled up in memory. */
+  boolean firstTimeFull() {
+    boolean first = !fullLogged;
+    fullLogged = true;
+    return first;
   }
 
   /** One slot fewer in use; true if the host is empty now. */

@@ -1,5 +1,6 @@
 package io.nex.node.workload;
 
+import io.nex.api.agent.HostMemory;
 import io.nex.node.session.AgentSession;
 import io.nex.node.session.AgentSessions;
 import java.util.ArrayList;
@@ -13,21 +14,49 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Where functions run (ours): in a function host of their tenant (namespace and issuer) with a
- * free slot, else in a warm sandbox that becomes a new host. A slot is taken before the add goes
- * to the agent and given back when the function ends or its add failed; the host whose last slot
- * is given back is destroyed. Two tenants never share a host.
+ * free slot and room in memory, else in a warm sandbox that becomes a new host. A slot is taken
+ * before the add goes to the agent and given back when the function ends or its add failed; the
+ * host whose last slot is given back is destroyed. Two tenants never share a host.
+ *
+ * <p>Room in memory is judged by what the host's agent reported with its last add: the heap it
+ * keeps at most {@link #HEAP_SHARE} of its cap (past that the collector runs ever more often,
+ * and calls allocate too), its resident memory at most {@link #RESIDENT_SHARE} of the sandbox's
+ * ({@code machine_template.memsize_mib}, the cgroup's or the guest's limit). How much a function
+ * takes depends on its module or script, so it is measured rather than assumed: a host of small
+ * WebAssembly handlers holds many more than one of JavaScript functions.
  */
 final class FunctionHosts {
   private static final Logger LOG = LoggerFactory.getLogger(FunctionHosts.class);
+  static final double HEAP_SHARE = 0.5;
+  static final double RESIDENT_SHARE = 0.75;
 
   private final int functionsPerHost;
+  private final long residentBytes;
   private final AgentSessions sessions;
   private final List<FunctionHost> hosts = new ArrayList<>();
   private final Map<String, FunctionHost> byFunction = new ConcurrentHashMap<>();
 
-  FunctionHosts(int functionsPerHost, AgentSessions sessions) {
+  /** {@code sandboxMemoryMib}: a sandbox's memory, of which a host may hold {@link #RESIDENT_SHARE}. */
+  FunctionHosts(int functionsPerHost, int sandboxMemoryMib, AgentSessions sessions) {
     this.functionsPerHost = functionsPerHost;
+    this.residentBytes = (long) (RESIDENT_SHARE * sandboxMemoryMib * 1024 * 1024);
     this.sessions = sessions;
+  }
+
+  private boolean hasRoom(FunctionHost host) {
+    if (host.gone() || host.taken() >= functionsPerHost) {
+      return false;
+    }
+    if (host.hasMemoryRoom(HEAP_SHARE, residentBytes)) {
+      return true;
+    }
+    if (host.firstTimeFull()) {
+      HostMemory memory = host.memory();
+      LOG.info("Function host is full in memory with {} functions vmid={} heap_kept_mib={} heap_max_mib={} resident_mib={}",
+          host.taken(), host.id(), memory.heapKeptBytes() >> 20, memory.heapMaxBytes() >> 20,
+          memory.residentBytes() >> 20);
+    }
+    return false;
   }
 
   /**
@@ -37,7 +66,7 @@ final class FunctionHosts {
   Optional<FunctionHost> place(String functionId, FunctionHost.Tenant tenant, Supplier<Optional<AgentSession>> warm) {
     synchronized (this) {
       for (FunctionHost host : hosts) {
-        if (host.tenant().equals(tenant) && !host.gone() && host.taken() < functionsPerHost) {
+        if (host.tenant().equals(tenant) && hasRoom(host)) {
           host.take();
           byFunction.put(functionId, host);
           return Optional.of(host);
@@ -89,8 +118,8 @@ final class FunctionHosts {
     return hosts.size();
   }
 
-  /** Slots free in running hosts (for any of their tenants). */
+  /** Slots free in running hosts with room in memory (for any of their tenants). */
   synchronized long freeSlots() {
-    return hosts.stream().filter(h -> !h.gone()).mapToLong(h -> functionsPerHost - h.taken()).sum();
+    return hosts.stream().filter(this::hasRoom).mapToLong(h -> functionsPerHost - h.taken()).sum();
   }
 }

@@ -112,9 +112,9 @@ class NodeConfigLoaderTest {
   }
 
   @Test
-  void functionHostsDefaultToAHundredFunctionsInAHeapTheSandboxHasRoomFor() throws ConfigException {
+  void functionHostsDefaultToAThousandFunctionsInAHeapTheSandboxHasRoomFor() throws ConfigException {
     NodeConfig defaults = parse("{}");
-    assertThat(defaults.functionsPerHost()).isEqualTo(100);
+    assertThat(defaults.functionsPerHost()).isEqualTo(1000);
     assertThat(defaults.functionHostMemoryMib()).isEqualTo(192);
     assertThat(parse("{\"machine_template\": {\"memsize_mib\": 128}}").functionHostMemoryMib()).isEqualTo(128);
     assertThat(parse("{\"functions_per_host\": 7, \"function_host_memory_mib\": 96}"))

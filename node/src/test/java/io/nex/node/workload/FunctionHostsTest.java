@@ -9,6 +9,7 @@ import io.nex.api.agent.AddFunctionRequest;
 import io.nex.api.agent.AgentDeployRequest;
 import io.nex.api.agent.AgentLogLine;
 import io.nex.api.agent.DeployAck;
+import io.nex.api.agent.HostMemory;
 import io.nex.api.agent.RemoveFunctionRequest;
 import io.nex.api.control.DeployRequest;
 import io.nex.api.control.RunResponse;
@@ -130,6 +131,27 @@ class FunctionHostsTest {
     assertThat(triggers.routed).contains(a2.id() + " in " + hosts.get(1) + " " + AgentDeployRequest.TRIGGER_SOCKET_FILE);
     assertThat(events).anySatisfy(e -> assertThat(e).startsWith("default workload_deployed {workload_name=a2, id="
         + a2.id()));
+  }
+
+  /** Slots are left in the first two hosts (two each), but their agents said they were full. */
+  @Test
+  void aHostWhoseAgentReportsItsMemoryFullTakesNoMoreFunctions() throws Exception {
+    long mib = 1024 * 1024;
+    long sandbox = 256 * mib; // the default machine_template.memsize_mib
+    transport.when(AgentCall.ADD_FUNCTION, FakeAgentTransport.answer(new DeployAck(true, "Function deployed",
+        new HostMemory(97 * mib, 192 * mib, 80 * mib))));
+    RunResponse heapFull = deploy("default", alice, "a1");
+    transport.when(AgentCall.ADD_FUNCTION, FakeAgentTransport.answer(new DeployAck(true, "Function deployed",
+        new HostMemory(20 * mib, 192 * mib, sandbox * 3 / 4 + mib))));
+    RunResponse residentFull = deploy("default", alice, "a2");
+    transport.when(AgentCall.ADD_FUNCTION, FakeAgentTransport.answer(new DeployAck(true, "Function deployed",
+        new HostMemory(95 * mib, 192 * mib, sandbox * 3 / 4))));
+    RunResponse roomy = deploy("default", alice, "a3");
+    RunResponse beside = deploy("default", alice, "a4");
+
+    List<String> hosts = hostsOf(heapFull, residentFull, roomy, beside);
+    assertThat(hosts.subList(0, 3)).doesNotHaveDuplicates();
+    assertThat(hosts.get(3)).isEqualTo(hosts.get(2));
   }
 
   @Test
