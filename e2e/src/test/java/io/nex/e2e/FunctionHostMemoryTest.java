@@ -3,10 +3,6 @@ package io.nex.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.nats.client.Message;
-import io.nex.api.Envelope;
-import io.nex.api.Json;
-import io.nex.api.Subjects;
-import io.nex.api.control.InfoResponse;
 import io.nex.api.control.RunResponse;
 import io.nex.keys.KeyType;
 import io.nex.keys.NKeyPair;
@@ -34,32 +30,18 @@ class FunctionHostMemoryTest {
     try (OneNode one = OneNode.start(dir, "\"machine_pool_size\": 2, \"functions_per_host\": 8,"
         + " \"machine_template\": {\"memsize_mib\": 64}", 2)) {
       DeployClient alice = new DeployClient(one.connection(), NKeyPair.create(KeyType.ACCOUNT), XKeyPair.create());
-      RunResponse first = deploy(one, alice, "m1");
-      RunResponse second = deploy(one, alice, "m2");
+      Path echo = Path.of(System.getProperty("echo.wasm"));
+      RunResponse first = FunctionHostTest.deploy(one, alice, "m1", "wasm", echo, "memory.m1");
+      RunResponse second = FunctionHostTest.deploy(one, alice, "m2", "wasm", echo, "memory.m2");
 
-      assertThat(hostOf(one, first)).isNotEqualTo(hostOf(one, second));
-      assertThat(one.node().log()).contains("Function host is full in memory with 1 functions vmid=" + hostOf(one, first));
+      String firstHost = FunctionHostTest.hostOf(one, first);
+      assertThat(firstHost).isNotEqualTo(FunctionHostTest.hostOf(one, second));
+      assertThat(one.node().log()).contains("Function host is full in memory with 1 functions vmid=" + firstHost);
       for (String name : List.of("m1", "m2")) {
         Message reply = one.connection().request("memory." + name, name.getBytes(StandardCharsets.UTF_8),
             Duration.ofSeconds(5));
         assertThat(new String(reply.getData(), StandardCharsets.UTF_8)).isEqualTo(name);
       }
     }
-  }
-
-  private static RunResponse deploy(OneNode one, DeployClient tenant, String name) throws Exception {
-    Path artifact = Path.of(System.getProperty("echo.wasm"));
-    Envelope reply = tenant.deploy("default", one.node().nodeId(), tenant.functionRequest(name, "wasm",
-        tenant.upload(name, artifact), DeployClient.sha256(artifact), one.node().nodeId(), List.of("memory." + name)));
-    assertThat(reply.error()).as(one.node().log()).isNull();
-    return reply.dataAs(RunResponse.class);
-  }
-
-  private static String hostOf(OneNode one, RunResponse run) throws Exception {
-    Message reply = one.connection().request(Subjects.info("default", one.node().nodeId()), new byte[0],
-        Duration.ofSeconds(5));
-    InfoResponse info = Json.read(reply.getData(), Envelope.class).dataAs(InfoResponse.class);
-    return info.machines().stream().filter(m -> m.id().equals(run.id())).findFirst()
-        .orElseThrow(() -> new AssertionError(run.id() + " is not in node info")).host();
   }
 }

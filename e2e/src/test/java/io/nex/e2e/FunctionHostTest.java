@@ -54,6 +54,11 @@ class FunctionHostTest {
 
   private static RunResponse deploy(DeployClient tenant, String name, String type, Path artifact, String trigger)
       throws Exception {
+    return deploy(one, tenant, name, type, artifact, trigger);
+  }
+
+  static RunResponse deploy(OneNode one, DeployClient tenant, String name, String type, Path artifact, String trigger)
+      throws Exception {
     Envelope reply = tenant.deploy("default", one.node().nodeId(), tenant.functionRequest(name, type,
         tenant.upload(name, artifact), DeployClient.sha256(artifact), one.node().nodeId(), List.of(trigger)));
     assertThat(reply.error()).as(one.node().log()).isNull();
@@ -79,8 +84,12 @@ class FunctionHostTest {
     return Path.of(System.getProperty("echo.wasm"));
   }
 
-  /** The sandbox id of the host a function runs in, as {@code node info} shows it. */
   private static String hostOf(RunResponse run) throws Exception {
+    return hostOf(one, run);
+  }
+
+  /** The sandbox id of the host a function runs in, as {@code node info} shows it. */
+  static String hostOf(OneNode one, RunResponse run) throws Exception {
     Message reply = one.connection().request(Subjects.info("default", one.node().nodeId()), new byte[0],
         Duration.ofSeconds(5));
     InfoResponse info = Json.read(reply.getData(), Envelope.class).dataAs(InfoResponse.class);

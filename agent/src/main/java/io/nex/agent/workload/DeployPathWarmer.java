@@ -20,7 +20,8 @@ import java.util.concurrent.TimeoutException;
  * An agent runs its deploy path exactly once, so without help it always runs it cold: JSON
  * binding for the deploy record, file access and the first process spawn each cost
  * class loading and interpretation. Going through them once while the sandbox waits in the warm
- * pool takes that cost off the deploy itself.
+ * pool takes that cost off the deploy itself (a function host's first add included: its answer
+ * reads the host's memory).
  */
 public final class DeployPathWarmer {
   private static final int COMPILE_CALLS = 250;
@@ -34,7 +35,7 @@ public final class DeployPathWarmer {
       // often enough for C1 to compile it (a few hundred calls): run once, it would stay interpreted
       for (int i = 0; i < COMPILE_CALLS; i++) {
         Json.read(request, AgentDeployRequest.class);
-        Json.write(new DeployAck(true, "warm"));
+        Json.write(new DeployAck(true, "warm", MemoryInUse.now()));
         Json.write(new WorkloadEvent("warm", 0, null));
         Json.write(new AgentLogLine("workload", 0, "warm"));
         WorkloadCommand.forService(WorkloadType.NATIVE, workDir.resolve("warm"), List.of("a"), Map.of("K", "V"), 64, workDir,
