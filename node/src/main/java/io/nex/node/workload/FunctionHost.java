@@ -92,6 +92,11 @@ final class FunctionHost implements SessionListener {
     return memory;
   }
 
+  /** A function left: the host may have room again, which its next add's answer will tell. */
+  void memoryUnknown() {
+    memory = null;
+  }
+
   /** True the first time only: the operator is told once that this host filled up in memory. */
   boolean firstTimeFull() {
     boolean first = !fullLogged;

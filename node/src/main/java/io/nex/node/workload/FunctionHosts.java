@@ -18,17 +18,18 @@ import org.slf4j.LoggerFactory;
  * before the add goes to the agent and given back when the function ends or its add failed; the
  * host whose last slot is given back is destroyed. Two tenants never share a host.
  *
- * <p>Room in memory is judged by what the host's agent reported with its last add: the heap it
- * keeps at most {@link #HEAP_SHARE} of its cap (past that the collector runs ever more often,
- * and calls allocate too), its resident memory at most {@link #RESIDENT_SHARE} of the sandbox's
+ * <p>Room in memory is judged by what the host's agent reported with its last add (forgotten
+ * when a function leaves it, so the next add measures again): the heap it keeps at most
+ * {@link #HEAP_SHARE} of its cap (past that the collector runs ever more often, and calls
+ * allocate too), its resident memory at most {@link #RESIDENT_SHARE} of the sandbox's
  * ({@code machine_template.memsize_mib}, the cgroup's or the guest's limit). How much a function
  * takes depends on its module or script, so it is measured rather than assumed: a host of small
  * WebAssembly handlers holds many more than one of JavaScript functions.
  */
 final class FunctionHosts {
   private static final Logger LOG = LoggerFactory.getLogger(FunctionHosts.class);
-  static final double HEAP_SHARE = 0.5;
-  static final double RESIDENT_SHARE = 0.75;
+  private static final double HEAP_SHARE = 0.5;
+  private static final double RESIDENT_SHARE = 0.75;
 
   private final int functionsPerHost;
   private final long residentBytes;
@@ -106,6 +107,7 @@ final class FunctionHosts {
       }
       host.detach(functionId);
       if (!host.free()) {
+        host.memoryUnknown();
         return;
       }
       hosts.remove(host);

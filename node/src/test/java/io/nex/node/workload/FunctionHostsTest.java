@@ -59,21 +59,26 @@ class FunctionHostsTest {
   private WarmPool pool;
   private Deployer deployer;
   private String sha256;
+  private ArtifactSource artifacts;
   private volatile boolean running = true;
 
   @BeforeEach
   void startNode() throws Exception {
     Path file = Files.write(dir.resolve("artifact"), SCRIPT);
     sha256 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(SCRIPT));
-    ArtifactSource artifacts = (location, jsDomain, maxBytes) -> new Artifact(file, sha256, SCRIPT.length);
+    artifacts = (location, jsDomain, maxBytes) -> new Artifact(file, sha256, SCRIPT.length);
     sandboxes = new FakeSandboxSource(dir.resolve("sandboxes"), true);
     sessions = new AgentSessions(sandboxes, transport, Duration.ofSeconds(2));
     sessions.start();
     pool = new WarmPool(1, sessions, Duration.ofSeconds(30), Duration.ofMillis(500), reason -> {});
     handshakeEveryNewAgent();
     pool.fill();
-    deployer = new Deployer(NodeConfigLoader.parse(
-        "{\"workload_types\": [\"javascript\"], \"functions_per_host\": 2}".getBytes(StandardCharsets.UTF_8)),
+    deployer = deployer(2);
+  }
+
+  private Deployer deployer(int functionsPerHost) throws Exception {
+    return new Deployer(NodeConfigLoader.parse(("{\"workload_types\": [\"javascript\"], \"functions_per_host\": "
+        + functionsPerHost + "}").getBytes(StandardCharsets.UTF_8)),
         XKeyPair.create(), new Deployer.Collaborators(artifacts, pool, sessions,
             (ns, type, data) -> events.add(ns + " " + type + " " + data), deployments, triggers, relay));
   }
@@ -152,6 +157,28 @@ class FunctionHostsTest {
     List<String> hosts = hostsOf(heapFull, residentFull, roomy, beside);
     assertThat(hosts.subList(0, 3)).doesNotHaveDuplicates();
     assertThat(hosts.get(3)).isEqualTo(hosts.get(2));
+
+  }
+
+  @Test
+  void aFunctionLeavingAHostFullInMemoryLetsTheNextAddFindOutWhetherThereIsRoomNow() throws Exception {
+    deployer = deployer(3);
+    long mib = 1024 * 1024;
+    DeployAck roomy = new DeployAck(true, "Function deployed", new HostMemory(20 * mib, 192 * mib, 80 * mib));
+    DeployAck full = new DeployAck(true, "Function deployed", new HostMemory(97 * mib, 192 * mib, 80 * mib));
+    transport.when(AgentCall.ADD_FUNCTION, FakeAgentTransport.answer(roomy));
+    RunResponse a1 = deploy("default", alice, "a1");
+    transport.when(AgentCall.ADD_FUNCTION, FakeAgentTransport.answer(full));
+    RunResponse a2 = deploy("default", alice, "a2");
+    RunResponse a3 = deploy("default", alice, "a3");
+    assertThat(hostsOf(a2)).isEqualTo(hostsOf(a1));
+    assertThat(hostsOf(a3)).isNotEqualTo(hostsOf(a1));
+
+    deployer.stop("default", new StopRequest(a2.id(), WorkloadJwt.issue(alice, "a2", null), "node"));
+    transport.when(AgentCall.ADD_FUNCTION, FakeAgentTransport.answer(roomy));
+    RunResponse a4 = deploy("default", alice, "a4");
+
+    assertThat(hostsOf(a4)).isEqualTo(hostsOf(a1));
   }
 
   @Test
