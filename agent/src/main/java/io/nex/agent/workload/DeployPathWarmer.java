@@ -5,6 +5,7 @@ import io.nex.api.WorkloadType;
 import io.nex.api.agent.AgentDeployRequest;
 import io.nex.api.agent.AgentLogLine;
 import io.nex.api.agent.DeployAck;
+import io.nex.api.agent.HostMemory;
 import io.nex.api.agent.WorkloadEvent;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -32,10 +33,11 @@ public final class DeployPathWarmer {
     try {
       byte[] request = Json.write(new AgentDeployRequest(List.of("a"), "d", Map.of("K", "V"), false, "00", "ns", null, 0,
           1, List.of(), "warm", "native", 64, 5000, 12288, false, false));
+      HostMemory memory = MemoryInUse.now();
       // often enough for C1 to compile it (a few hundred calls): run once, it would stay interpreted
       for (int i = 0; i < COMPILE_CALLS; i++) {
         Json.read(request, AgentDeployRequest.class);
-        Json.write(new DeployAck(true, "warm", MemoryInUse.now()));
+        Json.write(new DeployAck(true, "warm", memory));
         Json.write(new WorkloadEvent("warm", 0, null));
         Json.write(new AgentLogLine("workload", 0, "warm"));
         WorkloadCommand.forService(WorkloadType.NATIVE, workDir.resolve("warm"), List.of("a"), Map.of("K", "V"), 64, workDir,

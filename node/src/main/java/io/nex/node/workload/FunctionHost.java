@@ -78,16 +78,7 @@ final class FunctionHost implements SessionListener {
     }
   }
 
-  /**
-   * Room for one more function, by its memory as last reported: the heap it keeps under
-   * {@code heapShare} of its cap, and its resident memory under {@code residentBytes}.
-   */
-  boolean hasMemoryRoom(double heapShare, long residentBytes) {
-    HostMemory reported = memory;
-    return reported == null || reported.heapKeptBytes() <= heapShare * reported.heapMaxBytes()
-        && reported.residentBytes() <= residentBytes;
-  }
-
+  /** As the agent last reported it; null before its first add's answer and after a function left. */
   HostMemory memory() {
     return memory;
   }

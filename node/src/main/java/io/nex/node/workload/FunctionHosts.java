@@ -45,19 +45,17 @@ final class FunctionHosts {
   }
 
   private boolean hasRoom(FunctionHost host) {
-    if (host.gone() || host.taken() >= functionsPerHost) {
-      return false;
-    }
-    if (host.hasMemoryRoom(HEAP_SHARE, residentBytes)) {
-      return true;
-    }
-    if (host.firstTimeFull()) {
-      HostMemory memory = host.memory();
-      LOG.info("Function host is full in memory with {} functions vmid={} heap_kept_mib={} heap_max_mib={} resident_mib={}",
-          host.taken(), host.id(), memory.heapKeptBytes() >> 20, memory.heapMaxBytes() >> 20,
-          memory.residentBytes() >> 20);
-    }
-    return false;
+    return hasSlot(host) && hasMemoryRoom(host.memory());
+  }
+
+  private boolean hasSlot(FunctionHost host) {
+    return !host.gone() && host.taken() < functionsPerHost;
+  }
+
+  /** By the memory a host's agent last reported; room while it has not said. */
+  private boolean hasMemoryRoom(HostMemory reported) {
+    return reported == null || reported.heapKeptBytes() <= HEAP_SHARE * reported.heapMaxBytes()
+        && reported.residentBytes() <= residentBytes;
   }
 
   /**
@@ -67,10 +65,19 @@ final class FunctionHosts {
   Optional<FunctionHost> place(String functionId, FunctionHost.Tenant tenant, Supplier<Optional<AgentSession>> warm) {
     synchronized (this) {
       for (FunctionHost host : hosts) {
-        if (host.tenant().equals(tenant) && hasRoom(host)) {
+        if (!host.tenant().equals(tenant) || !hasSlot(host)) {
+          continue;
+        }
+        HostMemory memory = host.memory();
+        if (hasMemoryRoom(memory)) {
           host.take();
           byFunction.put(functionId, host);
           return Optional.of(host);
+        }
+        if (host.firstTimeFull()) {
+          LOG.info("Function host is full in memory with {} functions vmid={} heap_kept_mib={} heap_max_mib={}"
+              + " resident_mib={}", host.taken(), host.id(), memory.heapKeptBytes() >> 20, memory.heapMaxBytes() >> 20,
+              memory.residentBytes() >> 20);
         }
       }
     }
