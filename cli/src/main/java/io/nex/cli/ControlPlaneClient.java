@@ -165,69 +165,49 @@ public final class ControlPlaneClient implements AutoCloseable {
     }
   }
 
-  /** Publishes once and gathers every envelope that arrives within the timeout. */
-  public List<Envelope> gather(String subject, byte[] body) {
-    return gather(subject, body, timeout);
+  /**
+   * Publishes once and gathers the nodes' answers, each checked against the node id in its data,
+   * until the timeout passes.
+   */
+  public List<NodeReply> gatherFromNodes(String subject, byte[] body) {
+    return gatherFromNodes(subject, body, timeout, timeout);
+  }
+
+  /** As {@link #gatherFromNodes(String, byte[], Duration, Duration)}, the first answer awaited until the timeout. */
+  public List<NodeReply> gatherFromNodes(String subject, byte[] body, Duration quiet) {
+    return gatherFromNodes(subject, body, quiet, timeout);
   }
 
   /**
-   * Publishes once and gathers envelopes until none has come for {@code quiet} (or the timeout
-   * passes): for an auction, where waiting out the whole timeout for a bid that will not come
-   * costs every deploy the same wait.
+   * As {@link #gatherFromNodes(String, byte[])}, but done once no trusted answer has come for
+   * {@code quiet} after the last one, or when none has come within {@code firstWithin} (both
+   * bounded by the timeout): for an auction, where waiting out the whole deploy timeout for a bid
+   * that will not come costs every deploy, and every "nobody can take it", that wait.
    */
-  public List<Envelope> gather(String subject, byte[] body, Duration quiet) {
-    return gatherMessages(subject, body, quiet, (message, envelope) -> true).stream().map(m -> m.envelope).toList();
-  }
-
-  /** As {@link #gather(String, byte[])}, each answer checked against the node id in its data. */
-  public List<NodeReply> gatherFromNodes(String subject, byte[] body) {
-    return gatherFromNodes(subject, body, timeout);
-  }
-
-  /** As {@link #gather(String, byte[], Duration)}, each answer checked against the node id in its data. */
-  public List<NodeReply> gatherFromNodes(String subject, byte[] body, Duration quiet) {
+  public List<NodeReply> gatherFromNodes(String subject, byte[] body, Duration quiet, Duration firstWithin) {
     List<NodeReply> replies = new ArrayList<>();
-    // only a trusted answer starts the quiet wait: an impostor answering first must not cut
-    // the wait for the real nodes short
-    gatherMessages(subject, body, quiet, (message, envelope) -> {
-      NodeReply reply = new NodeReply(envelope, trust.distrust(nodeId(envelope), message));
-      replies.add(reply);
-      return reply.trusted();
-    });
-    return replies;
-  }
-
-  private static String nodeId(Envelope envelope) {
-    JsonNode id = Json.mapper().valueToTree(envelope.data()).path("node_id");
-    return id.isTextual() ? id.asText() : null;
-  }
-
-  private record Received(Message message, Envelope envelope) {}
-
-  /** Tells of each answer as it arrives; true when it counts for the quiet wait. */
-  private interface Arrival {
-    boolean counts(Message message, Envelope envelope);
-  }
-
-  private List<Received> gatherMessages(String subject, byte[] body, Duration quiet, Arrival arrival) {
     String inbox = connection.createInbox();
     Subscription sub = connection.subscribe(inbox);
-    List<Received> replies = new ArrayList<>();
-    boolean counted = false;
+    // only a trusted answer starts the quiet wait: an impostor answering first must not cut
+    // the wait for the real nodes short
+    boolean trustedCame = false;
     try {
       connection.publish(subject, inbox, trace, body);
-      long deadline = System.nanoTime() + timeout.toNanos();
-      long left;
-      while ((left = deadline - System.nanoTime()) > 0) {
-        long wait = counted ? Math.min(left, quiet.toNanos()) : left;
+      long start = System.nanoTime();
+      long deadline = start + timeout.toNanos();
+      long firstBy = start + Math.min(timeout.toNanos(), firstWithin.toNanos());
+      long wait;
+      while ((wait = trustedCame ? Math.min(deadline - System.nanoTime(), quiet.toNanos())
+          : firstBy - System.nanoTime()) > 0) {
         Message msg = sub.nextMessage(Duration.ofNanos(wait));
         if (msg == null) {
           break;
         }
         try {
           Envelope envelope = Json.read(msg.getData(), Envelope.class);
-          replies.add(new Received(msg, envelope));
-          counted |= arrival.counts(msg, envelope);
+          NodeReply reply = new NodeReply(envelope, trust.distrust(nodeId(envelope), msg));
+          replies.add(reply);
+          trustedCame |= reply.trusted();
         } catch (Json.MalformedJsonException ignored) {
           // a reply we cannot read is left out rather than failing the whole listing
         }
@@ -238,6 +218,11 @@ public final class ControlPlaneClient implements AutoCloseable {
       sub.unsubscribe();
     }
     return replies;
+  }
+
+  private static String nodeId(Envelope envelope) {
+    JsonNode id = Json.mapper().valueToTree(envelope.data()).path("node_id");
+    return id.isTextual() ? id.asText() : null;
   }
 
   @Override

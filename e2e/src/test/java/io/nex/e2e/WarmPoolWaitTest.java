@@ -23,10 +23,13 @@ class WarmPoolWaitTest {
   void deployWithNoWarmSandboxInTimeIsRefused() throws Exception {
     Path res = dir.resolve("node");
     Files.createDirectories(res);
-    // a real agent that takes 12 s to start: the pool of one refills too slowly for a second deploy
+    // a real agent; every one after the first takes 12 s to start, so the pool of one refills too
+    // slowly for a second deploy
     Path slowAgent = res.resolve("slow-agent.sh");
-    Files.writeString(slowAgent, "#!/bin/sh\nsleep 12\nexec " + Path.of(System.getProperty("java.home"), "bin", "java")
-        + " -cp " + Cli.JAR + " io.nex.agent.AgentMain\n");
+    Path started = res.resolve("first-agent-started");
+    Files.writeString(slowAgent, "#!/bin/sh\nif [ -e '" + started + "' ]; then sleep 12; fi\ntouch '" + started
+        + "'\nexec " + Path.of(System.getProperty("java.home"), "bin", "java") + " -cp " + Cli.JAR
+        + " io.nex.agent.AgentMain\n");
     Files.setPosixFilePermissions(slowAgent, PosixFilePermissions.fromString("rwx------"));
     try (OneNode one = OneNode.start(dir, client -> "\"sandbox\": \"process\", \"agent_handshake_timeout_ms\": 60000, "
         + "\"agent_path\": \"" + slowAgent + "\"", 1, Duration.ofSeconds(40))) {
