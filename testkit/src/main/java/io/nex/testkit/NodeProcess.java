@@ -13,6 +13,14 @@ import java.util.regex.Pattern;
 
 /** {@code nex node up} as a real child process, with its log captured to a file. */
 public final class NodeProcess implements AutoCloseable {
+  /**
+   * JVM options added to every node this JVM starts ({@code nex.node.jvm-options}, space
+   * separated). The e2e suite gives {@code -XX:TieredStopAtLevel=1}: its nodes live seconds, and
+   * C2's compiles (0.6 CPU-s in a node's first 12 s, measured) would take the two cores from the
+   * agents they start; the benchmarks leave it empty and run nodes as {@code bin/nex} does.
+   */
+  private static final List<String> EXTRA_JVM_OPTIONS = List.of(System.getProperty("nex.node.jvm-options", "")
+      .trim().split("\\s+")).stream().filter(option -> !option.isEmpty()).toList();
   private static final Pattern NODE_ID = Pattern.compile("awaiting commands id=(N[A-Z0-9]{55})");
 
   private final Process process;
@@ -51,6 +59,7 @@ public final class NodeProcess implements AutoCloseable {
     Path log = dir.resolve("node.log");
     List<String> command = new ArrayList<>(wrapper);
     command.addAll(Cli.command(args.toArray(String[]::new)));
+    command.addAll(1 + wrapper.size(), EXTRA_JVM_OPTIONS);
     Process process = new ProcessBuilder(command)
         .redirectErrorStream(true)
         .redirectOutput(log.toFile())
