@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.nats.client.Connection;
 import io.nats.client.Message;
 import io.nats.client.Nats;
+import io.nats.client.Options;
 import io.nex.api.Envelope;
 import io.nex.api.Json;
 import io.nex.api.Subjects;
@@ -81,7 +82,10 @@ class FleetLoadTest {
       Path res = dir.resolve("node" + i);
       nodes.add(NodeProcess.start(res, cluster.url(i), NodeProcess.config(res,
           "\"sandbox\": \"process\", \"agent_handshake_timeout_ms\": 60000, \"machine_pool_size\": " + POOL)));
-      connections.add(Nats.connect(cluster.url(i)));
+      // 64 senders share each connection on a box that is starting 200 JVMs: jnats' default
+      // 2 s to take the write queue's lock ("Output queue is busy") is too short there
+      connections.add(Nats.connect(new Options.Builder().server(cluster.url(i))
+          .writeQueuePushTimeout(Duration.ofSeconds(30)).build()));
     }
     for (NodeProcess node : nodes) {
       node.awaitLog("Received agent handshake", POOL, Duration.ofSeconds(90));
@@ -198,7 +202,8 @@ class FleetLoadTest {
       for (int i = 0; i < CONCURRENT_WORKLOADS; i++) {
         String subject = "echo.load." + i;
         Connection nc = connections.get(i % NODES);
-        await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
+        // checked at once: awaitility's default first delay of 100 ms is 20 s over 200 workloads
+        await().pollDelay(Duration.ZERO).atMost(Duration.ofSeconds(30)).ignoreExceptions()
             .until(() -> nc.request(subject, new byte[] {1}, Duration.ofSeconds(2)) != null);
       }
       assertThat(workloadProcesses("echo.load.")).isEqualTo(CONCURRENT_WORKLOADS);
