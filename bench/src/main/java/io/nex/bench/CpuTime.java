@@ -14,7 +14,7 @@ final class CpuTime {
   private final Ticks agents;
 
   /** User and system time, in clock ticks. */
-  private record Ticks(long user, long system) {
+  record Ticks(long user, long system) {
     static final Ticks NONE = new Ticks(0, 0);
 
     Ticks plus(Ticks other) {
@@ -68,12 +68,17 @@ final class CpuTime {
 
   /** utime and stime of one process. */
   private static Ticks ticks(long pid) {
+    return ticks(Path.of("/proc", Long.toString(pid), "stat"));
+  }
+
+  /** utime and stime from a {@code /proc} stat file, of a process or of one of its threads. */
+  static Ticks ticks(Path stat) {
     try {
-      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-      String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      String line = Files.readString(stat);
+      String[] fields = line.substring(line.lastIndexOf(')') + 2).split(" ");
       return new Ticks(Long.parseLong(fields[11]), Long.parseLong(fields[12]));
     } catch (IOException | RuntimeException e) {
-      return Ticks.NONE;
+      return Ticks.NONE; // it ended meanwhile
     }
   }
 }

@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
@@ -40,7 +41,6 @@ final class DensityBench {
   private static final Duration WINDOW = Duration.ofSeconds(5);
   /** The random trigger's throughput and raw's are measured in turns, this many slices of the window each. */
   private static final int SLICES = 10;
-  private static final Duration WARM_UP = Duration.ofSeconds(3);
 
   private DensityBench() {}
 
@@ -111,11 +111,12 @@ final class DensityBench {
       if (wasmSubjects.isEmpty()) {
         return; // nothing to trigger
       }
-      Throughput.measure(List.of(nc), () -> random(wasmSubjects), IN_FLIGHT, WARM_UP);
+      List<Supplier<String>> rawAndRandom = List.of(() -> "bench.plain", () -> random(wasmSubjects));
+      System.out.println(WarmUp.untilCompiled(node.pid(),
+          round -> Throughput.inTurns(nc, rawAndRandom, IN_FLIGHT, 2, round.dividedBy(4))));
       Stats[] turns = inTurns(nc, wasmSubjects);
       CpuTime cpu = CpuTime.of(node.pid());
-      Throughput.Turns inTurns = Throughput.inTurns(nc, List.of(() -> "bench.plain", () -> random(wasmSubjects)),
-          IN_FLIGHT, SLICES, WINDOW.dividedBy(SLICES));
+      Throughput.Turns inTurns = Throughput.inTurns(nc, rawAndRandom, IN_FLIGHT, SLICES, WINDOW.dividedBy(SLICES));
       String cpuPerCall = cpu.perCall(inTurns.answered()[1]);
       double rate = inTurns.rates()[1];
       double rawRate = inTurns.rates()[0];

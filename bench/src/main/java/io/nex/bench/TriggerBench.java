@@ -27,8 +27,6 @@ final class TriggerBench {
   /** Throughput against raw is measured in turns: this many slices each, of {@link #SLICE}. */
   private static final int SLICES = 10;
   private static final Duration SLICE = THROUGHPUT_WINDOW.dividedBy(SLICES);
-  // the node compiles its trigger path with C2 within the first seconds of load; measure after
-  private static final Duration WARM_UP = Duration.ofSeconds(3);
   // a new agent warms its deploy path for a moment after its handshake
   private static final Duration REFILL_SETTLE = Duration.ofSeconds(2);
 
@@ -50,10 +48,10 @@ final class TriggerBench {
 
       System.out.println("\n== function triggers (sandbox=" + sandbox + "): echo, payload 16 bytes, " + SEQUENTIAL
           + " sequential requests; throughput with " + IN_FLIGHT + " in flight for " + THROUGHPUT_WINDOW.toSeconds()
-          + " s, each after " + WARM_UP.toSeconds() + " s of load; a function's latency is compared with raw requests"
+          + " s, each after load until the JIT compilers are quiet; a function's latency is compared with raw requests"
           + " taking turns with it, its rate with raw's in " + SLICES + " turns of " + SLICE.toMillis() + " ms each");
       System.out.printf("%-26s %9s %9s %10s %12s %12s%n", "", "p50 ms", "p99 ms", "p50/raw", "req/s", "of raw");
-      throughput(nc, "bench.plain", WARM_UP);
+      warmUp(node, nc, "bench.plain", "bench.plain");
       Stats raw = inTurns(nc, "bench.plain")[0];
       double rawRate = throughput(nc, "bench.plain", THROUGHPUT_WINDOW);
       print("raw jnats (Java responder)", raw, raw, rawRate, rawRate);
@@ -74,7 +72,7 @@ final class TriggerBench {
         // the replacement sandbox starts and warms up; measuring meanwhile would measure its start
         node.awaitLog("Received agent handshake", ++handshakes, Duration.ofSeconds(60));
         Thread.sleep(REFILL_SETTLE.toMillis());
-        throughput(nc, subject, WARM_UP);
+        System.out.printf("%-26s %s%n", "", warmUp(node, nc, "bench.plain", subject));
         Stats[] alternating = inTurns(nc, "bench.plain", subject);
         Stats rawNow = alternating[0];
         Stats stats = alternating[1];
@@ -117,8 +115,7 @@ final class TriggerBench {
       Thread.sleep(REFILL_SETTLE.toMillis());
       String offSubject = "bench.traced." + off.nodeId();
       String onSubject = "bench.traced." + on.nodeId();
-      throughput(nc, offSubject, WARM_UP);
-      throughput(nc, onSubject, WARM_UP);
+      warmUp(on, nc, offSubject, onSubject);
       Stats[] alternating = inTurns(nc, offSubject, onSubject);
       double[] rates = Throughput.inTurns(nc, List.of(() -> offSubject, () -> onSubject), IN_FLIGHT, SLICES, SLICE)
           .rates();
@@ -159,6 +156,13 @@ final class TriggerBench {
       }
     }
     return samples.stream().map(Stats::new).toArray(Stats[]::new);
+  }
+
+  /** Both subjects in turns, as they are measured next, until the compilers are quiet. */
+  private static String warmUp(NodeProcess node, Connection nc, String first, String second)
+      throws InterruptedException {
+    return WarmUp.untilCompiled(node.pid(), round -> Throughput.inTurns(nc, List.of(() -> first, () -> second),
+        IN_FLIGHT, 2, round.dividedBy(4)));
   }
 
   private static double throughput(Connection nc, String subject, Duration window) throws InterruptedException {
