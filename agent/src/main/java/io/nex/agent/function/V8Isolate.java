@@ -171,7 +171,6 @@ final class V8Isolate implements AutoCloseable {
     }
   }
 
-  /** Runs one call: the reply is the JSON of what the function returned (or its Promise settled to). */
   /** The number of the next call, for {@link #stop(long)}. */
   long nextCall() {
     synchronized (state) {
@@ -179,6 +178,7 @@ final class V8Isolate implements AutoCloseable {
     }
   }
 
+  /** Runs one call: the reply is the JSON of what the function returned (or its Promise settled to). */
   byte[] call(long number, ScriptForm form, String source, String subject, byte[] payload) throws FunctionException, Stopped {
     synchronized (state) {
       if (stopped || stopRequested == number) {
