@@ -129,6 +129,21 @@ class FunctionTest {
   }
 
   @Test
+  void aReplyOverTheServersMaxPayloadIsAnsweredWithAnErrorHeaderAndAFailedEvent() throws Exception {
+    RunResponse run = deploy("bigreply", "javascript", fixture("big-reply.js"), "fn.bigreply");
+    try (EventRecorder recorder = new EventRecorder(one.connection())) {
+      Message reply = request("fn.bigreply", "x");
+      assertThat(reply.getHeaders().getFirst("x-nex-error"))
+          .startsWith("the function's reply of 9437186 bytes is over the NATS server's max_payload of 8388608");
+      await().atMost(Duration.ofSeconds(5)).until(() -> recorder.any("$NEX.events.default.function_exec_failed",
+          "max_payload"));
+      assertThat(recorder.on("$NEX.events.default.function_exec_succeeded")).isEmpty();
+    } finally {
+      one.client().stop("default", one.node().nodeId(), run.id(), "bigreply");
+    }
+  }
+
+  @Test
   void runawayFunctionIsStoppedByTheTimeoutAndTheNextMessageIsAnswered() throws Exception {
     RunResponse run = deploy("forever", "javascript", fixture("forever.js"), "fn.forever");
     try {

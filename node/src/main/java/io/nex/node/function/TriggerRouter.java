@@ -272,6 +272,10 @@ public final class TriggerRouter implements FunctionTriggers, AutoCloseable {
     link.callLater(function, msg.getSubject(), payload, traceparent).whenComplete((result, failure) -> {
       long elapsed = System.nanoTime() - started;
       String error = failure != null ? describe(failure) : result.error();
+      Headers replyHeaders = span == null ? null : Tracing.headers(span);
+      if (error == null) {
+        error = oversized(msg, replyHeaders, result.output());
+      }
       if (runtimeNanos.containsKey(deployment.id())) {
         metrics.triggerFinished(deployment.namespace(), deployment.name(), error == null, elapsed / 1e9);
       } else {
@@ -282,23 +286,38 @@ public final class TriggerRouter implements FunctionTriggers, AutoCloseable {
         TriggerSpans.end(tracing, span, deployment, result, error);
       }
       if (error == null) {
-        succeeded(deployment, msg, result, elapsed, span);
+        succeeded(deployment, msg, result, elapsed, replyHeaders);
       } else {
-        failed(deployment, msg, error, span);
+        failed(deployment, msg, error, replyHeaders);
       }
     });
   }
 
-  private void succeeded(Deployment deployment, Message msg, TriggerResult result, long elapsed, Span span) {
+  /**
+   * Why the reply cannot go out, or null: the server closes a connection that publishes past its
+   * {@code max_payload}, and jnats refuses to, so the caller would hear nothing. A function may
+   * return more than that (its output frame allows 64 MiB).
+   */
+  private String oversized(Message msg, Headers headers, byte[] output) {
+    long max = triggers.getMaxPayload();
+    long size = output.length + (headers == null ? 0 : headers.serializedLength());
+    if (msg.getReplyTo() == null || max <= 0 || size <= max) {
+      return null;
+    }
+    return "the function's reply of " + output.length + " bytes is over the NATS server's max_payload of " + max
+        + " bytes";
+  }
+
+  private void succeeded(Deployment deployment, Message msg, TriggerResult result, long elapsed, Headers headers) {
     AtomicLong total = runtimeNanos.get(deployment.id());
     if (total != null) {
       total.addAndGet(result.runtimeNanos() < 0 ? elapsed : result.runtimeNanos());
     }
     if (msg.getReplyTo() != null) {
-      if (span == null) {
+      if (headers == null) {
         triggers.publish(msg.getReplyTo(), result.output());
       } else {
-        triggers.publish(msg.getReplyTo(), Tracing.headers(span), result.output());
+        triggers.publish(msg.getReplyTo(), headers, result.output());
       }
     }
     Map<String, Object> data = eventData(deployment, msg);
@@ -306,10 +325,10 @@ public final class TriggerRouter implements FunctionTriggers, AutoCloseable {
     events.publish(deployment.namespace(), EventTypes.FUNCTION_EXEC_SUCCEEDED, data);
   }
 
-  private void failed(Deployment deployment, Message msg, String error, Span span) {
+  private void failed(Deployment deployment, Message msg, String error, Headers headers) {
     if (msg.getReplyTo() != null) {
-      Headers headers = span == null ? new Headers() : Tracing.headers(span);
-      triggers.publish(msg.getReplyTo(), headers.put(FunctionHeaders.ERROR, error), new byte[0]);
+      Headers withError = headers == null ? new Headers() : headers;
+      triggers.publish(msg.getReplyTo(), withError.put(FunctionHeaders.ERROR, error), new byte[0]);
     }
     Map<String, Object> data = eventData(deployment, msg);
     data.put("error", error);
