@@ -29,6 +29,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs functions on their trigger subjects: each message on a trigger subject becomes one call to
@@ -45,6 +47,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * any functions of one host goes to it in one write.
  */
 public final class TriggerRouter implements FunctionTriggers, AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(TriggerRouter.class);
   private static final byte[] NO_PAYLOAD = new byte[0];
   private static final long[] LATE_FLUSH_MILLIS = {20, 250, 2000};
 
@@ -285,10 +288,17 @@ public final class TriggerRouter implements FunctionTriggers, AutoCloseable {
       if (span != null) {
         TriggerSpans.end(tracing, span, deployment, result, error);
       }
-      if (error == null) {
-        succeeded(deployment, msg, result, elapsed, replyHeaders);
-      } else {
-        failed(deployment, msg, error, replyHeaders);
+      try {
+        if (error == null) {
+          succeeded(deployment, msg, result, elapsed, replyHeaders);
+        } else {
+          failed(deployment, msg, error, replyHeaders);
+        }
+      } catch (RuntimeException e) {
+        // jnats refuses a publish while it cannot queue one (reconnecting, its buffer full): say
+        // so, or the answer is lost inside this callback's future where nobody looks
+        LOG.warn("Could not answer a trigger of {}/{} on {}: {}", deployment.namespace(), deployment.name(),
+            msg.getSubject(), e.getMessage());
       }
     });
   }
