@@ -38,8 +38,8 @@ final class WarmUp {
         break;
       }
     }
-    return String.format("warm-up %d s, JIT compilers at %.0f%% of a core in its last second", rounds,
-        compiling * 10.0 / ROUND.toMillis() * 100);
+    return String.format("warm-up %d s, JIT compilers at %.0f%% of a core in its last %d s",
+        rounds * ROUND.toSeconds(), compiling * 10.0 / ROUND.toMillis() * 100, ROUND.toSeconds());
   }
 
   /** CPU ticks of the compiler threads of this process, the node and everything under it. */

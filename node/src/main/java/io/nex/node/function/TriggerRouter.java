@@ -309,9 +309,12 @@ public final class TriggerRouter implements FunctionTriggers, AutoCloseable {
    * return more than that (its output frame allows 64 MiB).
    */
   private String oversized(Message msg, Headers headers, byte[] output) {
+    if (msg.getReplyTo() == null) {
+      return null;
+    }
     long max = triggers.getMaxPayload();
     long size = output.length + (headers == null ? 0 : headers.serializedLength());
-    if (msg.getReplyTo() == null || max <= 0 || size <= max) {
+    if (max <= 0 || size <= max) {
       return null;
     }
     return "the function's reply of " + output.length + " bytes is over the NATS server's max_payload of " + max
