@@ -40,26 +40,15 @@ public final class DeployClient {
   private final Connection nc;
   private final NKeyPair issuer;
   private final XKeyPair publisher;
-  private final Duration timeout;
 
   public DeployClient(Connection nc) {
     this(nc, NKeyPair.create(KeyType.ACCOUNT), XKeyPair.create());
   }
 
   public DeployClient(Connection nc, NKeyPair issuer, XKeyPair publisher) {
-    this(nc, issuer, publisher, TIMEOUT);
-  }
-
-  private DeployClient(Connection nc, NKeyPair issuer, XKeyPair publisher, Duration timeout) {
     this.nc = nc;
     this.issuer = issuer;
     this.publisher = publisher;
-    this.timeout = timeout;
-  }
-
-  /** The same client, waiting up to {@code timeout} for each reply instead of 30 s. */
-  public DeployClient waitingUpTo(Duration timeout) {
-    return new DeployClient(nc, issuer, publisher, timeout);
   }
 
   public NKeyPair issuer() {
@@ -125,7 +114,7 @@ public final class DeployClient {
   }
 
   private Envelope envelope(String subject, byte[] body) throws InterruptedException {
-    Message reply = nc.request(subject, body, timeout);
+    Message reply = nc.request(subject, body, TIMEOUT);
     if (reply == null) {
       throw new AssertionError("no reply on " + subject);
     }
