@@ -90,6 +90,9 @@ final class Agent implements AutoCloseable {
         // the node restarts its internal server on the same port if it dies: come back to it, forever, quickly
         .maxReconnects(-1)
         .reconnectWait(Duration.ofMillis(250))
+        // jnats drops a publish that waits over 2 s for its write queue; on a box starting hundreds
+        // of agents an answer to the node can wait longer, and a lost one is a failed deploy
+        .writeQueuePushTimeout(Duration.ofSeconds(30))
         .connectionListener(this::connectionEvent)
         // connection trouble during the first attempts is expected (see connect()); server errors are not
         .errorListener(new ErrorListener() {

@@ -147,13 +147,13 @@ public final class Node {
     controlPlaneConnection = controlPlane.connection();
     if (config.publicNatsServer() != null) {
       LOG.info("Started the public nats-server of public_nats_server as this node's control plane at {} pid={}",
-          controlPlane.url(), controlPlane.localServer().orElseThrow().pid());
+          controlPlane.displayUrl(), controlPlane.localServer().orElseThrow().pid());
     } else {
       controlPlane.localServer().ifPresent(s -> LOG.info(
           "No NATS server was listening at {}; started a local nats-server (JetStream on, data in {}) pid={}",
           ControlPlane.DEFAULT_URL, config.resourceDir().resolve("control-plane").toAbsolutePath(), s.pid()));
     }
-    LOG.info("Established node NATS connection to: {}", controlPlane.url());
+    LOG.info("Established node NATS connection to: {}", controlPlane.displayUrl());
     if (options.configFile() == null) {
       LOG.info("No --config given; using the default node configuration");
     } else {
@@ -205,7 +205,8 @@ public final class Node {
       hostServicesConnection = HostServicesConnector.open(config.hostServices(), controlPlane.url())
           .map(c -> {
             teardown.push(() -> closeQuietly(c));
-            LOG.info("Host services connect to {} (host_services.nats_url)", c.getConnectedUrl());
+            LOG.info("Host services connect to {} (host_services.nats_url)",
+                ControlPlane.withoutCredentials(c.getConnectedUrl()));
             return c;
           })
           .orElse(controlPlane.connection());

@@ -150,7 +150,13 @@ public final class ControlApi implements AutoCloseable {
   private void reply(String replyTo, Span span, Envelope envelope) {
     byte[] body = Json.write(envelope);
     Headers headers = signer.headers(replyTo, body);
-    connection.publish(replyTo, span == null ? headers : Tracing.inject(span, headers), body);
+    try {
+      connection.publish(replyTo, span == null ? headers : Tracing.inject(span, headers), body);
+    } catch (IllegalStateException e) {
+      // jnats refuses a publish it cannot queue (closed connection, full reconnect buffer): the
+      // asker will time out, so at least the node's log says what became of its answer
+      LOG.warn("Could not answer a {} request: {}", envelope.type(), e.getMessage());
+    }
   }
 
   @Override

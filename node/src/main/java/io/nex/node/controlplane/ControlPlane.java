@@ -6,9 +6,9 @@ import io.nats.client.Nats;
 import io.nats.client.Options;
 import io.nex.api.Json;
 import io.nex.node.config.NodeConfig.PublicNatsServer;
-import io.nex.node.natsserver.NatsErrorLog;
 import io.nex.node.natsserver.NatsServerBinary;
 import io.nex.node.natsserver.NatsServerProcess;
+import io.nex.node.natsserver.NodeConnectionOptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,25 +62,20 @@ public final class ControlPlane implements AutoCloseable {
       local = startLocalServer(resourceDir, binPath, "127.0.0.1", 4222, true, null, "no NATS server at " + DEFAULT_URL);
     }
     try {
-      Options options = new Options.Builder()
-          .server(url)
-          .connectionName(connectionName)
-          .connectionTimeout(Duration.ofSeconds(2))
-          .maxReconnects(-1)
-          .reconnectWait(Duration.ofMillis(250))
+      Options options = NodeConnectionOptions.builder(url, connectionName)
           .reconnectBufferSize(RECONNECT_BUFFER_BYTES)
           .connectionListener(listener)
-          .errorListener(new NatsErrorLog("control plane"))
           .build();
       return new ControlPlane(Nats.connect(options), url, local);
     } catch (IOException | IllegalArgumentException e) {
       if (local != null) {
         local.close();
       }
-      throw new ControlPlaneException("cannot connect to the control plane at " + url + ": " + reason(e));
+      throw new ControlPlaneException("cannot connect to the control plane at " + withoutCredentials(url) + ": "
+          + reason(e));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new ControlPlaneException("interrupted while connecting to " + url);
+      throw new ControlPlaneException("interrupted while connecting to " + withoutCredentials(url));
     }
   }
 
@@ -113,6 +108,25 @@ public final class ControlPlane implements AutoCloseable {
 
   public String url() {
     return url;
+  }
+
+  /** The URL for logs and messages: a password or token in it is left out. */
+  public String displayUrl() {
+    return withoutCredentials(url);
+  }
+
+  /** {@code urls} (one, or a comma-separated list) without the user info of any. */
+  public static String withoutCredentials(String urls) {
+    StringBuilder shown = new StringBuilder();
+    for (String url : urls.split(",", -1)) {
+      if (!shown.isEmpty()) {
+        shown.append(',');
+      }
+      int at = url.lastIndexOf('@');
+      int scheme = url.indexOf("://");
+      shown.append(at < 0 ? url : (scheme < 0 ? "" : url.substring(0, scheme + 3)) + url.substring(at + 1));
+    }
+    return shown.toString();
   }
 
   /** The local server this node started, if it started one. */

@@ -4,9 +4,8 @@ import io.nats.client.Connection;
 import io.nats.client.Nats;
 import io.nats.client.Options;
 import io.nex.node.config.NodeConfig;
-import io.nex.node.natsserver.NatsErrorLog;
+import io.nex.node.natsserver.NodeConnectionOptions;
 import java.io.IOException;
-import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -30,13 +29,7 @@ public final class HostServicesConnector {
       throw new IOException("host_services.nats_user_jwt needs host_services.nats_user_seed to sign with; set both");
     }
     String url = blank(config.natsUrl()) ? controlPlaneUrl : config.natsUrl();
-    Options.Builder options = new Options.Builder()
-        .server(url)
-        .connectionName(NAME)
-        .connectionTimeout(Duration.ofSeconds(2))
-        .maxReconnects(-1)
-        .reconnectWait(Duration.ofMillis(250))
-        .errorListener(new NatsErrorLog("host services"));
+    Options.Builder options = NodeConnectionOptions.builder(url, NAME);
     if (!blank(config.natsUserSeed())) {
       options.authHandler(Nats.staticCredentials(blank(config.natsUserJwt()) ? null : config.natsUserJwt().toCharArray(),
           config.natsUserSeed().toCharArray()));

@@ -5,7 +5,7 @@ import io.nats.client.Nats;
 import io.nats.client.Options;
 import io.nex.keys.KeyType;
 import io.nex.keys.NKeyPair;
-import io.nex.node.natsserver.NatsErrorLog;
+import io.nex.node.natsserver.NodeConnectionOptions;
 import io.nex.node.natsserver.NatsServerProcess;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -26,8 +26,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class InternalServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(InternalServer.class);
-  /** Connections to this server retry this often; reconnects after a restart take about this long. */
-  public static final Duration RECONNECT_WAIT = Duration.ofMillis(250);
   private static final int RESTART_ATTEMPTS = 5;
   private static final Duration RESTART_PAUSE = Duration.ofSeconds(1);
 
@@ -165,14 +163,8 @@ public final class InternalServer implements AutoCloseable {
   }
 
   private Connection connect(String name, String seed) throws IOException, InterruptedException {
-    Options options = new Options.Builder()
-        .server(clientUrl())
-        .connectionName(name)
+    Options options = NodeConnectionOptions.builder(clientUrl(), name)
         .authHandler(Nats.staticCredentials(null, seed.toCharArray()))
-        .connectionTimeout(Duration.ofSeconds(2))
-        .maxReconnects(-1)
-        .reconnectWait(RECONNECT_WAIT)
-        .errorListener(new NatsErrorLog(name))
         .build();
     return Nats.connect(options);
   }
