@@ -29,8 +29,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The control-plane nats-server crashes and comes back on the same port: the node reconnects on
- * its own, its workloads never stopped, it answers {@code $NEX.PING} again, and it says how many
- * workload log lines it dropped meanwhile.
+ * its own (its control connection and its trigger connection), its workloads never stopped, it
+ * answers {@code $NEX.PING} and its function's triggers again, and it says how many workload log
+ * lines it dropped meanwhile.
  */
 class ControlPlaneRestartTest {
   private static final Pattern RECONNECTED =
@@ -59,7 +60,12 @@ class ControlPlaneRestartTest {
         Envelope tickerDeploy = client.deploy("default", nodeId, client.request("ticker", "native",
             client.upload("ticker", ticker), DeployClient.sha256(ticker), Map.of(), nodeId, null, List.of()));
         assertThat(tickerDeploy.error()).as(node.log()).isNull();
+        Path function = Path.of(System.getProperty("echo.js"));
+        Envelope functionDeploy = client.deploy("default", nodeId, client.functionRequest("jsecho", "javascript",
+            client.upload("jsecho", function), DeployClient.sha256(function), nodeId, List.of("fn.restart")));
+        assertThat(functionDeploy.error()).as(node.log()).isNull();
         await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() -> echoes(nc));
+        assertThat(functionEchoes(nc)).as(node.log()).isTrue();
       }
 
       controlPlane.kill();
@@ -79,7 +85,9 @@ class ControlPlaneRestartTest {
             .until(() -> nc.request("$NEX.PING", new byte[0], Duration.ofSeconds(1)), r -> r != null);
         assertThat(new String(pong.getData(), StandardCharsets.UTF_8)).contains(nodeId);
         await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() -> echoes(nc));
+        await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> functionEchoes(nc));
       }
+      assertThat(node.log()).contains("Trigger connection to " + controlPlane.url() + " is back");
       await().atMost(Duration.ofSeconds(5)).until(() -> health(httpPort).statusCode() == 200);
       String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
           URI.create("http://127.0.0.1:" + httpPort + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
@@ -97,6 +105,11 @@ class ControlPlaneRestartTest {
   private static boolean echoes(Connection nc) throws InterruptedException {
     Message reply = nc.request("echo.restart", "still there".getBytes(StandardCharsets.UTF_8), Duration.ofSeconds(2));
     return reply != null && "still there".equals(new String(reply.getData(), StandardCharsets.UTF_8));
+  }
+
+  private static boolean functionEchoes(Connection nc) throws InterruptedException {
+    Message reply = nc.request("fn.restart", "again".getBytes(StandardCharsets.UTF_8), Duration.ofSeconds(2));
+    return reply != null && "\"again\"".equals(new String(reply.getData(), StandardCharsets.UTF_8));
   }
 
   private static HttpResponse<String> health(int port) throws Exception {

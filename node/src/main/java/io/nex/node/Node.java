@@ -197,8 +197,13 @@ public final class Node {
     metrics.watchPool(config.machinePoolSize(), () -> pool.snapshot().stream().map(PooledAgent::state).toList());
     metrics.watchWorkloads(() -> deployments.all().stream()
         .map(d -> List.of(d.type(), d.sandbox().isAlive() ? "running" : "exited")).toList());
-    triggers = new TriggerRouter(controlPlane.connection(), events,
-        Duration.ofMillis(config.functionTimeoutMs() + TRIGGER_GRACE_MS), metrics, tracing);
+    try {
+      triggers = TriggerRouter.start(controlPlane.url(), controlPlane.displayUrl(), "nex-node-triggers-" + identity.id(), events,
+          Duration.ofMillis(config.functionTimeoutMs() + TRIGGER_GRACE_MS), metrics, tracing);
+    } catch (IOException e) {
+      throw new NodeStartException("cannot open the trigger connection to " + controlPlane.displayUrl() + ": "
+          + e.getMessage());
+    }
     teardown.push(triggers::close);
     Connection hostServicesConnection;
     try {

@@ -1,106 +1,129 @@
 package io.nex.node.function;
 
-import io.nex.api.agent.FrameChannel;
 import io.nex.api.agent.TriggerCall;
 import io.nex.api.agent.TriggerResult;
 import io.nex.node.internal.PendingReplies;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Triggers over the Unix socket the agent listens on in its working directory (ours, see
- * {@code AgentDeployRequest.triggerSocket}): calls are written by the thread that received the
- * triggers, one write per burst ({@link #callLater}, {@link #flush}), and one reader thread
- * completes them as results come back. Compared with the
- * internal server it saves a nats-server hop and two NATS messages each way. A function host's
- * agent takes the triggers of all its functions on one such socket, each call naming its function.
+ * {@code AgentDeployRequest.triggerSocket}), read and written by the {@link TriggerLoop}: the
+ * calls of a burst go out in one write at the end of the loop's turn, and results complete their
+ * calls on the loop as they are read. Compared with the internal server it saves a nats-server
+ * hop and two NATS messages each way. A function host's agent takes the triggers of all its
+ * functions on one such socket, each call naming its function.
  */
-final class SocketTriggerLink implements TriggerLink {
+final class SocketTriggerLink implements TriggerLink, TriggerLoop.Party {
   private static final Logger LOG = LoggerFactory.getLogger(SocketTriggerLink.class);
 
   private final String sandboxId;
-  private final FrameChannel frames;
+  private final TriggerLoop loop;
+  private final NonBlockingFrames frames;
   private final Duration timeout;
-  private final AtomicLong ids = new AtomicLong();
-  private volatile boolean gone;
   private final PendingReplies<Long, TriggerResult> pending = new PendingReplies<>("no reply from the agent in time");
   private final Runnable ended;
+  // the loop's alone
+  private long ids;
+  private boolean gone;
+  private boolean finishing;
 
-  private SocketTriggerLink(String sandboxId, SocketChannel channel, Duration timeout, Runnable ended) {
+  private SocketTriggerLink(String sandboxId, TriggerLoop loop, SocketChannel channel, Duration timeout,
+      Runnable ended) throws IOException {
     this.sandboxId = sandboxId;
-    this.frames = new FrameChannel(channel);
+    this.loop = loop;
+    this.frames = new NonBlockingFrames(channel);
     this.timeout = timeout;
     this.ended = ended;
-    Thread reader = new Thread(this::readResults, "trigger-results-" + sandboxId);
-    reader.setDaemon(true);
-    reader.start();
   }
 
-  /** {@code ended} runs once the socket has ended (the agent went away, or {@link #close}), on the reader. */
-  static SocketTriggerLink connect(String sandboxId, Path socket, Duration timeout, Runnable ended) throws IOException {
-    return new SocketTriggerLink(sandboxId, UnixSockets.connect(socket), timeout, ended);
+  /**
+   * Connects to the agent's socket and has the loop read it. {@code ended} runs once the socket
+   * has ended (the agent went away, or {@link #close}), on the loop: it must not block.
+   */
+  static SocketTriggerLink connect(String sandboxId, Path socket, TriggerLoop loop, Duration timeout, Runnable ended)
+      throws IOException {
+    SocketChannel channel = UnixSockets.connect(socket);
+    try {
+      SocketTriggerLink link = new SocketTriggerLink(sandboxId, loop, channel, timeout, ended);
+      loop.call(() -> {
+        loop.register(link);
+        return link;
+      });
+      return link;
+    } catch (IOException | RuntimeException e) {
+      channel.close();
+      throw e;
+    }
   }
 
+  @Override
+  public SocketChannel channel() {
+    return frames.channel();
+  }
+
+  /** On the loop: the call goes out with the rest of the loop's turn. */
   @Override
   public CompletableFuture<TriggerResult> call(String function, String subject, byte[] payload, String traceparent) {
-    CompletableFuture<TriggerResult> result = callLater(function, subject, payload, traceparent);
-    flush();
-    return result;
-  }
-
-  @Override
-  public CompletableFuture<TriggerResult> callLater(String function, String subject, byte[] payload,
-      String traceparent) {
-    long id = ids.incrementAndGet();
+    long id = ++ids;
     CompletableFuture<TriggerResult> result = pending.expect(id, timeout);
-    frames.enqueue(new TriggerCall(id, function, subject, traceparent, payload).encode());
-    if (gone) {
-      // the reader has failed what was pending before this call was registered
+    if (gone || finishing) {
       pending.fail(id, new IOException("the agent's trigger socket is closed"));
+      return result;
     }
+    frames.enqueue(new TriggerCall(id, function, subject, traceparent, payload).encode());
+    loop.flushLater(this);
     return result;
   }
 
   @Override
-  public void flush() {
+  public boolean readable() throws IOException {
     try {
-      frames.flush();
-    } catch (IOException e) {
-      // the socket is gone: closing it ends the reader, which fails every call still pending
-      frames.close();
-    }
-  }
-
-  private void readResults() {
-    try {
-      for (ByteBuffer frame = frames.next(); frame != null; frame = frames.next()) {
+      return frames.read(frame -> {
         TriggerResult result = TriggerResult.decode(frame);
         pending.complete(result.id(), result);
-      }
-    } catch (IOException | IllegalArgumentException e) {
-      LOG.warn("Trigger socket of sandbox {} failed: {}", sandboxId, e.getMessage());
-    } finally {
-      gone = true;
-      pending.failAll(new IOException("the agent closed its trigger socket"));
-      pending.close();
-      frames.close();
-      ended.run();
+      });
+    } catch (IllegalArgumentException e) {
+      // an agent that speaks garbage is ended like one that went away
+      throw new IOException(e.getMessage(), e);
     }
   }
 
   @Override
-  public void close() {
-    try {
-      frames.finishWriting();
-    } catch (IOException e) {
-      // already closed: the reader has failed what was pending
+  public boolean flush() throws IOException {
+    boolean all = frames.flush();
+    if (all && finishing) {
+      frames.channel().shutdownOutput();
     }
+    return all;
+  }
+
+  @Override
+  public void ended(IOException cause) {
+    if (cause != null) {
+      LOG.warn("Trigger socket of sandbox {} failed: {}", sandboxId, cause.getMessage());
+    }
+    gone = true;
+    pending.failAll(new IOException("the agent closed its trigger socket"));
+    pending.close();
+    frames.close();
+    ended.run();
+  }
+
+  /** Sends no more once what is queued has gone; results of calls already sent still arrive. */
+  @Override
+  public void close() {
+    loop.execute(() -> {
+      if (gone || finishing) {
+        return;
+      }
+      finishing = true;
+      loop.flushLater(this);
+    });
   }
 }

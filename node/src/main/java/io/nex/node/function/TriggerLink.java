@@ -3,7 +3,11 @@ package io.nex.node.function;
 import io.nex.api.agent.TriggerResult;
 import java.util.concurrent.CompletableFuture;
 
-/** How the node hands functions' triggers to an agent, and gets their results back. */
+/**
+ * How the node hands functions' triggers to an agent, and gets their results back. Called on the
+ * {@link TriggerLoop}, which owns the socket links: a call may go out at the end of the loop's
+ * turn, with the rest of its burst.
+ */
 interface TriggerLink extends AutoCloseable {
   /**
    * Runs a function once: {@code function} names it in a function host, and is null for the
@@ -17,19 +21,6 @@ interface TriggerLink extends AutoCloseable {
   /** An untraced call to the agent's one workload. */
   default CompletableFuture<TriggerResult> call(String subject, byte[] payload) {
     return call(null, subject, payload, null);
-  }
-
-  /**
-   * Calls a function once, but may hold the call back until {@link #flush}: the caller knows
-   * more triggers are waiting right behind this one.
-   */
-  default CompletableFuture<TriggerResult> callLater(String function, String subject, byte[] payload,
-      String traceparent) {
-    return call(function, subject, payload, traceparent);
-  }
-
-  /** Sends the calls held back by {@link #callLater}. */
-  default void flush() {
   }
 
   /** Sends no more; results of calls already sent still arrive. */

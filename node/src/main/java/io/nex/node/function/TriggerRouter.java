@@ -1,9 +1,5 @@
 package io.nex.node.function;
 
-import io.nats.client.Connection;
-import io.nats.client.Dispatcher;
-import io.nats.client.Message;
-import io.nats.client.Subscription;
 import io.nats.client.impl.Headers;
 import io.nex.api.agent.FunctionHeaders;
 import io.nex.api.agent.TriggerResult;
@@ -15,16 +11,17 @@ import io.nex.node.tracing.Tracing;
 import io.nex.node.workload.Deployment;
 import io.opentelemetry.api.trace.Span;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -40,143 +37,66 @@ import org.slf4j.LoggerFactory;
  * {@code function_exec_failed}. Subscriptions use the workload name as queue group, so copies of
  * a function share the load. Nothing blocks per message in flight.
  *
- * <p>Messages reach an agent through a {@link Lane}: a {@link Relay} (a dispatcher thread) and a
- * link. A workload with a sandbox of its own has a lane of its own; the functions of a function
- * host share the host's link (one socket), and every host's lane shares one relay, so a thousand
- * functions in ten hosts take one dispatcher thread and ten sockets, and a burst of triggers to
- * any functions of one host goes to it in one write.
+ * <p>Triggers are read, handed to agents, and answered by one thread, the {@link TriggerLoop},
+ * on a control-plane connection of the router's own: a workload with a sandbox of its own has a
+ * link of its own, the functions of a function host share the host's link (one socket), so a
+ * thousand functions in ten hosts take one thread and ten sockets, and a burst of triggers to any
+ * functions of one host goes to it in one write.
  */
 public final class TriggerRouter implements FunctionTriggers, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(TriggerRouter.class);
   private static final byte[] NO_PAYLOAD = new byte[0];
-  private static final long[] LATE_FLUSH_MILLIS = {20, 250, 2000};
+  /** How long a route waits for the server to confirm its subscriptions before it goes on regardless. */
+  private static final Duration SUBSCRIBED_WITHIN = Duration.ofSeconds(5);
 
-  private final Connection triggers;
+  private final TriggerLoop loop;
   private final EventPublisher events;
   private final Duration timeout;
   private final NodeMetrics metrics;
   private final Tracing tracing;
   private final Map<String, Route> routes = new ConcurrentHashMap<>();
-  /** By host id: a host's lane lives as long as its socket, from its first function's route on. */
-  private final Map<String, Lane> hostLanes = new ConcurrentHashMap<>();
-  /** The function hosts' relay, made with the first host's lane. */
-  private volatile Relay hostRelay;
+  /** By subscription id; the loop's alone. */
+  private final Map<Long, Target> targets = new HashMap<>();
+  /** By host id: a host's link lives as long as its socket, from its first function's route on. */
+  private final Map<String, SocketTriggerLink> hostLinks = new ConcurrentHashMap<>();
   private volatile boolean closing;
   private final Map<String, AtomicLong> runtimeNanos = new ConcurrentHashMap<>();
 
-  /**
-   * A dispatcher thread, and the links it holds calls back in for the rest of a burst: a call
-   * goes out once the dispatcher has no further message waiting.
-   */
-  private final class Relay {
-    final Dispatcher dispatcher = triggers.createDispatcher();
-    /** Links with calls held back; touched by the dispatcher's thread only. */
-    private final List<TriggerLink> holding = new ArrayList<>();
-    private boolean closed;
+  /** Where a subscription's messages go: {@code function} names it in a host's link, null in a link of one workload. */
+  private record Target(Deployment deployment, String function, TriggerLink link) {}
 
-    void deliver(Deployment deployment, String function, TriggerLink link, Message msg) {
-      trigger(deployment, function, link, msg);
-      // the count can read -1 for a moment (jnats counts a message after queueing it)
-      if (dispatcher.getPendingMessageCount() > 0) {
-        if (!holding.contains(link)) {
-          holding.add(link);
-        }
-        return;
-      }
-      link.flush();
-      for (TriggerLink held : holding) {
-        if (held != link) {
-          held.flush();
-        }
-      }
-      holding.clear();
-    }
-
-    synchronized void unsubscribe(List<Subscription> subscriptions) {
-      if (closed || triggers.getStatus() != Connection.Status.CONNECTED) {
-        return;
-      }
-      for (Subscription subscription : subscriptions) {
-        if (subscription.isActive()) { // a host that ended had its functions' taken off already
-          dispatcher.unsubscribe(subscription);
-        }
-      }
-    }
-
-    synchronized void close() {
-      if (!closed && triggers.getStatus() == Connection.Status.CONNECTED) {
-        triggers.closeDispatcher(dispatcher);
-      }
-      closed = true;
-    }
-  }
-
-  /** A relay and the link its messages go out on. */
-  private final class Lane {
-    final Relay relay;
-    final TriggerLink link;
-    /** A lane of one workload, whose relay goes with it. */
-    final boolean ownRelay;
-    private boolean closed;
-
-    Lane(Relay relay, TriggerLink link, boolean ownRelay) {
-      this.relay = relay;
-      this.link = link;
-      this.ownRelay = ownRelay;
-    }
-
-    /** {@code function} names the function in a host's lane, null in a lane of one workload. */
-    void subscribe(Deployment deployment, String function, List<Subscription> into) {
-      for (String subject : deployment.triggerSubjects()) {
-        into.add(relay.dispatcher.subscribe(subject, deployment.name(),
-            msg -> relay.deliver(deployment, function, link, msg)));
-      }
-    }
-
-    /**
-     * One function's subscriptions of a host's lane. Its messages still queued in the dispatcher,
-     * or on their way from the server, are dropped unseen: a call held back for the burst they
-     * seemed to belong to would then wait for the relay's next trigger. So the hosts' links are
-     * flushed now and again once they have passed.
-     */
-    void unsubscribe(List<Subscription> subscriptions) {
-      relay.unsubscribe(subscriptions);
-      flushHosts();
-      for (long millis : LATE_FLUSH_MILLIS) {
-        CompletableFuture.delayedExecutor(millis, TimeUnit.MILLISECONDS).execute(TriggerRouter.this::flushHosts);
-      }
-    }
-
-    synchronized void close() {
-      if (closed) {
-        return;
-      }
-      closed = true;
-      if (ownRelay) {
-        relay.close();
-      }
-      link.close();
-    }
-  }
-
-  private void flushHosts() {
-    hostLanes.values().forEach(lane -> lane.link.flush());
-  }
-
-  /** A workload's subscriptions, in its own lane or its host's. */
-  private record Route(Deployment deployment, Lane lane, List<Subscription> subscriptions) {
+  /** A workload's subscriptions, on a link of its own or its host's. */
+  private record Route(Deployment deployment, TriggerLink link, boolean ownLink, List<Long> subscriptions) {
     boolean sameFunction(Route other) {
       return deployment.namespace().equals(other.deployment.namespace()) && deployment.name().equals(other.deployment.name());
     }
   }
 
-  public TriggerRouter(Connection triggers, EventPublisher events, Duration timeout, NodeMetrics metrics,
-      Tracing tracing) {
+  private TriggerRouter(TriggerConnection connection, String url, EventPublisher events, Duration timeout,
+      NodeMetrics metrics, Tracing tracing) throws IOException {
     this.metrics = metrics;
     this.tracing = tracing;
-    this.triggers = triggers;
     this.events = events;
     this.timeout = timeout;
+    this.loop = new TriggerLoop(connection, url, this::message);
+  }
+
+  /**
+   * Connects to the control plane at {@code url} (credentials in the URL, as the node's own
+   * connection takes them; {@code displayUrl} is the URL without them, for the log) and starts
+   * the loop; fails with the reason the connection was refused.
+   */
+  public static TriggerRouter start(String url, String displayUrl, String connectionName, EventPublisher events,
+      Duration timeout, NodeMetrics metrics, Tracing tracing) throws IOException {
+    TriggerConnection connection;
+    try {
+      connection = new TriggerConnection(url, connectionName);
+    } catch (IllegalArgumentException e) {
+      throw new IOException(e.getMessage());
+    }
+    TriggerRouter router = new TriggerRouter(connection, displayUrl, events, timeout, metrics, tracing);
+    router.loop.start();
+    return router;
   }
 
   /**
@@ -187,59 +107,86 @@ public final class TriggerRouter implements FunctionTriggers, AutoCloseable {
   @Override
   public void route(Deployment deployment, Optional<Path> triggerSocket) throws IOException {
     TriggerLink link = triggerSocket.isPresent()
-        ? SocketTriggerLink.connect(deployment.id(), triggerSocket.get(), timeout, () -> { })
+        ? SocketTriggerLink.connect(deployment.id(), triggerSocket.get(), loop, timeout, () -> { })
         : new NatsTriggerLink(deployment.session(), timeout);
-    Lane lane = new Lane(new Relay(), link, true);
-    Route route = new Route(deployment, lane, new ArrayList<>());
-    runtimeNanos.put(deployment.id(), new AtomicLong());
-    lane.subscribe(deployment, null, route.subscriptions());
-    routes.put(deployment.id(), route);
+    subscribe(deployment, null, link, true);
   }
 
   @Override
   public void routeHosted(Deployment deployment, String hostId, Path hostSocket, Runnable socketEnded)
       throws IOException {
-    Lane lane;
-    try {
-      lane = hostLanes.computeIfAbsent(hostId, id -> connectHost(id, hostSocket, socketEnded));
-    } catch (UncheckedIOException e) {
-      throw e.getCause();
-    }
-    Route route = new Route(deployment, lane, new ArrayList<>());
-    runtimeNanos.put(deployment.id(), new AtomicLong());
-    lane.subscribe(deployment, deployment.id(), route.subscriptions());
-    routes.put(deployment.id(), route);
+    subscribe(deployment, deployment.id(), hostLink(hostId, hostSocket, socketEnded), false);
   }
 
-  /** The host's lane; it goes when the host's socket ends (its sandbox is gone). */
-  private Lane connectHost(String hostId, Path hostSocket, Runnable socketEnded) {
-    Lane[] self = new Lane[1];
+  /**
+   * Subscribes the workload's trigger subjects and waits until the server has them: the deploy's
+   * {@code workload_deployed} goes out on another connection, and a caller who triggers on
+   * hearing it must find the subscription there.
+   */
+  private void subscribe(Deployment deployment, String function, TriggerLink link, boolean ownLink)
+      throws IOException {
+    runtimeNanos.put(deployment.id(), new AtomicLong());
+    CompletableFuture<Void> subscribed = loop.call(() -> {
+      Target target = new Target(deployment, function, link);
+      List<Long> subscriptions = new ArrayList<>();
+      for (String subject : deployment.triggerSubjects()) {
+        long sid = loop.nats().subscribe(subject, deployment.name());
+        targets.put(sid, target);
+        subscriptions.add(sid);
+      }
+      routes.put(deployment.id(), new Route(deployment, link, ownLink, subscriptions));
+      CompletableFuture<Void> pong = new CompletableFuture<>();
+      loop.nats().ping(() -> pong.complete(null));
+      return pong;
+    });
     try {
-      TriggerLink link = SocketTriggerLink.connect(hostId, hostSocket, timeout, () -> {
-        if (self[0] != null && !closing && hostLanes.remove(hostId, self[0])) {
+      subscribed.get(SUBSCRIBED_WITHIN.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException | TimeoutException e) {
+      LOG.debug("Subscriptions of {} not confirmed by the server yet", deployment.id());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** The host's link, connected by its first function; it goes when the host's socket ends (its sandbox is gone). */
+  private SocketTriggerLink hostLink(String hostId, Path hostSocket, Runnable socketEnded) throws IOException {
+    synchronized (hostLinks) {
+      SocketTriggerLink existing = hostLinks.get(hostId);
+      if (existing != null) {
+        return existing;
+      }
+      SocketTriggerLink[] self = new SocketTriggerLink[1];
+      self[0] = SocketTriggerLink.connect(hostId, hostSocket, loop, timeout, () -> {
+        if (self[0] != null && !closing && hostLinks.remove(hostId, self[0])) {
           hostEnded(self[0]);
-          socketEnded.run();
+          // on the loop, which must not wait for what the deployer does about it
+          CompletableFuture.runAsync(socketEnded);
         }
       });
-      self[0] = new Lane(hostRelay(), link, false);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      hostLinks.put(hostId, self[0]);
+      return self[0];
     }
-    return self[0];
   }
 
-  /** No more triggers for the functions of a host whose socket ended: they are unrouted soon anyway. */
-  private void hostEnded(Lane lane) {
-    lane.close();
-    routes.values().stream().filter(route -> route.lane() == lane)
-        .forEach(route -> lane.relay.unsubscribe(route.subscriptions()));
+  /** No more triggers for the functions of a host whose socket ended (on the loop): they are unrouted soon anyway. */
+  private void hostEnded(TriggerLink link) {
+    routes.values().stream().filter(route -> route.link() == link).forEach(this::unsubscribe);
   }
 
-  private synchronized Relay hostRelay() {
-    if (hostRelay == null) {
-      hostRelay = new Relay();
+  private void unsubscribe(Route route) {
+    for (long sid : route.subscriptions()) {
+      if (targets.remove(sid) != null) { // a host that ended had its functions' taken off already
+        loop.nats().unsubscribe(sid);
+      }
     }
-    return hostRelay;
+  }
+
+  /** Messages of a subscription just taken off are dropped here, unseen: it has no target any more. */
+  private void message(long sid, String subject, String replyTo, Headers headers, byte[] payload) {
+    Target target = targets.get(sid);
+    if (target != null) {
+      trigger(target, new TriggerMessage(subject, replyTo, headers, payload == null ? NO_PAYLOAD : payload));
+    }
   }
 
   @Override
@@ -252,11 +199,12 @@ public final class TriggerRouter implements FunctionTriggers, AutoCloseable {
     if (routes.values().stream().noneMatch(route::sameFunction)) {
       metrics.functionGone(route.deployment().namespace(), route.deployment().name());
     }
-    if (route.lane().ownRelay) {
-      route.lane().close();
-      return;
-    }
-    route.lane().unsubscribe(route.subscriptions());
+    loop.execute(() -> {
+      unsubscribe(route);
+      if (route.ownLink()) {
+        route.link().close();
+      }
+    });
   }
 
   /** Total time the function has run, for {@code node info}'s runtime column. */
@@ -265,42 +213,45 @@ public final class TriggerRouter implements FunctionTriggers, AutoCloseable {
     return Duration.ofNanos(total == null ? 0 : total.get());
   }
 
-  /** Hands a trigger to the link, to be sent with the rest of its burst. */
-  private void trigger(Deployment deployment, String function, TriggerLink link, Message msg) {
+  /** Hands a trigger to its link, on the loop: it goes out with the rest of the loop's turn. */
+  private void trigger(Target target, TriggerMessage msg) {
     long started = System.nanoTime();
+    Deployment deployment = target.deployment();
     // untraced (the default), a trigger makes no span and reads no header
     Span span = tracing.on() ? TriggerSpans.start(tracing, deployment, msg) : null;
-    byte[] payload = msg.getData() == null ? NO_PAYLOAD : msg.getData();
     String traceparent = span == null ? null : Tracing.traceparent(span);
-    link.callLater(function, msg.getSubject(), payload, traceparent).whenComplete((result, failure) -> {
-      long elapsed = System.nanoTime() - started;
-      String error = failure != null ? describe(failure) : result.error();
-      Headers replyHeaders = span == null ? null : Tracing.headers(span);
+    target.link().call(target.function(), msg.subject(), msg.payload(), traceparent).whenComplete((result, failure) ->
+        // a result read by the loop completes here at once; a timeout or a VM's answer comes from elsewhere
+        loop.execute(() -> finished(deployment, msg, span, System.nanoTime() - started, result, failure)));
+  }
+
+  private void finished(Deployment deployment, TriggerMessage msg, Span span, long elapsed, TriggerResult result,
+      Throwable failure) {
+    String error = failure != null ? describe(failure) : result.error();
+    Headers replyHeaders = span == null ? null : Tracing.headers(span);
+    if (error == null) {
+      error = oversized(msg, replyHeaders, result.output());
+    }
+    if (runtimeNanos.containsKey(deployment.id())) {
+      metrics.triggerFinished(deployment.namespace(), deployment.name(), error == null, elapsed / 1e9);
+    } else {
+      // a late answer after the unroute: it would bring back the series just dropped
+      metrics.triggerFinished(error == null, elapsed / 1e9);
+    }
+    if (span != null) {
+      TriggerSpans.end(tracing, span, deployment, result, error);
+    }
+    try {
       if (error == null) {
-        error = oversized(msg, replyHeaders, result.output());
-      }
-      if (runtimeNanos.containsKey(deployment.id())) {
-        metrics.triggerFinished(deployment.namespace(), deployment.name(), error == null, elapsed / 1e9);
+        succeeded(deployment, msg, result, elapsed, replyHeaders);
       } else {
-        // a late answer after the unroute: it would bring back the series just dropped
-        metrics.triggerFinished(error == null, elapsed / 1e9);
+        failed(deployment, msg, error, replyHeaders);
       }
-      if (span != null) {
-        TriggerSpans.end(tracing, span, deployment, result, error);
-      }
-      try {
-        if (error == null) {
-          succeeded(deployment, msg, result, elapsed, replyHeaders);
-        } else {
-          failed(deployment, msg, error, replyHeaders);
-        }
-      } catch (RuntimeException e) {
-        // jnats refuses a publish while it cannot queue one (reconnecting, its buffer full): say
-        // so, or the answer is lost inside this callback's future where nobody looks
-        LOG.warn("Could not answer a trigger of {}/{} on {}: {}", deployment.namespace(), deployment.name(),
-            msg.getSubject(), e.getMessage());
-      }
-    });
+    } catch (RuntimeException e) {
+      // an answer that cannot be sent is lost, but not in silence
+      LOG.warn("Could not answer a trigger of {}/{} on {}: {}", deployment.namespace(), deployment.name(),
+          msg.subject(), e.getMessage());
+    }
   }
 
   /**
@@ -308,11 +259,11 @@ public final class TriggerRouter implements FunctionTriggers, AutoCloseable {
    * {@code max_payload}, and jnats refuses to, so the caller would hear nothing. A function may
    * return more than that (its output frame allows 64 MiB).
    */
-  private String oversized(Message msg, Headers headers, byte[] output) {
-    if (msg.getReplyTo() == null) {
+  private String oversized(TriggerMessage msg, Headers headers, byte[] output) {
+    if (msg.replyTo() == null) {
       return null;
     }
-    long max = triggers.getMaxPayload();
+    long max = loop.nats().maxPayload();
     long size = output.length + (headers == null ? 0 : headers.serializedLength());
     if (max <= 0 || size <= max) {
       return null;
@@ -321,27 +272,24 @@ public final class TriggerRouter implements FunctionTriggers, AutoCloseable {
         + " bytes";
   }
 
-  private void succeeded(Deployment deployment, Message msg, TriggerResult result, long elapsed, Headers headers) {
+  private void succeeded(Deployment deployment, TriggerMessage msg, TriggerResult result, long elapsed,
+      Headers headers) {
     AtomicLong total = runtimeNanos.get(deployment.id());
     if (total != null) {
       total.addAndGet(result.runtimeNanos() < 0 ? elapsed : result.runtimeNanos());
     }
-    if (msg.getReplyTo() != null) {
-      if (headers == null) {
-        triggers.publish(msg.getReplyTo(), result.output());
-      } else {
-        triggers.publish(msg.getReplyTo(), headers, result.output());
-      }
+    if (msg.replyTo() != null) {
+      loop.nats().publish(msg.replyTo(), null, headers, result.output());
     }
     Map<String, Object> data = eventData(deployment, msg);
     data.put("elapsed_nanos", elapsed);
     events.publish(deployment.namespace(), EventTypes.FUNCTION_EXEC_SUCCEEDED, data);
   }
 
-  private void failed(Deployment deployment, Message msg, String error, Headers headers) {
-    if (msg.getReplyTo() != null) {
+  private void failed(Deployment deployment, TriggerMessage msg, String error, Headers headers) {
+    if (msg.replyTo() != null) {
       Headers withError = headers == null ? new Headers() : headers;
-      triggers.publish(msg.getReplyTo(), withError.put(FunctionHeaders.ERROR, error), new byte[0]);
+      loop.nats().publish(msg.replyTo(), null, withError.put(FunctionHeaders.ERROR, error), NO_PAYLOAD);
     }
     Map<String, Object> data = eventData(deployment, msg);
     data.put("error", error);
@@ -358,11 +306,11 @@ public final class TriggerRouter implements FunctionTriggers, AutoCloseable {
         : "function failed: " + cause.getMessage();
   }
 
-  private static Map<String, Object> eventData(Deployment deployment, Message msg) {
+  private static Map<String, Object> eventData(Deployment deployment, TriggerMessage msg) {
     Map<String, Object> data = new LinkedHashMap<>();
     data.put("workload_name", deployment.name());
     data.put("id", deployment.id());
-    data.put("trigger_subject", msg.getSubject());
+    data.put("trigger_subject", msg.subject());
     data.put("namespace", deployment.namespace());
     return data;
   }
@@ -371,11 +319,8 @@ public final class TriggerRouter implements FunctionTriggers, AutoCloseable {
   public void close() {
     closing = true;
     routes.keySet().forEach(this::unroute);
-    List.copyOf(hostLanes.values()).forEach(Lane::close);
-    hostLanes.clear();
-    Relay relay = hostRelay;
-    if (relay != null) {
-      relay.close();
-    }
+    hostLinks.values().forEach(SocketTriggerLink::close);
+    hostLinks.clear();
+    loop.close();
   }
 }

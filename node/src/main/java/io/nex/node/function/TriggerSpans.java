@@ -1,6 +1,5 @@
 package io.nex.node.function;
 
-import io.nats.client.Message;
 import io.nex.api.agent.TriggerResult;
 import io.nex.node.tracing.Tracing;
 import io.nex.node.workload.Deployment;
@@ -12,10 +11,10 @@ import io.opentelemetry.api.trace.StatusCode;
 final class TriggerSpans {
   private TriggerSpans() {}
 
-  static Span start(Tracing tracing, Deployment deployment, Message msg) {
-    return tracing.received("function trigger", SpanKind.SERVER, msg.getHeaders())
+  static Span start(Tracing tracing, Deployment deployment, TriggerMessage msg) {
+    return tracing.received("function trigger", SpanKind.SERVER, msg.headers())
         .setAttribute("messaging.system", "nats")
-        .setAttribute("messaging.destination.name", msg.getSubject())
+        .setAttribute("messaging.destination.name", msg.subject())
         .setAttribute("nex.namespace", deployment.namespace())
         .setAttribute("nex.workload_name", deployment.name())
         .setAttribute("nex.workload_id", deployment.id())

@@ -7,6 +7,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.nex.api.agent.FrameChannel;
 import io.nex.api.agent.TriggerCall;
 import io.nex.api.agent.TriggerResult;
+import io.nex.node.natsserver.NatsServerBinary;
+import io.nex.node.natsserver.NatsServerProcess;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -21,24 +23,55 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The node's end of a real trigger socket, with a plain frame reader and writer as the agent. */
+/**
+ * The node's end of a real trigger socket, read and written by a real trigger loop, with a plain
+ * frame reader and writer as the agent.
+ */
 class SocketTriggerLinkTest {
+  private static NatsServerProcess server;
+  private static TriggerLoop loop;
   @TempDir Path dir;
   private ServerSocketChannel listener;
   private SocketTriggerLink link;
   private FrameChannel agent;
+
+  @BeforeAll
+  static void startLoop(@TempDir Path serverDir) throws IOException {
+    server = NatsServerProcess.onFreePorts(() -> {
+      int port = NatsServerProcess.freePort();
+      return NatsServerProcess.start(NatsServerBinary.require(List.of()), serverDir.resolve("nats.conf"),
+          "listen: \"127.0.0.1:" + port + "\"\n", "127.0.0.1", port, serverDir.resolve("nats.log"));
+    });
+    loop = new TriggerLoop(new TriggerConnection(server.clientUrl(), "test"), server.clientUrl(),
+        (sid, subject, replyTo, headers, payload) -> { });
+    loop.start();
+  }
+
+  @AfterAll
+  static void stopLoop() {
+    loop.close();
+    server.close();
+  }
+
+  /** Calls are made on the loop, as the router makes them. */
+  private static CompletableFuture<TriggerResult> call(SocketTriggerLink link, String subject, byte[] payload)
+      throws IOException {
+    return loop.call(() -> link.call(subject, payload));
+  }
 
   @BeforeEach
   void connect() throws IOException {
     Path socket = dir.resolve("triggers.sock");
     listener = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
     listener.bind(UnixDomainSocketAddress.of(socket));
-    link = SocketTriggerLink.connect("sandbox-1", socket, Duration.ofSeconds(10), () -> { });
+    link = SocketTriggerLink.connect("sandbox-1", socket, loop, Duration.ofSeconds(10), () -> { });
     agent = new FrameChannel(listener.accept());
   }
 
@@ -53,7 +86,7 @@ class SocketTriggerLinkTest {
   void resultsInAnyOrderCompleteTheirOwnCalls() throws Exception {
     List<CompletableFuture<TriggerResult>> calls = new ArrayList<>();
     for (int i = 0; i < 100; i++) {
-      calls.add(link.call("orders." + i, ("p" + i).getBytes(UTF_8)));
+      calls.add(call(link, "orders." + i, ("p" + i).getBytes(UTF_8)));
     }
     List<TriggerCall> received = new ArrayList<>();
     for (int i = 0; i < 100; i++) {
@@ -73,12 +106,12 @@ class SocketTriggerLinkTest {
 
   @Test
   void theAgentClosingFailsTheCallsStillWaitingAndLaterOnes() throws Exception {
-    CompletableFuture<TriggerResult> waiting = link.call("orders.a", new byte[0]);
+    CompletableFuture<TriggerResult> waiting = call(link, "orders.a", new byte[0]);
     TriggerCall.decode(agent.next());
     agent.close();
     assertThatThrownBy(() -> waiting.get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
         .hasCauseInstanceOf(IOException.class).hasRootCauseMessage("the agent closed its trigger socket");
-    CompletableFuture<TriggerResult> later = link.call("orders.b", new byte[0]);
+    CompletableFuture<TriggerResult> later = call(link, "orders.b", new byte[0]);
     assertThatThrownBy(() -> later.get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
         .hasCauseInstanceOf(IOException.class);
   }
@@ -88,9 +121,10 @@ class SocketTriggerLinkTest {
     Path socket = dir.resolve("silent.sock");
     try (ServerSocketChannel silent = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
       silent.bind(UnixDomainSocketAddress.of(socket));
-      try (SocketTriggerLink impatient = SocketTriggerLink.connect("sandbox-2", socket, Duration.ofMillis(200), () -> { });
+      try (SocketTriggerLink impatient = SocketTriggerLink.connect("sandbox-2", socket, loop, Duration.ofMillis(200),
+          () -> { });
           SocketChannel agentThatNeverAnswers = silent.accept()) {
-        CompletableFuture<TriggerResult> call = impatient.call("orders.slow", new byte[0]);
+        CompletableFuture<TriggerResult> call = call(impatient, "orders.slow", new byte[0]);
         assertThatThrownBy(() -> call.get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
             .hasCauseInstanceOf(TimeoutException.class);
         assertThat(agentThatNeverAnswers.isConnected()).isTrue();
@@ -100,7 +134,7 @@ class SocketTriggerLinkTest {
 
   @Test
   void closingStopsSendingButResultsStillArrive() throws Exception {
-    CompletableFuture<TriggerResult> inFlight = link.call("orders.a", new byte[0]);
+    CompletableFuture<TriggerResult> inFlight = call(link, "orders.a", new byte[0]);
     link.close();
     TriggerCall call = TriggerCall.decode(agent.next());
     assertThat(agent.next()).as("the node sends no more").isNull();
@@ -110,7 +144,7 @@ class SocketTriggerLinkTest {
 
   @Test
   void aMalformedResultEndsTheLinkAndFailsWhatWaits() throws Exception {
-    CompletableFuture<TriggerResult> waiting = link.call("orders.a", new byte[0]);
+    CompletableFuture<TriggerResult> waiting = call(link, "orders.a", new byte[0]);
     agent.write(ByteBuffer.wrap(new byte[3]));
     assertThatThrownBy(() -> waiting.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(IOException.class);
   }

@@ -7,15 +7,16 @@ import static org.awaitility.Awaitility.await;
 
 import io.nats.client.Connection;
 import io.nats.client.Message;
+import io.nats.client.Nats;
 import io.nats.client.impl.Headers;
 import io.nex.api.agent.FrameChannel;
 import io.nex.api.agent.FunctionHeaders;
 import io.nex.api.agent.TriggerCall;
 import io.nex.api.agent.TriggerResult;
 import io.nex.api.events.EventTypes;
-import io.nex.node.internal.InternalServer;
 import io.nex.node.metrics.NodeMetrics;
 import io.nex.node.natsserver.NatsServerBinary;
+import io.nex.node.natsserver.NatsServerProcess;
 import io.nex.node.session.AgentCall;
 import io.nex.node.session.AgentReply;
 import io.nex.node.session.AgentSession;
@@ -57,7 +58,7 @@ class TriggerRouterTest {
   record Event(String namespace, String type, Map<String, Object> data) {}
 
   @TempDir Path dir;
-  private InternalServer server;
+  private NatsServerProcess server;
   private Connection nats;
   private final FakeAgentTransport transport = new FakeAgentTransport();
   private AgentSessions sessions;
@@ -67,12 +68,16 @@ class TriggerRouterTest {
 
   @BeforeEach
   void start() throws Exception {
-    server = InternalServer.start(NatsServerBinary.require(List.of()), dir.resolve("nats"), "127.0.0.1", 0);
-    nats = server.connectAsNode("test-node");
+    server = NatsServerProcess.onFreePorts(() -> {
+      int port = NatsServerProcess.freePort();
+      return NatsServerProcess.start(NatsServerBinary.require(List.of()), dir.resolve("nats.conf"),
+          "listen: \"127.0.0.1:" + port + "\"\n", "127.0.0.1", port, dir.resolve("nats.log"));
+    });
+    nats = Nats.connect(server.clientUrl());
     sessions = new AgentSessions(new FakeSandboxSource(dir, false), transport, Duration.ofSeconds(2));
     sessions.start();
-    router = new TriggerRouter(nats, (ns, type, data) -> events.add(new Event(ns, type, eventData(data))), TIMEOUT,
-        metrics, Tracing.off());
+    router = TriggerRouter.start(server.clientUrl(), server.clientUrl(), "test-node-triggers",
+        (ns, type, data) -> events.add(new Event(ns, type, eventData(data))), TIMEOUT, metrics, Tracing.off());
   }
 
   @AfterEach
@@ -200,7 +205,7 @@ class TriggerRouterTest {
       assertThat(nats.request("fn.b", new byte[0], Duration.ofSeconds(5)).getData()).asString(UTF_8)
           .as("its neighbour still answers").isEqualTo("Fb fn.b");
 
-      // the host's sandbox ends: its lane goes with its socket, so a host of that id would connect anew
+      // the host's sandbox ends: its link goes with its socket, so a host of that id would connect anew
       agent.close();
       answering.join(5000);
       Files.deleteIfExists(socket);
@@ -210,7 +215,7 @@ class TriggerRouterTest {
       assertThat(socketEnded).as("told once that the host's socket ended").hasValue(1);
       assertThatThrownBy(() -> router.routeHosted(c, host.id(), socket, () -> { })).isInstanceOf(IOException.class);
 
-      // another host shares the hosts' dispatcher, and answers through its own socket
+      // another host shares the trigger loop, and answers through its own socket
       Path secondSocket = dir.resolve("second.sock");
       try (ServerSocketChannel second = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
         second.bind(UnixDomainSocketAddress.of(secondSocket));
