@@ -34,6 +34,8 @@ final class DensityBench {
   private static final int TENANTS = 4;
   /** {@code functions_per_host} for the node, when given; else the node's default. */
   private static final String PER_HOST = System.getProperty("density.per_host");
+  /** With tracing on, the node's spans of the deploys tell where their time goes (and tracing's cost is in every figure). */
+  private static final boolean TRACED = Boolean.getBoolean("density.traced");
   private static final int REDEPLOYS = 50;
   private static final String NEW_HOST = "Function host started";
   private static final int SEQUENTIAL = 2000;
@@ -55,7 +57,8 @@ final class DensityBench {
         Connection nc = Nats.connect(controlPlane.url());
         NodeProcess node = NodeProcess.start(res, controlPlane.url(), NodeProcess.config(res,
             "\"machine_pool_size\": 2, \"sandbox\": \"" + sandbox + "\""
-                + (PER_HOST == null ? "" : ", \"functions_per_host\": " + Integer.parseInt(PER_HOST))))) {
+                + (PER_HOST == null ? "" : ", \"functions_per_host\": " + Integer.parseInt(PER_HOST))
+                + (TRACED ? ", \"otel_traces\": true, \"otel_traces_exporter\": \"file\"" : "")))) {
       node.awaitLog("Received agent handshake", 2, Duration.ofSeconds(60));
       Thread.sleep(2000); // the warm agents warm their deploy path
       List<DeployClient> tenants = new ArrayList<>();
@@ -101,6 +104,10 @@ final class DensityBench {
         print(phase.type + ": -> run_response", new Stats(phase.toResponse));
         print(phase.type + ": -> workload_deployed", new Stats(phase.toEvent));
         print(phase.type + ": new host, -> run_response", new Stats(phase.newHost));
+      }
+      if (TRACED) {
+        Thread.sleep(6000); // the exporter writes its batches every 5 s
+        DeploySteps.print(res.resolve("traces.jsonl"));
       }
       print("wasm: redeploy of the same hash", redeploy(node, wasm.deployed));
 
