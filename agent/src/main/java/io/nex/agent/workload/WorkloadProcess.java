@@ -17,7 +17,8 @@ import java.util.function.BiConsumer;
  * are drained, so that every line it wrote goes out before the news that it exited.
  */
 final class WorkloadProcess {
-  private static final int TEXT_BUSY_ATTEMPTS = 10;
+  /** 20 tries over about 1 s: under 200 deploys at once on 2 cores, 45 ms was seen not to be enough. */
+  private static final int TEXT_BUSY_ATTEMPTS = 20;
   /**
    * How long after the exit the pipes may take to reach end-of-file. Longer only when a process
    * the workload left behind still holds them; its later output is then not waited for.
@@ -54,7 +55,8 @@ final class WorkloadProcess {
   /**
    * The node writes the artifact just before the deploy; a process the node was forking at that
    * moment holds the file open for writing until it closes its inherited descriptors, and exec
-   * fails with ETXTBSY (error=26) meanwhile. That lasts microseconds, so try again briefly.
+   * fails with ETXTBSY (error=26) meanwhile. That lasts microseconds on an idle machine, longer
+   * when the node's forks queue for the CPU, so try again, backing off.
    */
   private static Process spawn(ProcessBuilder builder) throws IOException {
     for (int attempt = 1; ; attempt++) {
@@ -65,7 +67,7 @@ final class WorkloadProcess {
           throw e;
         }
         try {
-          Thread.sleep(attempt);
+          Thread.sleep(Math.min(5L * attempt, 100));
         } catch (InterruptedException interrupted) {
           Thread.currentThread().interrupt();
           throw e;
