@@ -23,8 +23,11 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /** Many deploy/stop cycles leave nothing behind, and a restarted node leaves no orphans. */
+// alone: counts the node's threads, files and subscriptions across cycles
+@Isolated
 class DeployCyclesTest {
   private static final int CYCLES = 50;
   private static final int POOL = 2;

@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * A function host takes functions while its memory has room, as its agent reports it with each
@@ -22,6 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
  * quarters a host may fill, so a tenant's second function gets a host of its own although
  * {@code functions_per_host} leaves slots.
  */
+// alone: measures a host's memory, which a starved box's late GC would blur
+@Isolated
 class FunctionHostMemoryTest {
   @TempDir Path dir;
 

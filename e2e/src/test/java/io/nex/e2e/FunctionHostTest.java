@@ -26,6 +26,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * Function hosts end to end, on one node: many functions of a tenant in one agent process, tenants
@@ -34,6 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
  * killed taking exactly its own functions with it. Each test uses tenants (issuers) of its own,
  * so each gets hosts of its own.
  */
+// alone: bounds a neighbour's call time while four functions misbehave beside it
+@Isolated
 class FunctionHostTest {
   @TempDir static Path dir;
   static OneNode one;

@@ -2,10 +2,10 @@ package io.nex.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.nex.node.natsserver.NatsServerProcess;
 import io.nex.testkit.ControlPlaneServer;
 import io.nex.testkit.NodeProcess;
 import io.nex.testkit.ProcessScan;
-import io.nex.node.natsserver.NatsServerProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -14,8 +14,11 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /** What a node does when it cannot do its job: say why in one line, exit non-zero, leave nothing. */
+// alone: bounds how soon the node exits after a missed handshake
+@Isolated
 class NodeFailureTest {
   @TempDir static Path dir;
   static ControlPlaneServer controlPlane;

@@ -25,21 +25,24 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * A workload that prints and exits at once loses no line: every line reaches {@code $NEX.logs…},
  * in order, before its {@code workload_undeployed} event (the agent drains the pipes before it
  * reports the exit, and the node relays both in the order they came).
  */
+// alone: a hundred agent JVMs, started one after another as fast as the pool refills
+@Isolated
 class ShortWorkloadLogsTest {
-  private static final int WORKLOADS = 200;
-  private static final int LINES = 100;
+  private static final int WORKLOADS = 100;
+  private static final int LINES = 200;
   private static final int DEPLOYERS = 2;
   private static final Duration BOUND = Duration.ofMinutes(8);
   @TempDir Path dir;
 
   @Test
-  void everyLineOfTwoHundredShortWorkloadsArrivesInOrderBeforeItsUndeployEvent() throws Exception {
+  void everyLineOfAHundredShortWorkloadsArrivesInOrderBeforeItsUndeployEvent() throws Exception {
     Path script = dir.resolve("lines.sh");
     Files.writeString(script, "#!/bin/sh\ni=1\nwhile [ $i -le " + LINES + " ]; do echo \"line $i\"; i=$((i+1)); done\n");
     Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
