@@ -31,8 +31,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
@@ -156,13 +158,14 @@ public final class Deployer {
       claims = issuers.verifyDeploy(request.workloadJwt());
       step.attribute("nex.workload_name", claims.name()).attribute("nex.workload_type", type.wireName());
     }
+    if (type.isFunction() && sessions.driver().sharesWorkDir()) {
+      return deployHosted(spec, type, claims);
+    }
     Artifact artifact;
     try (Step step = tracing.step("fetch artifact")) {
       artifact = fetchArtifact(request, claims);
     }
-    if (type.isFunction() && sessions.driver().sharesWorkDir()) {
-      return deployHosted(spec, type, claims, artifact);
-    }
+    checkRoom(artifact.size());
 
     AgentSession session;
     try (Step step = tracing.step("take sandbox")) {
@@ -217,40 +220,64 @@ public final class Deployer {
   /**
    * A function into a host of its tenant: a slot is placed, the artifact handed over unless the
    * host has it, the agent adds the function (compiling only an artifact it does not hold yet),
-   * its triggers are routed over the host's socket, and {@code workload_deployed} goes out.
+   * its triggers are routed over the host's socket, and {@code workload_deployed} goes out. A
+   * host that holds the artifact already is asked to add the function while the node checks that
+   * the location still holds that artifact, the one the signed request names: the lookup's round
+   * trip to the object store then costs the deploy nothing, and if it fails the function is
+   * removed again before any trigger reaches it.
    */
-  private RunResponse deployHosted(WorkloadSpec spec, WorkloadType type, WorkloadJwt.Claims claims, Artifact artifact)
+  private RunResponse deployHosted(WorkloadSpec spec, WorkloadType type, WorkloadJwt.Claims claims)
       throws RefusedException, InterruptedException {
     DeployRequest request = spec.request();
     // ids look alike whether a workload has a sandbox of its own or a slot in a host
     String functionId = SandboxIds.next();
+    FunctionHost.Tenant tenant = new FunctionHost.Tenant(spec.namespace(), claims.issuer());
     FunctionHost host;
     try (Step step = tracing.step("place in host")) {
-      host = hosts.place(functionId, new FunctionHost.Tenant(spec.namespace(), claims.issuer()), () -> {
-        try {
-          return pool.take(WARM_SANDBOX_WAIT);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return Optional.empty();
-        }
-      }).orElseThrow(() -> new RefusedException("no warm sandbox became ready within " + WARM_SANDBOX_WAIT.toMillis()
-          + " ms"));
-      step.attribute("nex.sandbox_id", host.session().id());
+      host = hosts.placeInRunning(functionId, tenant).orElse(null);
     }
-    AgentSession session = host.session();
-    Deployment deployment = new Deployment(functionId, spec.namespace(), claims.name(), request.description(),
-        type.wireName(), claims.issuer(), artifact.sha256(), artifact.size(), request.triggerSubjects(), Instant.now(),
-        false, request.retryCount(), session);
-    deployments.add(deployment);
-    host.attach(functionId, relay.relay(deployment, (code, reason) -> workloadEnded(functionId, code, reason)));
+    boolean told = false;
+    Deployment deployment;
     try {
-      try (Step step = tracing.step("stage artifact")) {
-        handOver(artifact, host);
+      OptionalLong held = host == null ? OptionalLong.empty() : host.heldSize(claims.hash());
+      Artifact artifact = null;
+      if (held.isEmpty()) {
+        try (Step step = tracing.step("fetch artifact")) {
+          artifact = fetchArtifact(request, claims);
+        }
+      }
+      if (host == null) {
+        // after the fetch: an artifact that cannot be had takes no warm sandbox
+        try (Step step = tracing.step("take sandbox")) {
+          host = newHost(functionId, tenant);
+          step.attribute("nex.sandbox_id", host.id());
+        }
+      }
+      long size = artifact != null ? artifact.size() : held.getAsLong();
+      checkRoom(size);
+      AgentSession session = host.session();
+      deployment = new Deployment(functionId, spec.namespace(), claims.name(), request.description(),
+          type.wireName(), claims.issuer(), artifact != null ? artifact.sha256() : claims.hash().toLowerCase(Locale.ROOT),
+          size, request.triggerSubjects(), Instant.now(), false, request.retryCount(), session);
+      deployments.add(deployment);
+      host.attach(functionId, relay.relay(deployment, (code, reason) -> workloadEnded(functionId, code, reason)));
+      if (artifact != null) {
+        try (Step step = tracing.step("stage artifact")) {
+          handOver(artifact, host);
+        }
       }
       DeployAck ack;
       try (Step step = tracing.step("agent start")) {
-        ack = answer(session.addFunction(new AddFunctionRequest(functionId, agentRequest(spec, deployment, List.of(),
-            false, hostedFunctionMemoryMib(), false, true)), AGENT_DEPLOY_TIMEOUT));
+        CompletableFuture<DeployAck> adding = session.addFunction(new AddFunctionRequest(functionId,
+            agentRequest(spec, deployment, List.of(), false, hostedFunctionMemoryMib(), false, true)),
+            AGENT_DEPLOY_TIMEOUT);
+        told = true;
+        if (artifact == null) {
+          try (Step lookup = tracing.step("fetch artifact")) {
+            fetchArtifact(request, claims);
+          }
+        }
+        ack = answer(adding);
       }
       if (!ack.accepted()) {
         throw new RefusedException("workload rejected by agent: " + ack.message());
@@ -260,11 +287,7 @@ public final class Deployer {
         routeHosted(deployment, host);
       }
     } catch (RefusedException | RuntimeException e) {
-      // unless the host ended meanwhile, which ended the function too
-      if (deployments.remove(functionId).isPresent()) {
-        triggers.unroute(functionId);
-        hosts.release(functionId);
-      }
+      abandonHosted(functionId, told ? host : null);
       throw e instanceof RefusedException r ? r : new RefusedException(e.getMessage());
     } finally {
       // after the add, as after a deploy: a new agent's start does not compete with it (a no-op
@@ -275,6 +298,35 @@ public final class Deployer {
       activated(spec, deployment);
     }
     return new RunResponse(true, functionId, claims.issuer(), claims.name());
+  }
+
+  /** A new host for the function, of a warm sandbox; refused when none becomes ready in time. */
+  private FunctionHost newHost(String functionId, FunctionHost.Tenant tenant) throws RefusedException {
+    return hosts.placeInNew(functionId, tenant, () -> {
+      try {
+        return pool.take(WARM_SANDBOX_WAIT);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return Optional.empty();
+      }
+    }).orElseThrow(() -> new RefusedException("no warm sandbox became ready within " + WARM_SANDBOX_WAIT.toMillis()
+        + " ms"));
+  }
+
+  /**
+   * A hosted deploy failed: its slot goes back (the host with it, if it was the last) and, when
+   * {@code told} (the host the add went to), the host lets the function go. Removes come after
+   * the add on the same connection, so the agent sees them in that order; the answer is not
+   * waited for, since an agent that cannot answer is one whose host goes anyway. A host that
+   * ended meanwhile has ended the function too, and there is nothing left to give back.
+   */
+  private void abandonHosted(String functionId, FunctionHost told) {
+    deployments.remove(functionId);
+    triggers.unroute(functionId);
+    if (told != null) {
+      told.session().removeFunction(functionId, AGENT_UNDEPLOY_TIMEOUT);
+    }
+    hosts.release(functionId);
   }
 
   /** What the agent is told of a workload: the deployment's artifact, name and type, and the request's own fields. */
@@ -410,12 +462,16 @@ public final class Deployer {
       throw new RefusedException("artifact hash mismatch: workload_jwt names sha256 " + claims.hash() + " but "
           + request.location() + " is " + artifact.sha256());
     }
+    return artifact;
+  }
+
+  /** Refused if {@code bytes} more would pass the node's {@code max_total_bytes}. */
+  private void checkRoom(long bytes) throws RefusedException {
     long maxTotal = config.nodeLimits().maxTotalBytes();
-    if (maxTotal > 0 && deployments.totalBytes() + artifact.size() > maxTotal) {
-      throw new RefusedException("deploying " + artifact.size() + " more bytes would pass this node's max_total_bytes of "
+    if (maxTotal > 0 && deployments.totalBytes() + bytes > maxTotal) {
+      throw new RefusedException("deploying " + bytes + " more bytes would pass this node's max_total_bytes of "
           + maxTotal);
     }
-    return artifact;
   }
 
   /**

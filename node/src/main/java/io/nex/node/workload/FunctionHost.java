@@ -7,11 +7,11 @@ import io.nex.node.session.AgentSession;
 import io.nex.node.session.SessionListener;
 import java.io.IOException;
 import java.nio.channels.WritableByteChannel;
-import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
+import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,8 +29,8 @@ final class FunctionHost implements SessionListener {
   private final AgentSession session;
   private final Tenant tenant;
   private final Map<String, SessionListener> functions = new ConcurrentHashMap<>();
-  /** Artifact hashes already handed over: a second function of one hash gets no copy. */
-  private final Set<String> artifacts = new HashSet<>();
+  /** Sizes of the artifacts already handed over, by hash: a second function of one hash gets no copy. */
+  private final Map<String, Long> artifacts = new ConcurrentHashMap<>();
   /** Guarded by the {@link FunctionHosts} that places functions. */
   private int taken;
   private volatile boolean gone;
@@ -123,13 +123,19 @@ final class FunctionHost implements SessionListener {
    * waits until the file is whole.
    */
   synchronized void handOver(Artifact artifact) throws IOException {
-    if (artifacts.contains(artifact.sha256())) {
+    if (artifacts.containsKey(artifact.sha256())) {
       return;
     }
     try (WritableByteChannel to = session.sandbox().createArtifact(AddFunctionRequest.artifactFile(artifact.sha256()))) {
       Deployer.copy(artifact, to);
     }
-    artifacts.add(artifact.sha256());
+    artifacts.put(artifact.sha256(), artifact.size());
+  }
+
+  /** The size of the artifact of {@code sha256} if it was handed over whole; empty if not (yet). */
+  OptionalLong heldSize(String sha256) {
+    Long size = artifacts.get(sha256.toLowerCase(Locale.ROOT));
+    return size == null ? OptionalLong.empty() : OptionalLong.of(size);
   }
 
   @Override

@@ -59,29 +59,36 @@ final class FunctionHosts {
   }
 
   /**
-   * A slot for function {@code functionId} in a host of {@code tenant}: an existing one with room,
-   * else one made of the session {@code warm} hands out (empty when none is ready).
+   * A slot for function {@code functionId} in a running host of {@code tenant} with room; empty
+   * when none has room, and then nothing is taken.
    */
-  Optional<FunctionHost> place(String functionId, FunctionHost.Tenant tenant, Supplier<Optional<AgentSession>> warm) {
-    synchronized (this) {
-      for (FunctionHost host : hosts) {
-        if (!host.tenant().equals(tenant) || !hasSlot(host)) {
-          continue;
-        }
-        HostMemory memory = host.memory();
-        if (hasMemoryRoom(memory)) {
-          host.take();
-          byFunction.put(functionId, host);
-          return Optional.of(host);
-        }
-        if (host.firstTimeFull()) {
-          LOG.info("Function host is full in memory with {} functions vmid={} heap_kept_mib={} heap_max_mib={}"
-              + " resident_mib={}", host.taken(), host.id(), memory.heapKeptBytes() >> 20, memory.heapMaxBytes() >> 20,
-              memory.residentBytes() >> 20);
-        }
+  synchronized Optional<FunctionHost> placeInRunning(String functionId, FunctionHost.Tenant tenant) {
+    for (FunctionHost host : hosts) {
+      if (!host.tenant().equals(tenant) || !hasSlot(host)) {
+        continue;
+      }
+      HostMemory memory = host.memory();
+      if (hasMemoryRoom(memory)) {
+        host.take();
+        byFunction.put(functionId, host);
+        return Optional.of(host);
+      }
+      if (host.firstTimeFull()) {
+        LOG.info("Function host is full in memory with {} functions vmid={} heap_kept_mib={} heap_max_mib={}"
+            + " resident_mib={}", host.taken(), host.id(), memory.heapKeptBytes() >> 20, memory.heapMaxBytes() >> 20,
+            memory.residentBytes() >> 20);
       }
     }
-    // outside the lock: waiting for a warm sandbox must not hold up deploys into running hosts
+    return Optional.empty();
+  }
+
+  /**
+   * A slot for function {@code functionId} in a new host of {@code tenant}, made of the session
+   * {@code warm} hands out (empty when none is ready). Not under the lock: waiting for a warm
+   * sandbox must not hold up deploys into running hosts.
+   */
+  Optional<FunctionHost> placeInNew(String functionId, FunctionHost.Tenant tenant,
+      Supplier<Optional<AgentSession>> warm) {
     Optional<AgentSession> session = warm.get();
     if (session.isEmpty()) {
       return Optional.empty();

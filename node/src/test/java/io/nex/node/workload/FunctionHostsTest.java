@@ -60,13 +60,17 @@ class FunctionHostsTest {
   private Deployer deployer;
   private String sha256;
   private ArtifactSource artifacts;
+  /** Where the node's artifact lookups go: the artifact, unless a test says otherwise. */
+  private volatile ArtifactSource lookup;
   private volatile boolean running = true;
 
   @BeforeEach
   void startNode() throws Exception {
     Path file = Files.write(dir.resolve("artifact"), SCRIPT);
     sha256 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(SCRIPT));
-    artifacts = (location, jsDomain, maxBytes) -> new Artifact(file, sha256, SCRIPT.length);
+    Artifact artifact = new Artifact(file, sha256, SCRIPT.length);
+    lookup = (location, jsDomain, maxBytes) -> artifact;
+    artifacts = (location, jsDomain, maxBytes) -> lookup.fetch(location, jsDomain, maxBytes);
     sandboxes = new FakeSandboxSource(dir.resolve("sandboxes"), true);
     sessions = new AgentSessions(sandboxes, transport, Duration.ofSeconds(2));
     sessions.start();
@@ -264,5 +268,45 @@ class FunctionHostsTest {
     assertThat(deployments.count()).isZero();
     assertThat(sandboxes.destroyed).containsExactly("sandbox-1");
     assertThat(events).noneMatch(e -> e.contains("workload_deployed"));
+  }
+
+  @Test
+  void aHostHoldingTheArtifactIsAskedToAddTheFunctionBeforeItsLocationIsLookedUp() throws Exception {
+    deploy("default", alice, "a1");
+    ArtifactSource plain = lookup;
+    List<Integer> addsSentWhenLookedUp = new CopyOnWriteArrayList<>();
+    lookup = (location, jsDomain, maxBytes) -> {
+      addsSentWhenLookedUp.add(transport.sent(AgentCall.ADD_FUNCTION).size());
+      return plain.fetch(location, jsDomain, maxBytes);
+    };
+
+    deploy("default", alice, "a2");
+
+    // the first add had to wait for its artifact; the second went out before its lookup
+    assertThat(addsSentWhenLookedUp).containsExactly(2);
+  }
+
+  @Test
+  void aLocationNoLongerHoldingTheArtifactRefusesTheDeployAndTheHostLetsTheFunctionGo() throws Exception {
+    RunResponse a1 = deploy("default", alice, "a1");
+    lookup = (location, jsDomain, maxBytes) -> {
+      throw new ArtifactException("artifact " + location + " does not exist");
+    };
+
+    assertThatThrownBy(() -> deploy("default", alice, "a2"))
+        .isInstanceOf(RefusedException.class)
+        .hasMessage("artifact nats://NEXCLIFILES/echo does not exist");
+
+    String added = Json.read(transport.sent(AgentCall.ADD_FUNCTION).get(1).body(), AddFunctionRequest.class)
+        .functionId();
+    assertThat(transport.sent(AgentCall.REMOVE_FUNCTION)).singleElement()
+        .satisfies(s -> assertThat(Json.read(s.body(), RemoveFunctionRequest.class).functionId()).isEqualTo(added));
+    assertThat(deployments.count()).isEqualTo(1);
+    assertThat(triggers.routed).noneMatch(r -> r.startsWith(added));
+    assertThat(events).noneMatch(e -> e.contains("workload_deployed") && e.contains(added));
+    // its slot came back: with two a host, a1's host takes the next one
+    lookup = (location, jsDomain, maxBytes) -> new Artifact(dir.resolve("artifact"), sha256, SCRIPT.length);
+    assertThat(hostsOf(deploy("default", alice, "a3"))).isEqualTo(hostsOf(a1));
+    assertThat(sandboxes.destroyed).isEmpty();
   }
 }
