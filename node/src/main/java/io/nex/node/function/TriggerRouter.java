@@ -199,12 +199,26 @@ public final class TriggerRouter implements FunctionTriggers, AutoCloseable {
     if (routes.values().stream().noneMatch(route::sameFunction)) {
       metrics.functionGone(route.deployment().namespace(), route.deployment().name());
     }
+    CompletableFuture<Void> unsubscribed = new CompletableFuture<>();
     loop.execute(() -> {
       unsubscribe(route);
       if (route.ownLink()) {
         route.link().close();
       }
+      loop.nats().ping(() -> unsubscribed.complete(null));
     });
+    if (loop.inLoop()) {
+      return; // the loop cannot wait for its own PONG; its triggers for the route are dropped meanwhile
+    }
+    // until the server has the UNSUBs it may still pick this copy of a queue group: a stopped
+    // function's copy gets no trigger once unroute returns, and its neighbours get them all
+    try {
+      unsubscribed.get(SUBSCRIBED_WITHIN.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException | TimeoutException e) {
+      LOG.debug("Unsubscribe of {} not confirmed by the server yet", workloadId);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** Total time the function has run, for {@code node info}'s runtime column. */
