@@ -135,14 +135,24 @@ public final class TriggerRouter implements FunctionTriggers, AutoCloseable {
         subscriptions.add(sid);
       }
       routes.put(deployment.id(), new Route(deployment, link, ownLink, subscriptions));
-      CompletableFuture<Void> pong = new CompletableFuture<>();
-      loop.nats().ping(() -> pong.complete(null));
-      return pong;
+      return serverCaughtUp();
     });
+    awaitServer(subscribed, "Subscriptions", deployment.id());
+  }
+
+  /** Completes when the server has taken everything sent so far (its PONG); on the loop only. */
+  private CompletableFuture<Void> serverCaughtUp() {
+    CompletableFuture<Void> pong = new CompletableFuture<>();
+    loop.nats().ping(() -> pong.complete(null));
+    return pong;
+  }
+
+  /** Waits, up to {@link #SUBSCRIBED_WITHIN}, for the server to confirm the SUBs or UNSUBs of {@code workloadId}. */
+  private static void awaitServer(CompletableFuture<Void> caughtUp, String what, String workloadId) {
     try {
-      subscribed.get(SUBSCRIBED_WITHIN.toMillis(), TimeUnit.MILLISECONDS);
+      caughtUp.get(SUBSCRIBED_WITHIN.toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException | TimeoutException e) {
-      LOG.debug("Subscriptions of {} not confirmed by the server yet", deployment.id());
+      LOG.debug("{} of {} not confirmed by the server yet", what, workloadId);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
@@ -205,20 +215,14 @@ public final class TriggerRouter implements FunctionTriggers, AutoCloseable {
       if (route.ownLink()) {
         route.link().close();
       }
-      loop.nats().ping(() -> unsubscribed.complete(null));
+      serverCaughtUp().thenRun(() -> unsubscribed.complete(null));
     });
     if (loop.inLoop()) {
       return; // the loop cannot wait for its own PONG; its triggers for the route are dropped meanwhile
     }
     // until the server has the UNSUBs it may still pick this copy of a queue group: a stopped
     // function's copy gets no trigger once unroute returns, and its neighbours get them all
-    try {
-      unsubscribed.get(SUBSCRIBED_WITHIN.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (ExecutionException | TimeoutException e) {
-      LOG.debug("Unsubscribe of {} not confirmed by the server yet", workloadId);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    awaitServer(unsubscribed, "Unsubscribes", workloadId);
   }
 
   /** Total time the function has run, for {@code node info}'s runtime column. */
