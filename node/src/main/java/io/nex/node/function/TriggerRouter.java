@@ -62,8 +62,11 @@ public final class TriggerRouter implements FunctionTriggers, AutoCloseable {
   private volatile boolean closing;
   private final Map<String, AtomicLong> runtimeNanos = new ConcurrentHashMap<>();
 
-  /** Where a subscription's messages go: {@code function} names it in a host's link, null in a link of one workload. */
-  private record Target(Deployment deployment, String function, TriggerLink link) {}
+  /**
+   * Where a subscription's messages go: {@code function} names it in a host's link, null in a
+   * link of one workload; {@code held}, when not null, keeps them while the agent adds the function.
+   */
+  private record Target(Deployment deployment, String function, TriggerLink link, HeldTriggers held) {}
 
   /** A workload's subscriptions, on a link of its own or its host's. */
   private record Route(Deployment deployment, TriggerLink link, boolean ownLink, List<Long> subscriptions) {
@@ -109,13 +112,36 @@ public final class TriggerRouter implements FunctionTriggers, AutoCloseable {
     TriggerLink link = triggerSocket.isPresent()
         ? SocketTriggerLink.connect(deployment.id(), triggerSocket.get(), loop, timeout, () -> { })
         : new NatsTriggerLink(deployment.session(), timeout);
-    subscribe(deployment, null, link, true);
+    subscribe(deployment, null, link, true, null);
   }
 
   @Override
-  public void routeHosted(Deployment deployment, String hostId, Path hostSocket, Runnable socketEnded)
-      throws IOException {
-    subscribe(deployment, deployment.id(), hostLink(hostId, hostSocket, socketEnded), false);
+  public void routeHosted(Deployment deployment, String hostId, Path hostSocket, Runnable socketEnded,
+      CompletableFuture<?> added) throws IOException {
+    SocketTriggerLink link = hostLinks.get(hostId);
+    if (link != null && !added.isDone()) {
+      // the server takes the subscriptions while the agent adds the function
+      subscribe(deployment, deployment.id(), link, false, added);
+      return;
+    }
+    if (!succeeded(added)) {
+      return;
+    }
+    subscribe(deployment, deployment.id(), link != null ? link : hostLink(hostId, hostSocket, socketEnded), false,
+        null);
+  }
+
+  /** Waits for the add (which has a deadline of its own); false if it failed, which its caller hears of from it. */
+  private static boolean succeeded(CompletableFuture<?> added) {
+    try {
+      added.get();
+      return true;
+    } catch (ExecutionException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
   }
 
   /**
@@ -123,11 +149,14 @@ public final class TriggerRouter implements FunctionTriggers, AutoCloseable {
    * {@code workload_deployed} goes out on another connection, and a caller who triggers on
    * hearing it must find the subscription there.
    */
-  private void subscribe(Deployment deployment, String function, TriggerLink link, boolean ownLink)
-      throws IOException {
+  private void subscribe(Deployment deployment, String function, TriggerLink link, boolean ownLink,
+      CompletableFuture<?> added) throws IOException {
     runtimeNanos.put(deployment.id(), new AtomicLong());
     CompletableFuture<Void> subscribed = loop.call(() -> {
-      Target target = new Target(deployment, function, link);
+      Target target = new Target(deployment, function, link, added == null ? null : new HeldTriggers());
+      if (added != null) {
+        added.whenComplete((ok, failure) -> loop.execute(() -> release(target, failure)));
+      }
       List<Long> subscriptions = new ArrayList<>();
       for (String subject : deployment.triggerSubjects()) {
         long sid = loop.nats().subscribe(subject, deployment.name());
@@ -194,8 +223,28 @@ public final class TriggerRouter implements FunctionTriggers, AutoCloseable {
   /** Messages of a subscription just taken off are dropped here, unseen: it has no target any more. */
   private void message(long sid, String subject, String replyTo, Headers headers, byte[] payload) {
     Target target = targets.get(sid);
-    if (target != null) {
-      trigger(target, new TriggerMessage(subject, replyTo, headers, payload == null ? NO_PAYLOAD : payload));
+    if (target == null) {
+      return;
+    }
+    TriggerMessage msg = new TriggerMessage(subject, replyTo, headers, payload == null ? NO_PAYLOAD : payload);
+    if (target.held() == null || !target.held().hold(msg)) {
+      trigger(target, msg);
+    }
+  }
+
+  /**
+   * The add of a function routed early is over (on the loop): what its triggers waited for goes
+   * to it, or, if the add failed or the function was unrouted meanwhile, is answered with the
+   * error a caller gets from a function that is not there.
+   */
+  private void release(Target target, Throwable addFailed) {
+    boolean routed = addFailed == null && routes.containsKey(target.deployment().id());
+    for (TriggerMessage msg : target.held().release()) {
+      if (routed) {
+        trigger(target, msg);
+      } else {
+        finished(target.deployment(), msg, null, 0, null, new IOException("the function was not deployed"));
+      }
     }
   }
 

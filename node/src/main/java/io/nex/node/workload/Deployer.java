@@ -277,15 +277,15 @@ public final class Deployer {
             fetchArtifact(request, claims);
           }
         }
+        try (Step route = tracing.step("route triggers")) {
+          routeHosted(deployment, host, adding.thenAccept(Deployer::accepted));
+        }
         ack = answer(adding);
       }
       if (!ack.accepted()) {
         throw new RefusedException("workload rejected by agent: " + ack.message());
       }
       host.measured(ack.hostMemory());
-      try (Step step = tracing.step("route triggers")) {
-        routeHosted(deployment, host);
-      }
     } catch (RefusedException | RuntimeException e) {
       abandonHosted(functionId, told ? host : null);
       throw e instanceof RefusedException r ? r : new RefusedException(e.getMessage());
@@ -327,6 +327,13 @@ public final class Deployer {
       told.session().removeFunction(functionId, AGENT_UNDEPLOY_TIMEOUT);
     }
     hosts.release(functionId);
+  }
+
+  /** Completes an add's stage normally only if the agent took the function. */
+  private static void accepted(DeployAck ack) {
+    if (!ack.accepted()) {
+      throw new IllegalStateException("workload rejected by agent: " + ack.message());
+    }
   }
 
   /** What the agent is told of a workload: the deployment's artifact, name and type, and the request's own fields. */
@@ -394,11 +401,16 @@ public final class Deployer {
     }
   }
 
-  /** To the one socket of the host, which its agent listens on from its first function on. */
-  private void routeHosted(Deployment deployment, FunctionHost host) throws RefusedException {
+  /**
+   * To the one socket of the host, which its agent listens on from its first function on; while
+   * the agent is {@code added} the function, if it has others: the server then takes the
+   * subscriptions meanwhile, and triggers wait for the add.
+   */
+  private void routeHosted(Deployment deployment, FunctionHost host, CompletableFuture<Void> added)
+      throws RefusedException {
     try {
       triggers.routeHosted(deployment, host.id(), host.session().sandbox().triggerSocket(),
-          () -> triggersLost(host));
+          () -> triggersLost(host), added);
     } catch (IOException e) {
       throw new RefusedException("cannot reach the function host's trigger socket: " + e.getMessage());
     }

@@ -78,7 +78,7 @@ class EssentialKeeperTest {
 
       @Override
       public void routeHosted(io.nex.node.workload.Deployment deployment, String hostId, Path hostSocket,
-          Runnable socketEnded) {}
+          Runnable socketEnded, java.util.concurrent.CompletableFuture<?> added) {}
 
       @Override
       public void unroute(String workloadId) {}

@@ -53,6 +53,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class TriggerRouterTest {
   private static final Duration TIMEOUT = Duration.ofMillis(500);
+  private static final CompletableFuture<Void> ADDED = CompletableFuture.completedFuture(null);
 
   /** One event as the router published it. */
   record Event(String namespace, String type, Map<String, Object> data) {}
@@ -176,9 +177,9 @@ class TriggerRouterTest {
       AgentSession host = sessions.launch();
       Deployment a = hosted("Fa", "fn.a", host);
       Deployment b = hosted("Fb", "fn.b", host);
-      router.routeHosted(a, host.id(), socket, socketEnded::incrementAndGet);
+      router.routeHosted(a, host.id(), socket, socketEnded::incrementAndGet, ADDED);
       FrameChannel agent = new FrameChannel(listener.accept());
-      router.routeHosted(b, host.id(), socket, socketEnded::incrementAndGet);
+      router.routeHosted(b, host.id(), socket, socketEnded::incrementAndGet, ADDED);
       listener.configureBlocking(false);
       assertThat(listener.accept()).as("the host's second function takes the same connection").isNull();
       Thread answering = new Thread(() -> {
@@ -213,14 +214,14 @@ class TriggerRouterTest {
           assertThat(nats.request("fn.b", new byte[0], Duration.ofMillis(200))).as("the ended host's function").isNull());
       Deployment c = hosted("Fc", "fn.c", host);
       assertThat(socketEnded).as("told once that the host's socket ended").hasValue(1);
-      assertThatThrownBy(() -> router.routeHosted(c, host.id(), socket, () -> { })).isInstanceOf(IOException.class);
+      assertThatThrownBy(() -> router.routeHosted(c, host.id(), socket, () -> { }, ADDED)).isInstanceOf(IOException.class);
 
       // another host shares the trigger loop, and answers through its own socket
       Path secondSocket = dir.resolve("second.sock");
       try (ServerSocketChannel second = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
         second.bind(UnixDomainSocketAddress.of(secondSocket));
         AgentSession otherHost = sessions.launch();
-        router.routeHosted(hosted("Fd", "fn.d", otherHost), otherHost.id(), secondSocket, socketEnded::incrementAndGet);
+        router.routeHosted(hosted("Fd", "fn.d", otherHost), otherHost.id(), secondSocket, socketEnded::incrementAndGet, ADDED);
         FrameChannel otherAgent = new FrameChannel(second.accept());
         CompletableFuture<Message> reply = nats.request("fn.d", new byte[0]);
         TriggerCall call = TriggerCall.decode(otherAgent.next());
@@ -230,6 +231,70 @@ class TriggerRouterTest {
         otherAgent.close();
         assertThat(socketEnded).as("a host's socket closed by the router itself is no loss").hasValue(1);
       }
+    }
+  }
+
+  @Test
+  void triggersOfAFunctionStillBeingAddedWaitForTheAddAndFailWithIt() throws Exception {
+    Path socket = dir.resolve("triggers.sock");
+    try (ServerSocketChannel listener = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+      listener.bind(UnixDomainSocketAddress.of(socket));
+      AgentSession host = sessions.launch();
+      CompletableFuture<Void> firstAdd = new CompletableFuture<>();
+      CompletableFuture<Void> firstRouted = CompletableFuture.runAsync(() -> {
+        try {
+          router.routeHosted(hosted("Fa", "fn.a", host), host.id(), socket, () -> { }, firstAdd);
+        } catch (IOException e) {
+          throw new IllegalStateException(e);
+        }
+      });
+      Thread.sleep(200);
+      assertThat(firstRouted).as("a host's first function waits for its add: the agent listens only then").isNotDone();
+      firstAdd.complete(null);
+      firstRouted.get(5, TimeUnit.SECONDS);
+      FrameChannel agent = new FrameChannel(listener.accept());
+      List<String> calls = new CopyOnWriteArrayList<>();
+      Thread answering = new Thread(() -> {
+        try {
+          for (ByteBuffer frame = agent.next(); frame != null; frame = agent.next()) {
+            TriggerCall call = TriggerCall.decode(frame);
+            calls.add(call.function() + " " + new String(call.payload(), UTF_8));
+            agent.write(TriggerResult.succeeded(call.id(), 1, call.payload()).encode());
+          }
+        } catch (IOException e) {
+          // the router closed its end
+        }
+      });
+      answering.start();
+
+      CompletableFuture<Void> adding = new CompletableFuture<>();
+      router.routeHosted(hosted("Fb", "fn.b", host), host.id(), socket, () -> { }, adding);
+      List<CompletableFuture<Message>> early = List.of(nats.request("fn.b", "1".getBytes(UTF_8)),
+          nats.request("fn.b", "2".getBytes(UTF_8)), nats.request("fn.b", "3".getBytes(UTF_8)));
+      nats.flush(Duration.ofSeconds(2));
+      Thread.sleep(300);
+      assertThat(calls).as("nothing reaches the agent before it has the function").isEmpty();
+      adding.complete(null);
+      for (int i = 0; i < early.size(); i++) {
+        assertThat(early.get(i).get(5, TimeUnit.SECONDS).getData()).asString(UTF_8).isEqualTo(Integer.toString(i + 1));
+      }
+      assertThat(calls).as("in their order of arrival").containsExactly("Fb 1", "Fb 2", "Fb 3");
+      assertThat(nats.request("fn.b", "4".getBytes(UTF_8), Duration.ofSeconds(5)).getData()).asString(UTF_8)
+          .as("once added, straight through").isEqualTo("4");
+
+      CompletableFuture<Void> refused = new CompletableFuture<>();
+      Deployment c = hosted("Fc", "fn.c", host);
+      router.routeHosted(c, host.id(), socket, () -> { }, refused);
+      CompletableFuture<Message> doomed = nats.request("fn.c", "5".getBytes(UTF_8));
+      nats.flush(Duration.ofSeconds(2));
+      Thread.sleep(200);
+      refused.completeExceptionally(new IllegalStateException("workload rejected by agent: no"));
+      Message answer = doomed.get(5, TimeUnit.SECONDS);
+      assertThat(answer.getHeaders().getFirst(FunctionHeaders.ERROR)).isEqualTo("function failed: the function was not deployed");
+      router.unroute(c.id());
+      assertThat(calls).as("the refused function's trigger never reached the agent").hasSize(4);
+      agent.close();
+      answering.join(5000);
     }
   }
 

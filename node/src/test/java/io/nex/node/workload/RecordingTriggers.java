@@ -5,13 +5,15 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Trigger routing as a list of what was asked: {@code "{id} {socket file name}"} (or
  * {@code "{id} nats"} without a socket) per route, {@code "{id} in {host id} {socket file name}"}
- * per route into a function host, {@code "unrouted {id}"} per unroute.
+ * per route into a function host whose add succeeded, {@code "unrouted {id}"} per unroute.
  */
 final class RecordingTriggers implements FunctionTriggers {
   final List<String> routed = new CopyOnWriteArrayList<>();
@@ -24,7 +26,14 @@ final class RecordingTriggers implements FunctionTriggers {
   }
 
   @Override
-  public void routeHosted(Deployment deployment, String hostId, Path hostSocket, Runnable socketEnded) {
+  public void routeHosted(Deployment deployment, String hostId, Path hostSocket, Runnable socketEnded,
+      CompletableFuture<?> added) {
+    // as the router: a function whose add fails gets no trigger
+    try {
+      added.join();
+    } catch (CompletionException e) {
+      return;
+    }
     routed.add(deployment.id() + " in " + hostId + " " + hostSocket.getFileName());
     this.socketEnded.putIfAbsent(hostId, socketEnded);
   }
