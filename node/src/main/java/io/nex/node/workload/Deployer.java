@@ -152,18 +152,20 @@ public final class Deployer {
     DeployRequest request = spec.request();
     WorkloadType type;
     WorkloadJwt.Claims claims;
+    String hash;
     try (Step step = tracing.step("check request")) {
       type = checkType(request);
       checkLimits();
       claims = issuers.verifyDeploy(request.workloadJwt());
+      hash = signedHash(claims);
       step.attribute("nex.workload_name", claims.name()).attribute("nex.workload_type", type.wireName());
     }
     if (type.isFunction() && sessions.driver().sharesWorkDir()) {
-      return deployHosted(spec, type, claims);
+      return deployHosted(spec, type, claims, hash);
     }
     Artifact artifact;
     try (Step step = tracing.step("fetch artifact")) {
-      artifact = fetchArtifact(request, claims);
+      artifact = fetchArtifact(request, hash);
     }
     checkRoom(artifact.size());
 
@@ -226,7 +228,7 @@ public final class Deployer {
    * trip to the object store then costs the deploy nothing, and if it fails the function is
    * removed again before any trigger reaches it.
    */
-  private RunResponse deployHosted(WorkloadSpec spec, WorkloadType type, WorkloadJwt.Claims claims)
+  private RunResponse deployHosted(WorkloadSpec spec, WorkloadType type, WorkloadJwt.Claims claims, String hash)
       throws RefusedException, InterruptedException {
     DeployRequest request = spec.request();
     // ids look alike whether a workload has a sandbox of its own or a slot in a host
@@ -239,11 +241,11 @@ public final class Deployer {
     boolean told = false;
     Deployment deployment;
     try {
-      OptionalLong held = host == null ? OptionalLong.empty() : host.heldSize(claims.hash());
+      OptionalLong held = host == null ? OptionalLong.empty() : host.heldSize(hash);
       Artifact artifact = null;
       if (held.isEmpty()) {
         try (Step step = tracing.step("fetch artifact")) {
-          artifact = fetchArtifact(request, claims);
+          artifact = fetchArtifact(request, hash);
         }
       }
       if (host == null) {
@@ -257,7 +259,7 @@ public final class Deployer {
       checkRoom(size);
       AgentSession session = host.session();
       deployment = new Deployment(functionId, spec.namespace(), claims.name(), request.description(),
-          type.wireName(), claims.issuer(), artifact != null ? artifact.sha256() : claims.hash().toLowerCase(Locale.ROOT),
+          type.wireName(), claims.issuer(), hash,
           size, request.triggerSubjects(), Instant.now(), false, request.retryCount(), session);
       deployments.add(deployment);
       host.attach(functionId, relay.relay(deployment, (code, reason) -> workloadEnded(functionId, code, reason)));
@@ -274,7 +276,7 @@ public final class Deployer {
         told = true;
         if (artifact == null) {
           try (Step lookup = tracing.step("fetch artifact")) {
-            fetchArtifact(request, claims);
+            fetchArtifact(request, hash);
           }
         }
         try (Step route = tracing.step("route triggers")) {
@@ -459,10 +461,16 @@ public final class Deployer {
     return type;
   }
 
-  private Artifact fetchArtifact(DeployRequest request, WorkloadJwt.Claims claims) throws RefusedException {
+  /** The artifact's sha256 the issuer signed, in lower case as the node's own digests are. */
+  private static String signedHash(WorkloadJwt.Claims claims) throws RefusedException {
     if (claims.hash() == null || claims.hash().isBlank()) {
       throw new RefusedException("workload_jwt has no artifact hash (nats.hash); it must name the artifact's sha256");
     }
+    return claims.hash().toLowerCase(Locale.ROOT);
+  }
+
+  /** The artifact at the request's location, refused unless it is the one of {@code hash}, which the issuer signed. */
+  private Artifact fetchArtifact(DeployRequest request, String hash) throws RefusedException {
     Artifact artifact;
     try {
       artifact = artifacts.fetch(ArtifactLocation.parse(request.location()), request.jsdomain(),
@@ -470,8 +478,8 @@ public final class Deployer {
     } catch (ArtifactException e) {
       throw new RefusedException(e.getMessage());
     }
-    if (!artifact.sha256().equalsIgnoreCase(claims.hash())) {
-      throw new RefusedException("artifact hash mismatch: workload_jwt names sha256 " + claims.hash() + " but "
+    if (!artifact.sha256().equals(hash)) {
+      throw new RefusedException("artifact hash mismatch: workload_jwt names sha256 " + hash + " but "
           + request.location() + " is " + artifact.sha256());
     }
     return artifact;

@@ -8,7 +8,6 @@ import io.nex.node.session.SessionListener;
 import java.io.IOException;
 import java.nio.channels.WritableByteChannel;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -132,9 +131,9 @@ final class FunctionHost implements SessionListener {
     artifacts.put(artifact.sha256(), artifact.size());
   }
 
-  /** The size of the artifact of {@code sha256} if it was handed over whole; empty if not (yet). */
+  /** The size of the artifact of {@code sha256} (lower case) if it was handed over whole; empty if not (yet). */
   OptionalLong heldSize(String sha256) {
-    Long size = artifacts.get(sha256.toLowerCase(Locale.ROOT));
+    Long size = artifacts.get(sha256);
     return size == null ? OptionalLong.empty() : OptionalLong.of(size);
   }
 

@@ -111,8 +111,12 @@ class FunctionHostsTest {
   }
 
   private RunResponse deploy(String namespace, NKeyPair issuer, String name) throws Exception {
+    return deploy(namespace, issuer, name, sha256);
+  }
+
+  private RunResponse deploy(String namespace, NKeyPair issuer, String name, String hash) throws Exception {
     return deployer.deploy(namespace, new DeployRequest(List.of(), "a function", "javascript",
-        "nats://NEXCLIFILES/echo", false, WorkloadJwt.issue(issuer, name, sha256), null, null, null, "node",
+        "nats://NEXCLIFILES/echo", false, WorkloadJwt.issue(issuer, name, hash), null, null, null, "node",
         List.of("orders." + name), 0, null, null));
   }
 
@@ -308,5 +312,16 @@ class FunctionHostsTest {
     lookup = (location, jsDomain, maxBytes) -> new Artifact(dir.resolve("artifact"), sha256, SCRIPT.length);
     assertThat(hostsOf(deploy("default", alice, "a3"))).isEqualTo(hostsOf(a1));
     assertThat(sandboxes.destroyed).isEmpty();
+  }
+
+  @Test
+  void aFunctionWhoseJwtNamesNoArtifactIsRefusedBeforeItsTenantsHostHearsOfIt() throws Exception {
+    deploy("default", alice, "a1");
+
+    assertThatThrownBy(() -> deploy("default", alice, "a2", null))
+        .isInstanceOf(RefusedException.class)
+        .hasMessage("workload_jwt has no artifact hash (nats.hash); it must name the artifact's sha256");
+    assertThat(transport.sent(AgentCall.ADD_FUNCTION)).as("nothing reached the host").hasSize(1);
+    assertThat(deployments.count()).isEqualTo(1);
   }
 }
