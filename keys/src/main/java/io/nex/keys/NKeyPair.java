@@ -5,11 +5,17 @@ import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Objects;
+import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
+import org.bouncycastle.crypto.params.Ed25519PublicKeyParameters;
+import org.bouncycastle.math.ec.rfc8032.Ed25519;
 
 /**
- * An ed25519 nkey (server N, operator O, account A or user U) with its seed. The signing itself is jnats'
- * {@link NKey}, the same code the NATS client authenticates with; this class adds the type
- * checks and the one-line refusals Nex reports.
+ * An ed25519 nkey (server N, operator O, account A or user U) with its seed. Keys are made and
+ * encoded by jnats' {@link NKey}, the same code the NATS client authenticates with; signing and
+ * verifying call the BouncyCastle ed25519 that jnats signs with, on keys decoded once: jnats
+ * decodes the seed and derives the public key again for every signature, which doubled the cost
+ * of the signature on every control-plane answer. This class adds the type checks and the
+ * one-line refusals Nex reports.
  */
 public final class NKeyPair {
   private static final int SIGNATURE_SIZE = 64;
@@ -18,11 +24,14 @@ public final class NKeyPair {
   private final NKey key;
   private final KeyType type;
   private final String publicKey;
+  /** Keeps the public key it derives: a signature needs it. */
+  private final Ed25519PrivateKeyParameters signing;
 
   private NKeyPair(NKey key, KeyType type) {
     this.key = key;
     this.type = type;
     this.publicKey = new String(unchecked(key::getPublicKey));
+    this.signing = new Ed25519PrivateKeyParameters(KeyCodec.decodeSeed(new String(key.getSeed())).raw(), 0);
   }
 
   /**
@@ -71,7 +80,9 @@ public final class NKeyPair {
   /** A 64-byte ed25519 signature of {@code data}. */
   public byte[] sign(byte[] data) {
     Objects.requireNonNull(data, "data");
-    return unchecked(() -> key.sign(data));
+    byte[] signature = new byte[SIGNATURE_SIZE];
+    signing.sign(Ed25519.Algorithm.Ed25519, null, data, 0, data.length, signature, 0);
+    return signature;
   }
 
   /**
@@ -83,14 +94,15 @@ public final class NKeyPair {
   public static boolean verify(String publicKey, byte[] data, byte[] signature) {
     Objects.requireNonNull(data, "data");
     Objects.requireNonNull(signature, "signature");
-    if (KeyCodec.decodePublic(publicKey).type() == KeyType.CURVE) {
+    KeyCodec.Decoded key = KeyCodec.decodePublic(publicKey);
+    if (key.type() == KeyType.CURVE) {
       throw curveCannotSign();
     }
     if (signature.length != SIGNATURE_SIZE) {
       return false;
     }
-    NKey verifier = NKey.fromPublicKey(publicKey.toCharArray());
-    return unchecked(() -> verifier.verify(data, signature));
+    return new Ed25519PublicKeyParameters(key.raw(), 0)
+        .verify(Ed25519.Algorithm.Ed25519, null, data, 0, data.length, signature, 0);
   }
 
   @Override

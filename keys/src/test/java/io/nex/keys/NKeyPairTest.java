@@ -39,6 +39,18 @@ class NKeyPairTest {
     assertThat(NKeyPair.verify(key.publicKey(), DATA, Mutations.flipBit(signature, 3))).isFalse();
   }
 
+  @ParameterizedTest
+  @EnumSource(value = KeyType.class, names = {"SERVER", "OPERATOR", "ACCOUNT", "USER"})
+  void signaturesAreTheOnesJnatsMakesAndJnatsTakesThem(KeyType type) throws Exception {
+    NKeyPair key = NKeyPair.create(type);
+    NKey jnats = NKey.fromSeed(key.seed().toCharArray());
+
+    // ed25519 is deterministic: the same key and data give the same signature
+    assertThat(key.sign(DATA)).isEqualTo(jnats.sign(DATA));
+    assertThat(jnats.verify(DATA, key.sign(DATA))).isTrue();
+    assertThat(NKeyPair.verify(key.publicKey(), DATA, jnats.sign(DATA))).isTrue();
+  }
+
   @Test
   void aMisSizedSignatureIsFalseNotAnError() {
     NKeyPair key = NKeyPair.create(KeyType.USER);
