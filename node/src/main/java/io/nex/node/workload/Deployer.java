@@ -268,9 +268,9 @@ public final class Deployer {
           handOver(artifact, host);
         }
       }
-      DeployAck ack;
+      CompletableFuture<DeployAck> adding;
       try (Step step = tracing.step("agent start")) {
-        CompletableFuture<DeployAck> adding = session.addFunction(new AddFunctionRequest(functionId,
+        adding = session.addFunction(new AddFunctionRequest(functionId,
             agentRequest(spec, deployment, List.of(), false, hostedFunctionMemoryMib(), false, true)),
             AGENT_DEPLOY_TIMEOUT);
         told = true;
@@ -279,11 +279,12 @@ public final class Deployer {
             fetchArtifact(request, hash);
           }
         }
-        try (Step route = tracing.step("route triggers")) {
-          routeHosted(deployment, host, adding.thenAccept(Deployer::accepted));
-        }
-        ack = answer(adding);
       }
+      // a step of the deploy's own, beside the add it overlaps
+      try (Step step = tracing.step("route triggers")) {
+        routeHosted(deployment, host, adding.thenAccept(Deployer::accepted));
+      }
+      DeployAck ack = answer(adding);
       if (!ack.accepted()) {
         throw new RefusedException("workload rejected by agent: " + ack.message());
       }
