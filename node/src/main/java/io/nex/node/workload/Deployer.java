@@ -196,7 +196,7 @@ public final class Deployer {
             workloadMemoryMib(), !asFile, triggerSocket.isPresent()));
       }
       if (!ack.accepted()) {
-        throw new RefusedException("workload rejected by agent: " + ack.message());
+        throw new RefusedException(rejection(ack));
       }
       if (type.isFunction()) {
         try (Step step = tracing.step("route triggers")) {
@@ -286,7 +286,7 @@ public final class Deployer {
       }
       DeployAck ack = answer(adding);
       if (!ack.accepted()) {
-        throw new RefusedException("workload rejected by agent: " + ack.message());
+        throw new RefusedException(rejection(ack));
       }
       host.measured(ack.hostMemory());
     } catch (RefusedException | RuntimeException e) {
@@ -335,8 +335,12 @@ public final class Deployer {
   /** Completes an add's stage normally only if the agent took the function. */
   private static void accepted(DeployAck ack) {
     if (!ack.accepted()) {
-      throw new IllegalStateException("workload rejected by agent: " + ack.message());
+      throw new IllegalStateException(rejection(ack));
     }
+  }
+
+  private static String rejection(DeployAck ack) {
+    return "workload rejected by agent: " + ack.message();
   }
 
   /** What the agent is told of a workload: the deployment's artifact, name and type, and the request's own fields. */
