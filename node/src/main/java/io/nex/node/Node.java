@@ -224,6 +224,7 @@ public final class Node {
     teardown.push(hostServices::close);
     ArtifactCache artifacts = new ArtifactCache(controlPlane.connection(),
         config.resourceDir().resolve("cache").toAbsolutePath());
+    teardown.push(artifacts::close);
     deployer = new Deployer(config, identity.xkey(), new Deployer.Collaborators(artifacts, pool, sessions, events, deployments, triggers,
         new AgentRelay(controlPlane.connection(), identity.id(), controlPlaneWatch), tracing));
     teardown.push(deployer::stopAll);

@@ -23,9 +23,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 /**
  * The agent as a function host (ours): many functions of one tenant in this process, each with
@@ -33,21 +36,29 @@ import java.util.concurrent.ConcurrentHashMap;
  * identity, log source and queue of calls, so that a trap, timeout or memory cap hit of one stays
  * with that one. Their triggers come on one socket, listened on from the first add on, each call
  * naming its function. An artifact is compiled once and kept while any function uses it, so the
- * next function of the same hash only instantiates. Adds and removes come one at a time (one
- * dispatcher), which is what keeps the cache and the socket simple.
+ * next function of the same hash only instantiates. The host's first add comes over the internal
+ * server, the later adds and removes over the socket as well ({@link io.nex.api.agent.FunctionChange});
+ * either way they run one at a time, which is what keeps the cache and the socket simple.
  */
 public final class HostedFunctions implements TriggerTargets {
   private static final DeployAck ADDED = new DeployAck(true, "Function deployed");
   private static final DeployAck REMOVED = new DeployAck(true, "Function removed");
+  private static final int MAX_REMOVED_BEFORE_ADDED = 1024;
 
   private final Connection connection;
   private final String sandboxId;
   private final Path workDir;
   private final SandboxUse use;
   private final Map<String, Hosted> functions = new ConcurrentHashMap<>();
-  /** By artifact hash; touched only by the one thread adds and removes run on. */
+  /** By artifact hash; touched only under this monitor, by adds and removes. */
   private final Map<String, Shared> compiled = new HashMap<>();
-  /** Listened on at the first add; touched only by the thread adds run on, and by shutdown. */
+  /**
+   * Functions removed while not here: an add that comes after its remove (the add over the
+   * internal server, the remove over the socket) is refused, not left running unknown to the node.
+   * Under this monitor; bounded, since the node removes an unknown function only after a failed deploy.
+   */
+  private final Set<String> removedBeforeAdded = new HashSet<>();
+  /** Listened on at the first add; touched only under this monitor, and by shutdown. */
   private volatile SocketTriggers triggers;
   private final SpareIsolate spareIsolate = new SpareIsolate();
 
@@ -69,28 +80,44 @@ public final class HostedFunctions implements TriggerTargets {
     this.use = use;
   }
 
+  /** An add over the internal server: the host's first, which makes it listen on its socket. */
   public void handleAdd(Message message) {
+    add(message.getData(), ack -> reply(message, ack));
+  }
+
+  /**
+   * Adds the function {@code json} (an {@link AddFunctionRequest}) describes and tells
+   * {@code answer}, over whichever way the add came (the internal server, or the trigger socket
+   * once the node holds it). One at a time: the compile cache and the socket are this monitor's.
+   */
+  @Override
+  public synchronized void add(byte[] json, Consumer<DeployAck> answer) {
     AddFunctionRequest request;
     try {
-      request = Json.read(message.getData(), AddFunctionRequest.class);
+      request = Json.read(json, AddFunctionRequest.class);
     } catch (Json.MalformedJsonException e) {
-      reply(message, new DeployAck(false, e.getMessage()));
+      answer.accept(new DeployAck(false, e.getMessage()));
       return;
     }
     Hosted existing = request.functionId() == null ? null : functions.get(request.functionId());
     if (existing != null) {
       // the node sends an add again when its answer seems lost: the same add, the same answer
-      reply(message, existing.request().equals(request) ? ADDED
+      answer.accept(existing.request().equals(request) ? ADDED
           : new DeployAck(false, "function " + request.functionId() + " is already deployed here"));
       return;
     }
+    if (request.functionId() != null && removedBeforeAdded.remove(request.functionId())) {
+      // its remove overtook it (the two came different ways): the node has let it go already
+      answer.accept(new DeployAck(false, "function " + request.functionId() + " was removed before it was added"));
+      return;
+    }
     try {
-      reply(message, add(request));
+      answer.accept(add(request));
     } catch (FunctionException e) {
-      reply(message, new DeployAck(false, e.getMessage()));
+      answer.accept(new DeployAck(false, e.getMessage()));
     } catch (RuntimeException e) {
       // answered all the same: the node would otherwise wait out its deadline
-      reply(message, new DeployAck(false, "cannot add the function: " + e));
+      answer.accept(new DeployAck(false, "cannot add the function: " + e));
     }
     // answered first: the next JavaScript function's isolate is set up while the node routes this one
     spareIsolate.refill();
@@ -184,11 +211,17 @@ public final class HostedFunctions implements TriggerTargets {
   }
 
   public void handleRemove(Message message) {
+    remove(message.getData(), ack -> reply(message, ack));
+  }
+
+  /** Removes the function {@code json} (a {@link RemoveFunctionRequest}) names; done also when it is not here. */
+  @Override
+  public synchronized void remove(byte[] json, Consumer<DeployAck> answer) {
     RemoveFunctionRequest request;
     try {
-      request = Json.read(message.getData(), RemoveFunctionRequest.class);
+      request = Json.read(json, RemoveFunctionRequest.class);
     } catch (Json.MalformedJsonException e) {
-      reply(message, new DeployAck(false, e.getMessage()));
+      answer.accept(new DeployAck(false, e.getMessage()));
       return;
     }
     Hosted hosted = request.functionId() == null ? null : functions.remove(request.functionId());
@@ -196,8 +229,10 @@ public final class HostedFunctions implements TriggerTargets {
       // its calls still on their way find no function, and are answered so
       hosted.host().stop();
       release(hosted.request().function().hash());
+    } else if (AddFunctionRequest.isSafe(request.functionId()) && removedBeforeAdded.size() < MAX_REMOVED_BEFORE_ADDED) {
+      removedBeforeAdded.add(request.functionId());
     }
-    reply(message, REMOVED);
+    answer.accept(REMOVED);
   }
 
   /** Stops every function; the agent is going away. */

@@ -2,7 +2,10 @@ package io.nex.agent.workload;
 
 import io.nex.agent.function.CallTrace;
 import io.nex.agent.function.FunctionRunner;
+import io.nex.api.Json;
+import io.nex.api.agent.DeployAck;
 import io.nex.api.agent.FrameChannel;
+import io.nex.api.agent.FunctionChange;
 import io.nex.api.agent.TriggerCall;
 import io.nex.api.agent.TriggerResult;
 import java.io.IOException;
@@ -13,6 +16,9 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
 
 /**
@@ -21,7 +27,8 @@ import java.util.function.Consumer;
  * the first connection is the node's, and the socket file goes away once it is taken, so nothing
  * else connects. When the node stops sending, the calls in flight finish and the socket closes.
  * The agent of one workload has one such socket; a function host has one for all its functions,
- * each call naming its function ({@link TriggerTargets}).
+ * each call naming its function ({@link TriggerTargets}), and takes the host's later adds and
+ * removes on it too ({@link FunctionChange}), run one at a time on a thread of their own.
  *
  * <p>The thread that holds the {@link ReadingTurn} reads calls and runs each short one itself (a
  * function whose last run was short, see {@link FunctionHost#runsShort}), queueing its result;
@@ -39,6 +46,8 @@ final class SocketTriggers implements TriggerSource {
   private final ReadingTurn turn;
   private volatile FrameChannel frames;
   private volatile boolean closed;
+  private final ExecutorService changes = Executors.newSingleThreadExecutor(
+      task -> FunctionRunner.callerThread("function-changes", task));
 
   private SocketTriggers(ServerSocketChannel listener, Path socketFile, TriggerTargets targets, Consumer<String> log,
       long handOverNanos) {
@@ -126,6 +135,10 @@ final class SocketTriggers implements TriggerSource {
    */
   private boolean readWhileHeld() throws IOException {
     for (ByteBuffer frame = frames.next(); frame != null; frame = frames.next()) {
+      if (FunctionChange.isChange(frame)) {
+        change(FunctionChange.decode(frame));
+        continue;
+      }
       TriggerCall call = TriggerCall.decode(frame);
       FunctionHost host = targets.find(call.function());
       CallTrace trace = call.traceparent() == null || host == null ? null : CallTrace.of(call.traceparent(), call.subject());
@@ -149,6 +162,25 @@ final class SocketTriggers implements TriggerSource {
       }
     }
     return false;
+  }
+
+  /**
+   * Adds or removes a function on the one thread changes run on, never on the reader: an add may
+   * compile for a while, and the host's other functions' triggers go on meanwhile.
+   */
+  private void change(FunctionChange change) {
+    Consumer<DeployAck> answer = ack -> send(TriggerResult.succeeded(change.id(), 0, Json.write(ack)).encode());
+    try {
+      changes.execute(() -> {
+        if (change.kind() == FunctionChange.Kind.ADD) {
+          targets.add(change.body(), answer);
+        } else {
+          targets.remove(change.body(), answer);
+        }
+      });
+    } catch (RejectedExecutionException e) {
+      answer.accept(new DeployAck(false, "the agent is stopping"));
+    }
   }
 
   /** {@code number}: the reader's call number of a call it runs itself, 0 for one started on a worker. */
@@ -191,6 +223,7 @@ final class SocketTriggers implements TriggerSource {
   public void close() {
     closed = true;
     turn.close();
+    changes.shutdown();
     try {
       listener.close();
     } catch (IOException ignored) {

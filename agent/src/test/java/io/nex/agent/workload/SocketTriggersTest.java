@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.nex.agent.function.FunctionRunner;
 import io.nex.agent.function.HostWaits;
+import io.nex.api.Json;
+import io.nex.api.agent.DeployAck;
 import io.nex.api.agent.FrameChannel;
+import io.nex.api.agent.FunctionChange;
 import io.nex.api.agent.TriggerCall;
 import io.nex.api.agent.TriggerResult;
 import java.io.IOException;
@@ -22,6 +25,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,6 +43,7 @@ class SocketTriggersTest {
   Path dir;
   private final Map<String, FunctionHost> functions = new HashMap<>();
   private final Map<String, List<String>> threads = new HashMap<>();
+  private final List<String> changedOn = new CopyOnWriteArrayList<>();
   private SocketTriggers triggers;
   private FrameChannel node;
 
@@ -72,17 +77,21 @@ class SocketTriggersTest {
         HostWaits.waiting(); // as the host-service client says before it waits for the node
       }
       if (text.equals("slow")) {
-        try {
-          Thread.sleep(SLOW_MILLIS);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
+        sleep(SLOW_MILLIS);
       }
       return payload;
     }
 
     @Override
     public void close() {}
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** With {@code handOverNanos} as the time a call may hold the reader. */
@@ -102,6 +111,23 @@ class SocketTriggersTest {
         for (FunctionHost host : functions.values()) {
           host.awaitIdle();
         }
+      }
+
+      /** Answers with the request's text as its message, after {@link #SLOW_MILLIS} if it is "slow". */
+      @Override
+      public void add(byte[] json, Consumer<DeployAck> answer) {
+        String text = new String(json, StandardCharsets.UTF_8);
+        changedOn.add(Thread.currentThread().getName());
+        if (text.equals("slow")) {
+          sleep(SLOW_MILLIS);
+        }
+        answer.accept(new DeployAck(true, "added " + text));
+      }
+
+      @Override
+      public void remove(byte[] json, Consumer<DeployAck> answer) {
+        changedOn.add(Thread.currentThread().getName());
+        answer.accept(new DeployAck(true, "removed " + new String(json, StandardCharsets.UTF_8)));
       }
     }, reason -> { }, handOverNanos);
     SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
@@ -147,6 +173,28 @@ class SocketTriggersTest {
     }
     assertThat(answered).hasSize(500);
     assertThat(threads.get("quick")).allMatch("trigger-socket"::equals);
+  }
+
+  @Test
+  void addsAndRemovesComeOnTheSocketInOrderOffTheReaderAndASlowAddHoldsNoTriggerBack() throws Exception {
+    connect();
+    node.write(new FunctionChange(1, FunctionChange.Kind.ADD, "slow".getBytes(StandardCharsets.UTF_8)).encode());
+    node.write(new FunctionChange(2, FunctionChange.Kind.REMOVE, "f7".getBytes(StandardCharsets.UTF_8)).encode());
+    Thread.sleep(50); // the add has begun
+    long sent = System.nanoTime();
+    call(3, "quick", "meanwhile");
+
+    TriggerResult first = result();
+    long callMillis = (System.nanoTime() - sent) / 1_000_000;
+    assertThat(first.id()).isEqualTo(3);
+    assertThat(callMillis).isLessThan(SLOW_MILLIS / 2);
+    TriggerResult added = result();
+    TriggerResult removed = result();
+    assertThat(added.id()).isEqualTo(1);
+    assertThat(Json.read(added.output(), DeployAck.class)).isEqualTo(new DeployAck(true, "added slow"));
+    assertThat(removed.id()).isEqualTo(2);
+    assertThat(Json.read(removed.output(), DeployAck.class)).isEqualTo(new DeployAck(true, "removed f7"));
+    assertThat(changedOn).containsExactly("function-changes", "function-changes");
   }
 
   @Test

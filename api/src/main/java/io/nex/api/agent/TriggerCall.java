@@ -9,10 +9,13 @@ import java.nio.charset.StandardCharsets;
  * {@code subject}. {@code id} pairs the call with its {@link TriggerResult}. {@code function} is
  * the workload id of the function a function host is to run, null on the socket of an agent
  * with one workload. {@code traceparent} is the node's span for a traced trigger, null otherwise.
- * Frame: {@code long id, byte function length (0: none), function (ASCII), short subject length,
- * subject (UTF-8), byte traceparent length (0: none), traceparent (ASCII), payload}.
+ * Frame: {@code byte kind (}{@link #KIND}{@code ; the socket carries {@link FunctionChange}s too),
+ * long id, byte function length (0: none), function (ASCII), short subject length, subject (UTF-8),
+ * byte traceparent length (0: none), traceparent (ASCII), payload}.
  */
 public record TriggerCall(long id, String function, String subject, String traceparent, byte[] payload) {
+  /** The first byte of a call's frame. */
+  public static final byte KIND = 0;
   private static final byte[] NONE = new byte[0];
 
   /** A call on the socket of an agent with one workload. */
@@ -28,9 +31,9 @@ public record TriggerCall(long id, String function, String subject, String trace
     byte[] functionBytes = ascii(function);
     byte[] subjectBytes = subject.getBytes(StandardCharsets.UTF_8);
     byte[] trace = ascii(traceparent);
-    return ByteBuffer.allocate(Long.BYTES + 1 + functionBytes.length + Short.BYTES + subjectBytes.length + 1
+    return ByteBuffer.allocate(1 + Long.BYTES + 1 + functionBytes.length + Short.BYTES + subjectBytes.length + 1
             + trace.length + payload.length)
-        .putLong(id).put((byte) functionBytes.length).put(functionBytes)
+        .put(KIND).putLong(id).put((byte) functionBytes.length).put(functionBytes)
         .putShort((short) subjectBytes.length).put(subjectBytes).put((byte) trace.length).put(trace)
         .put(payload).flip();
   }
@@ -42,6 +45,9 @@ public record TriggerCall(long id, String function, String subject, String trace
   /** Reads a call from a frame; fails with IllegalArgumentException on a malformed one. */
   public static TriggerCall decode(ByteBuffer frame) {
     try {
+      if (frame.get() != KIND) {
+        throw new IllegalArgumentException("not a trigger call");
+      }
       long id = frame.getLong();
       String function = shortAscii(frame);
       byte[] subject = new byte[Short.toUnsignedInt(frame.getShort())];

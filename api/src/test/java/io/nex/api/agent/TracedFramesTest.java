@@ -20,7 +20,7 @@ class TracedFramesTest {
     TriggerCall plain = TriggerCall.decode(new TriggerCall(8, "orders.eu", "p".getBytes(UTF_8)).encode());
     assertThat(plain.traceparent()).isNull();
     assertThat(new TriggerCall(8, "orders.eu", "p".getBytes(UTF_8)).encode().remaining())
-        .isEqualTo(Long.BYTES + 1 + Short.BYTES + "orders.eu".length() + 1 + 1);
+        .isEqualTo(1 + Long.BYTES + 1 + Short.BYTES + "orders.eu".length() + 1 + 1);
   }
 
   @Test

@@ -16,7 +16,8 @@ public interface FunctionTriggers {
    * the host's agent takes all its functions' triggers on; the first function of a host connects
    * it, and its {@code socketEnded} runs, once, if that socket ends before the router closes (the
    * host's sandbox died, or its agent closed the socket): no function of the host is reachable
-   * any more, and no later one can connect.
+   * any more, and no later one can connect. From that first connect until the socket ends, the
+   * host's session sends its adds and removes over the socket too ({@code AgentSession.changesOver}).
    *
    * <p>{@code added} is the agent's adding of the function, which may still be under way: into a
    * host whose socket is connected the subscriptions are made at once, and triggers that arrive

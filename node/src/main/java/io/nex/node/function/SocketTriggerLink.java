@@ -1,9 +1,12 @@
 package io.nex.node.function;
 
+import io.nex.api.agent.FunctionChange;
 import io.nex.api.agent.TriggerCall;
 import io.nex.api.agent.TriggerResult;
 import io.nex.node.internal.PendingReplies;
+import io.nex.node.session.HostSocket;
 import java.io.IOException;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,9 +20,10 @@ import org.slf4j.LoggerFactory;
  * calls of a burst go out in one write at the end of the loop's turn, and results complete their
  * calls on the loop as they are read. Compared with the internal server it saves a nats-server
  * hop and two NATS messages each way. A function host's agent takes the triggers of all its
- * functions on one such socket, each call naming its function.
+ * functions on one such socket, each call naming its function, and its adds and removes after the
+ * first ({@link HostSocket}), which share the calls' numbering and their results' frame.
  */
-final class SocketTriggerLink implements TriggerLink, TriggerLoop.Party {
+final class SocketTriggerLink implements TriggerLink, TriggerLoop.Party, HostSocket {
   private static final Logger LOG = LoggerFactory.getLogger(SocketTriggerLink.class);
 
   private final String sandboxId;
@@ -79,6 +83,32 @@ final class SocketTriggerLink implements TriggerLink, TriggerLoop.Party {
     frames.enqueue(new TriggerCall(id, function, subject, traceparent, payload).encode());
     loop.flushLater(this);
     return result;
+  }
+
+  /** From any thread: goes out at the loop's next turn. */
+  @Override
+  public CompletableFuture<byte[]> change(FunctionChange.Kind kind, byte[] body, Duration changeTimeout) {
+    CompletableFuture<byte[]> answer = new CompletableFuture<>();
+    loop.execute(() -> {
+      long id = ++ids;
+      pending.expect(id, changeTimeout).whenComplete((result, failure) -> {
+        if (failure != null) {
+          answer.completeExceptionally(failure);
+        } else if (result.isFailure()) {
+          answer.completeExceptionally(new IOException(result.error()));
+        } else {
+          answer.complete(result.output());
+        }
+      });
+      if (gone || finishing) {
+        // it never went out: the session sends it the other way
+        pending.fail(id, new ClosedChannelException());
+        return;
+      }
+      frames.enqueue(new FunctionChange(id, kind, body).encode());
+      loop.flushLater(this);
+    });
+    return answer;
   }
 
   @Override

@@ -6,6 +6,7 @@ import io.nex.api.agent.TriggerResult;
 import io.nex.api.events.EventTypes;
 import io.nex.node.metrics.NodeMetrics;
 import io.nex.node.session.AgentCallException;
+import io.nex.node.session.AgentSession;
 import io.nex.node.telemetry.EventPublisher;
 import io.nex.node.tracing.Tracing;
 import io.nex.node.workload.Deployment;
@@ -127,8 +128,8 @@ public final class TriggerRouter implements FunctionTriggers, AutoCloseable {
     if (!succeeded(added)) {
       return;
     }
-    subscribe(deployment, deployment.id(), link != null ? link : hostLink(hostId, hostSocket, socketEnded), false,
-        null);
+    subscribe(deployment, deployment.id(),
+        link != null ? link : hostLink(hostId, hostSocket, deployment.session(), socketEnded), false, null);
   }
 
   /** Waits for the add (which has a deadline of its own); false if it failed, which its caller hears of from it. */
@@ -188,7 +189,9 @@ public final class TriggerRouter implements FunctionTriggers, AutoCloseable {
   }
 
   /** The host's link, connected by its first function; it goes when the host's socket ends (its sandbox is gone). */
-  private SocketTriggerLink hostLink(String hostId, Path hostSocket, Runnable socketEnded) throws IOException {
+  /** ... and the host's later adds and removes go over it ({@link AgentSession#changesOver}). */
+  private SocketTriggerLink hostLink(String hostId, Path hostSocket, AgentSession host, Runnable socketEnded)
+      throws IOException {
     synchronized (hostLinks) {
       SocketTriggerLink existing = hostLinks.get(hostId);
       if (existing != null) {
@@ -196,6 +199,9 @@ public final class TriggerRouter implements FunctionTriggers, AutoCloseable {
       }
       SocketTriggerLink[] self = new SocketTriggerLink[1];
       self[0] = SocketTriggerLink.connect(hostId, hostSocket, loop, timeout, () -> {
+        if (self[0] != null) {
+          host.socketEnded(self[0]);
+        }
         if (self[0] != null && !closing && hostLinks.remove(hostId, self[0])) {
           hostEnded(self[0]);
           // on the loop, which must not wait for what the deployer does about it
@@ -203,6 +209,7 @@ public final class TriggerRouter implements FunctionTriggers, AutoCloseable {
         }
       });
       hostLinks.put(hostId, self[0]);
+      host.changesOver(self[0]);
       return self[0];
     }
   }

@@ -6,21 +6,26 @@ import io.nex.api.agent.AddFunctionRequest;
 import io.nex.api.agent.AgentDeployRequest;
 import io.nex.api.agent.AgentLogLine;
 import io.nex.api.agent.DeployAck;
+import io.nex.api.agent.FunctionChange;
 import io.nex.api.agent.FunctionHeaders;
 import io.nex.api.agent.RemoveFunctionRequest;
 import io.nex.api.trace.TraceParent;
 import io.nex.api.agent.WorkloadEvent;
 import io.nex.node.sandbox.Sandbox;
 import io.nex.node.workload.Artifact;
+import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The node's conversation with the agent of one sandbox, and its only owner: the state the agent
- * is in ({@link SessionState}), typed calls (deploy, undeploy, ping, trigger), and what the agent
+ * is in ({@link SessionState}), typed calls (deploy, undeploy, ping, trigger; a function host's
+ * adds and removes, over its socket once the node holds it), and what the agent
  * says (logs, events) and when its sandbox exits, handed to the current {@link SessionListener}.
  * Calls that find nobody listening are sent again within their own deadline and then fail with
  * "agent of sandbox X is not connected" ({@link Exchange}); such a reply never passes for an
@@ -29,6 +34,7 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class AgentSession {
   private static final byte[] EMPTY = new byte[0];
+  private static final long SOCKET_DEADLINE_SLACK_MILLIS = 1000;
 
   private final Sandbox sandbox;
   private final AgentTransport transport;
@@ -49,6 +55,7 @@ public final class AgentSession {
     }
   };
   private volatile SessionListener listener = SessionListener.NONE;
+  private volatile HostSocket hostSocket;
   private volatile boolean handshaken;
 
   /** {@code readyAgain} runs whenever the session becomes ready (the pool waits for that). */
@@ -102,15 +109,16 @@ public final class AgentSession {
    * attempt stays unanswered: the agent answers a repeated deploy as it answered the first.
    */
   public CompletableFuture<DeployAck> deploy(AgentDeployRequest request, Duration timeout) {
-    return acknowledged(AgentCall.DEPLOY, Json.write(request), timeout);
+    return acknowledged(call(AgentCall.DEPLOY, null, Json.write(request), timeout, true).thenApply(AgentReply::data));
   }
 
   /**
-   * Hands a function host one more function (ours); answers as {@link #deploy} does, and is sent
-   * again on silence just the same: the host answers a repeated add as it answered the first.
+   * Hands a function host one more function (ours); answers as {@link #deploy} does. Over the
+   * internal server it is sent again on silence just the same (the host answers a repeated add as
+   * it answered the first); over the host's socket ({@link #changesOver}) once, as a stream keeps it.
    */
   public CompletableFuture<DeployAck> addFunction(AddFunctionRequest request, Duration timeout) {
-    return acknowledged(AgentCall.ADD_FUNCTION, Json.write(request), timeout);
+    return changed(AgentCall.ADD_FUNCTION, FunctionChange.Kind.ADD, Json.write(request), timeout);
   }
 
   /**
@@ -118,14 +126,60 @@ public final class AgentSession {
    * so it is sent again on silence too.
    */
   public CompletableFuture<DeployAck> removeFunction(String functionId, Duration timeout) {
-    return acknowledged(AgentCall.REMOVE_FUNCTION, Json.write(new RemoveFunctionRequest(functionId)), timeout);
+    return changed(AgentCall.REMOVE_FUNCTION, FunctionChange.Kind.REMOVE,
+        Json.write(new RemoveFunctionRequest(functionId)), timeout);
   }
 
-  private CompletableFuture<DeployAck> acknowledged(AgentCall agentCall, byte[] body, Duration timeout) {
-    return call(agentCall, null, body, timeout, true).thenApply(reply -> {
+  /**
+   * From now on the host's adds and removes go over {@code socket}, in order with its triggers,
+   * until {@link #socketEnded}. A remove over the socket may overtake an add still on its way over
+   * the internal server; the agent then refuses that add (it never adds a function it was told to
+   * remove).
+   */
+  public void changesOver(HostSocket socket) {
+    hostSocket = socket;
+  }
+
+  /** {@code socket} ended: changes go over the internal server again (to a host about to end). */
+  public void socketEnded(HostSocket socket) {
+    if (hostSocket == socket) {
+      hostSocket = null;
+    }
+  }
+
+  private CompletableFuture<DeployAck> changed(AgentCall agentCall, FunctionChange.Kind kind, byte[] body,
+      Duration timeout) {
+    HostSocket socket = hostSocket;
+    if (socket == null || state.get() == SessionState.GONE) {
+      return acknowledged(call(agentCall, null, body, timeout, true).thenApply(AgentReply::data));
+    }
+    CompletableFuture<byte[]> answer = socket.change(kind, body, timeout)
+        // the socket's own deadline needs its loop: this one holds even if that stopped
+        .orTimeout(timeout.toMillis() + SOCKET_DEADLINE_SLACK_MILLIS, TimeUnit.MILLISECONDS)
+        .exceptionallyCompose(failure -> unwrap(failure) instanceof ClosedChannelException
+            // closed before it went out (the node is stopping): the internal server still carries it
+            ? call(agentCall, null, body, timeout, true).thenApply(AgentReply::data)
+            : CompletableFuture.failedFuture(socketFailure(agentCall, unwrap(failure), timeout)));
+    return acknowledged(answer);
+  }
+
+  private static Throwable unwrap(Throwable failure) {
+    return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+  }
+
+  private AgentCallException socketFailure(AgentCall agentCall, Throwable cause, Duration timeout) {
+    if (cause instanceof TimeoutException) {
+      return AgentCallException.silent(id(), agentCall, timeout.toMillis());
+    }
+    return new AgentCallException("agent of sandbox " + id() + " could not be asked to " + agentCall.verb() + ": "
+        + cause.getMessage(), false);
+  }
+
+  private CompletableFuture<DeployAck> acknowledged(CompletableFuture<byte[]> reply) {
+    return reply.thenApply(data -> {
       DeployAck ack;
       try {
-        ack = Json.read(reply.data(), DeployAck.class);
+        ack = Json.read(data, DeployAck.class);
       } catch (Json.MalformedJsonException e) {
         throw new CompletionException(new AgentCallException(
             "agent of sandbox " + id() + " answered nonsense: " + e.getMessage(), false));

@@ -276,7 +276,7 @@ public final class Deployer {
         told = true;
         if (artifact == null) {
           try (Step lookup = tracing.step("fetch artifact")) {
-            fetchArtifact(request, hash);
+            confirmArtifact(request, hash);
           }
         }
       }
@@ -484,10 +484,28 @@ public final class Deployer {
       throw new RefusedException(e.getMessage());
     }
     if (!artifact.sha256().equals(hash)) {
-      throw new RefusedException("artifact hash mismatch: workload_jwt names sha256 " + hash + " but "
-          + request.location() + " is " + artifact.sha256());
+      throw hashMismatch(request, hash, artifact.sha256());
     }
     return artifact;
+  }
+
+  /** Refused unless the request's location still holds the artifact of {@code hash}, which the host has already. */
+  private void confirmArtifact(DeployRequest request, String hash) throws RefusedException {
+    String current;
+    try {
+      current = artifacts.currentSha256(ArtifactLocation.parse(request.location()), request.jsdomain(),
+          config.nodeLimits().maxWorkloadBytes(), hash);
+    } catch (ArtifactException e) {
+      throw new RefusedException(e.getMessage());
+    }
+    if (!current.equals(hash)) {
+      throw hashMismatch(request, hash, current);
+    }
+  }
+
+  private static RefusedException hashMismatch(DeployRequest request, String hash, String actual) {
+    return new RefusedException("artifact hash mismatch: workload_jwt names sha256 " + hash + " but "
+        + request.location() + " is " + actual);
   }
 
   /** Refused if {@code bytes} more would pass the node's {@code max_total_bytes}. */

@@ -9,15 +9,21 @@ import io.nats.client.Connection;
 import io.nats.client.Message;
 import io.nats.client.Nats;
 import io.nats.client.impl.Headers;
+import io.nex.api.Json;
+import io.nex.api.agent.AddFunctionRequest;
+import io.nex.api.agent.DeployAck;
 import io.nex.api.agent.FrameChannel;
+import io.nex.api.agent.FunctionChange;
 import io.nex.api.agent.FunctionHeaders;
 import io.nex.api.agent.TriggerCall;
+import io.nex.api.agent.RemoveFunctionRequest;
 import io.nex.api.agent.TriggerResult;
 import io.nex.api.events.EventTypes;
 import io.nex.node.metrics.NodeMetrics;
 import io.nex.node.natsserver.NatsServerBinary;
 import io.nex.node.natsserver.NatsServerProcess;
 import io.nex.node.session.AgentCall;
+import io.nex.node.session.AgentCallException;
 import io.nex.node.session.AgentReply;
 import io.nex.node.session.AgentSession;
 import io.nex.node.session.AgentSessions;
@@ -295,6 +301,71 @@ class TriggerRouterTest {
       assertThat(calls).as("the refused function's trigger never reached the agent").hasSize(4);
       agent.close();
       answering.join(5000);
+    }
+  }
+
+  @Test
+  void aHostsAddsAndRemovesGoOverItsSocketOnceConnectedAndOverTheInternalServerWhenItEnds() throws Exception {
+    Path socket = dir.resolve("triggers.sock");
+    try (ServerSocketChannel listener = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+      listener.bind(UnixDomainSocketAddress.of(socket));
+      AgentSession host = sessions.launch();
+      transport.when(host.id(), AgentCall.ADD_FUNCTION, (sent, timeout) -> CompletableFuture.completedFuture(
+          AgentReply.answered(new Headers(), Json.write(new DeployAck(true, "added over the internal server")))));
+      AddFunctionRequest add = new AddFunctionRequest("Fb", null);
+      assertThat(host.addFunction(add, TIMEOUT).get(5, TimeUnit.SECONDS).message())
+          .as("before the socket is connected").isEqualTo("added over the internal server");
+      AtomicInteger ended = new AtomicInteger();
+      router.routeHosted(hosted("Fa", "fn.a", host), host.id(), socket, ended::incrementAndGet,
+          CompletableFuture.completedFuture(null));
+      FrameChannel agent = new FrameChannel(listener.accept());
+      List<String> changes = new CopyOnWriteArrayList<>();
+      Thread answering = new Thread(() -> {
+        try {
+          for (ByteBuffer frame = agent.next(); frame != null; frame = agent.next()) {
+            FunctionChange change = FunctionChange.decode(frame);
+            changes.add(change.kind() + " " + new String(change.body(), UTF_8));
+            agent.write(TriggerResult.succeeded(change.id(), 0,
+                Json.write(new DeployAck(true, change.kind() + " over the socket"))).encode());
+          }
+        } catch (IOException e) {
+          // the test closed its end
+        }
+      });
+      answering.start();
+
+      assertThat(host.addFunction(add, TIMEOUT).get(5, TimeUnit.SECONDS).message()).isEqualTo("ADD over the socket");
+      assertThat(host.removeFunction("Fb", TIMEOUT).get(5, TimeUnit.SECONDS).message()).isEqualTo("REMOVE over the socket");
+      assertThat(changes).containsExactly("ADD " + new String(Json.write(add), UTF_8),
+          "REMOVE " + new String(Json.write(new RemoveFunctionRequest("Fb")), UTF_8));
+      assertThat(transport.sent(AgentCall.ADD_FUNCTION)).hasSize(1);
+      assertThat(transport.sent(AgentCall.REMOVE_FUNCTION)).isEmpty();
+
+      agent.close();
+      answering.join(5000);
+      await().untilAsserted(() -> assertThat(ended).hasValue(1));
+      assertThat(host.addFunction(add, TIMEOUT).get(5, TimeUnit.SECONDS).message())
+          .as("the socket ended").isEqualTo("added over the internal server");
+      assertThat(transport.sent(AgentCall.ADD_FUNCTION)).hasSize(2);
+    }
+  }
+
+  @Test
+  void anAddTheHostsSocketCarriedButTheAgentNeverAnsweredFailsAtItsDeadline() throws Exception {
+    Path socket = dir.resolve("triggers.sock");
+    try (ServerSocketChannel listener = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+      listener.bind(UnixDomainSocketAddress.of(socket));
+      AgentSession host = sessions.launch();
+      router.routeHosted(hosted("Fa", "fn.a", host), host.id(), socket, () -> { },
+          CompletableFuture.completedFuture(null));
+      try (FrameChannel agent = new FrameChannel(listener.accept())) {
+        CompletableFuture<DeployAck> add = host.addFunction(new AddFunctionRequest("Fb", null), Duration.ofMillis(300));
+        assertThat(FunctionChange.decode(agent.next()).kind()).isEqualTo(FunctionChange.Kind.ADD);
+
+        assertThatThrownBy(() -> add.get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(AgentCallException.class)
+            .hasMessageContaining("did not answer the add function within 300 ms");
+        assertThat(transport.sent(AgentCall.ADD_FUNCTION)).as("a stream is not sent again").isEmpty();
+      }
     }
   }
 
