@@ -105,6 +105,13 @@ final class DensityBench {
         print(phase.type + ": -> workload_deployed", new Stats(phase.toEvent));
         print(phase.type + ": new host, -> run_response", new Stats(phase.newHost));
       }
+      // a fresh node compiles its deploy path while it deploys: the later half shows a warmer one
+      for (Phase phase : List.of(wasm, js)) {
+        List<Double> later = phase.toResponse.subList(phase.toResponse.size() / 2, phase.toResponse.size());
+        print(phase.type + ": -> run_response, later half", new Stats(later));
+      }
+      System.out.printf("the node's JIT compilers while deploying: wasm %.0f%%, javascript %.0f%% of a core%n",
+          100 * wasm.nodeCompiling, 100 * js.nodeCompiling);
       if (TRACED) {
         Thread.sleep(6000); // the exporter writes its batches every 5 s
         DeploySteps.print(res.resolve("traces.jsonl"));
@@ -141,6 +148,8 @@ final class DensityBench {
     final List<Double> toResponse = new ArrayList<>();
     final List<Double> toEvent = new ArrayList<>();
     final List<Double> newHost = new ArrayList<>();
+    /** The node's own JIT compilers over the phase, as a share of one core. */
+    double nodeCompiling;
 
     Phase(String type) {
       this.type = type;
@@ -157,6 +166,8 @@ final class DensityBench {
       locations.add(tenant.upload("density-" + type, artifact));
     }
     long hosts = node.count(NEW_HOST);
+    long compileTicks = WarmUp.compilerTicksOf(node.pid());
+    long started = System.nanoTime();
     for (int i = 0; i < count; i++) {
       int t = i % TENANTS;
       DeployClient tenant = tenants.get(t);
@@ -183,6 +194,7 @@ final class DensityBench {
       Long event = awaitEvent(announced, run.id());
       phase.toEvent.add((event - sent) / 1e6);
     }
+    phase.nodeCompiling = (WarmUp.compilerTicksOf(node.pid()) - compileTicks) * 1e7 / (System.nanoTime() - started);
     return phase;
   }
 

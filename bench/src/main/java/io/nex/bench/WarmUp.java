@@ -49,7 +49,8 @@ final class WarmUp {
     return pids.mapToLong(WarmUp::compilerTicksOf).sum();
   }
 
-  private static long compilerTicksOf(long pid) {
+  /** CPU ticks, in 10 ms, of the compiler threads of one process; 0 once it has ended. */
+  static long compilerTicksOf(long pid) {
     try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
       return tasks.mapToLong(WarmUp::compilerThreadTicks).sum();
     } catch (IOException | RuntimeException e) {
