@@ -44,6 +44,11 @@ final class CpuTime {
     return new CpuTime(nodePid);
   }
 
+  /** {@code ticks} of CPU spent over {@code seconds}, as a share of one core (1 = a whole core). */
+  static double shareOfCore(long ticks, double seconds) {
+    return ticks * MICROS_PER_TICK / 1e6 / seconds;
+  }
+
   /** Microseconds of CPU per call since {@link #of}, for the node and for its agents together. */
   String perCall(long calls) {
     Ticks nodeNow = ticks(nodePid).since(node);
@@ -55,8 +60,8 @@ final class CpuTime {
 
   /** Share of one core the node and its agents used since {@link #of}, {@code seconds} ago: what they cost idle. */
   String cores(double seconds) {
-    double nodeCores = ticks(nodePid).since(node).total() * MICROS_PER_TICK / 1e6 / seconds;
-    double agentCores = agentTicks(nodePid).since(agents).total() * MICROS_PER_TICK / 1e6 / seconds;
+    double nodeCores = shareOfCore(ticks(nodePid).since(node).total(), seconds);
+    double agentCores = shareOfCore(agentTicks(nodePid).since(agents).total(), seconds);
     return String.format("node %.1f%% of a core, agents %.1f%%", 100 * nodeCores, 100 * agentCores);
   }
 

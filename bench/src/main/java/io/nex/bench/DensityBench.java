@@ -194,7 +194,8 @@ final class DensityBench {
       Long event = awaitEvent(announced, run.id());
       phase.toEvent.add((event - sent) / 1e6);
     }
-    phase.nodeCompiling = (WarmUp.compilerTicksOf(node.pid()) - compileTicks) * 1e7 / (System.nanoTime() - started);
+    phase.nodeCompiling = CpuTime.shareOfCore(WarmUp.compilerTicksOf(node.pid()) - compileTicks,
+        (System.nanoTime() - started) / 1e9);
     return phase;
   }
 

@@ -39,7 +39,7 @@ final class WarmUp {
       }
     }
     return String.format("warm-up %d s, JIT compilers at %.0f%% of a core in its last %d s",
-        rounds * ROUND.toSeconds(), compiling * 10.0 / ROUND.toMillis() * 100, ROUND.toSeconds());
+        rounds * ROUND.toSeconds(), 100 * CpuTime.shareOfCore(compiling, ROUND.toMillis() / 1e3), ROUND.toSeconds());
   }
 
   /** CPU ticks of the compiler threads of this process, the node and everything under it. */
