@@ -198,7 +198,7 @@ public final class Node {
     metrics.watchWorkloads(() -> deployments.all().stream()
         .map(d -> List.of(d.type(), d.sandbox().isAlive() ? "running" : "exited")).toList());
     try {
-      triggers = TriggerRouter.start(controlPlane.url(), controlPlane.displayUrl(), "nex-node-triggers-" + identity.id(), events,
+      triggers = TriggerRouter.start(controlPlane.url(), controlPlane.displayUrl(), "nex-node-triggers-" + identity.id(), identity.id(),
           Duration.ofMillis(config.functionTimeoutMs() + TRIGGER_GRACE_MS), metrics, tracing);
     } catch (IOException e) {
       throw new NodeStartException("cannot open the trigger connection to " + controlPlane.displayUrl() + ": "

@@ -3,11 +3,12 @@ package io.nex.node.function;
 import io.nats.client.impl.Headers;
 import io.nex.api.agent.FunctionHeaders;
 import io.nex.api.agent.TriggerResult;
+import io.nex.api.Subjects;
+import io.nex.api.events.CloudEvent;
 import io.nex.api.events.EventTypes;
 import io.nex.node.metrics.NodeMetrics;
 import io.nex.node.session.AgentCallException;
 import io.nex.node.session.AgentSession;
-import io.nex.node.telemetry.EventPublisher;
 import io.nex.node.tracing.Tracing;
 import io.nex.node.workload.Deployment;
 import io.opentelemetry.api.trace.Span;
@@ -35,7 +36,10 @@ import org.slf4j.LoggerFactory;
  * the function's agent, over its trigger socket where the sandbox shares the node's files, else as
  * an {@code agentint.{id}.trigger} request; the function's output is the reply (when the message
  * had a reply subject), and each run emits {@code function_exec_succeeded} or
- * {@code function_exec_failed}. Subscriptions use the workload name as queue group, so copies of
+ * {@code function_exec_failed}, on the same connection as the reply: it goes out in the loop's
+ * write with the burst's replies, where handing it to the node's jnats connection cost a thread
+ * hand-off and a write of its own per burst, half the node's CPU per call (docs/benchmarks.md).
+ * Subscriptions use the workload name as queue group, so copies of
  * a function share the load. Nothing blocks per message in flight.
  *
  * <p>Triggers are read, handed to agents, and answered by one thread, the {@link TriggerLoop},
@@ -51,7 +55,8 @@ public final class TriggerRouter implements FunctionTriggers, AutoCloseable {
   private static final Duration SUBSCRIBED_WITHIN = Duration.ofSeconds(5);
 
   private final TriggerLoop loop;
-  private final EventPublisher events;
+  /** The events' {@code source}: the node's id. */
+  private final String nodeId;
   private final Duration timeout;
   private final NodeMetrics metrics;
   private final Tracing tracing;
@@ -76,11 +81,11 @@ public final class TriggerRouter implements FunctionTriggers, AutoCloseable {
     }
   }
 
-  private TriggerRouter(TriggerConnection connection, String url, EventPublisher events, Duration timeout,
+  private TriggerRouter(TriggerConnection connection, String url, String nodeId, Duration timeout,
       NodeMetrics metrics, Tracing tracing) throws IOException {
     this.metrics = metrics;
     this.tracing = tracing;
-    this.events = events;
+    this.nodeId = nodeId;
     this.timeout = timeout;
     this.loop = new TriggerLoop(connection, url, this::message);
   }
@@ -90,7 +95,7 @@ public final class TriggerRouter implements FunctionTriggers, AutoCloseable {
    * connection takes them; {@code displayUrl} is the URL without them, for the log) and starts
    * the loop; fails with the reason the connection was refused.
    */
-  public static TriggerRouter start(String url, String displayUrl, String connectionName, EventPublisher events,
+  public static TriggerRouter start(String url, String displayUrl, String connectionName, String nodeId,
       Duration timeout, NodeMetrics metrics, Tracing tracing) throws IOException {
     TriggerConnection connection;
     try {
@@ -98,7 +103,7 @@ public final class TriggerRouter implements FunctionTriggers, AutoCloseable {
     } catch (IllegalArgumentException e) {
       throw new IOException(e.getMessage());
     }
-    TriggerRouter router = new TriggerRouter(connection, displayUrl, events, timeout, metrics, tracing);
+    TriggerRouter router = new TriggerRouter(connection, displayUrl, nodeId, timeout, metrics, tracing);
     router.loop.start();
     return router;
   }
@@ -357,7 +362,7 @@ public final class TriggerRouter implements FunctionTriggers, AutoCloseable {
     }
     Map<String, Object> data = eventData(deployment, msg);
     data.put("elapsed_nanos", elapsed);
-    events.publish(deployment.namespace(), EventTypes.FUNCTION_EXEC_SUCCEEDED, data);
+    publishEvent(deployment.namespace(), EventTypes.FUNCTION_EXEC_SUCCEEDED, data);
   }
 
   private void failed(Deployment deployment, TriggerMessage msg, String error, Headers headers) {
@@ -367,7 +372,12 @@ public final class TriggerRouter implements FunctionTriggers, AutoCloseable {
     }
     Map<String, Object> data = eventData(deployment, msg);
     data.put("error", error);
-    events.publish(deployment.namespace(), EventTypes.FUNCTION_EXEC_FAILED, data);
+    publishEvent(deployment.namespace(), EventTypes.FUNCTION_EXEC_FAILED, data);
+  }
+
+  /** On the loop only, like every publish of its connection. */
+  private void publishEvent(String namespace, String type, Map<String, Object> data) {
+    loop.nats().publish(Subjects.event(namespace, type), null, null, CloudEvent.encode(nodeId, namespace, type, data));
   }
 
   private String describe(Throwable failure) {

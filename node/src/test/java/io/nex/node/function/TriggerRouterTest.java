@@ -5,11 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.nats.client.Connection;
 import io.nats.client.Message;
 import io.nats.client.Nats;
 import io.nats.client.impl.Headers;
 import io.nex.api.Json;
+import io.nex.api.Subjects;
 import io.nex.api.agent.AddFunctionRequest;
 import io.nex.api.agent.DeployAck;
 import io.nex.api.agent.FrameChannel;
@@ -18,6 +20,7 @@ import io.nex.api.agent.FunctionHeaders;
 import io.nex.api.agent.TriggerCall;
 import io.nex.api.agent.RemoveFunctionRequest;
 import io.nex.api.agent.TriggerResult;
+import io.nex.api.events.CloudEvent;
 import io.nex.api.events.EventTypes;
 import io.nex.node.metrics.NodeMetrics;
 import io.nex.node.natsserver.NatsServerBinary;
@@ -81,10 +84,20 @@ class TriggerRouterTest {
           "listen: \"127.0.0.1:" + port + "\"\n", "127.0.0.1", port, dir.resolve("nats.log"));
     });
     nats = Nats.connect(server.clientUrl());
+    // the router's events, as a subscriber on the control plane hears them
+    nats.createDispatcher(message -> {
+      try {
+        CloudEvent event = Json.read(message.getData(), CloudEvent.class);
+        events.add(new Event(event.namespace(), event.type(), eventData(event.data())));
+      } catch (Json.MalformedJsonException e) {
+        events.add(new Event("malformed", e.getMessage(), Map.of()));
+      }
+    }).subscribe(Subjects.event("*", "*"));
+    nats.flush(Duration.ofSeconds(2));
     sessions = new AgentSessions(new FakeSandboxSource(dir, false), transport, Duration.ofSeconds(2));
     sessions.start();
     router = TriggerRouter.start(server.clientUrl(), server.clientUrl(), "test-node-triggers",
-        (ns, type, data) -> events.add(new Event(ns, type, eventData(data))), TIMEOUT, metrics, Tracing.off());
+        "test-node", TIMEOUT, metrics, Tracing.off());
   }
 
   @AfterEach
@@ -386,7 +399,7 @@ class TriggerRouterTest {
   }
 
   @SuppressWarnings("unchecked")
-  private static Map<String, Object> eventData(Object data) {
-    return (Map<String, Object>) data;
+  private static Map<String, Object> eventData(JsonNode data) {
+    return Json.mapper().convertValue(data, Map.class);
   }
 }
