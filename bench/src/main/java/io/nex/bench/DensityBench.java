@@ -39,7 +39,7 @@ final class DensityBench {
   private static final int REDEPLOYS = 50;
   private static final String NEW_HOST = "Function host started";
   private static final int SEQUENTIAL = 2000;
-  private static final int IN_FLIGHT = 64;
+  private static final int IN_FLIGHT = Integer.getInteger("density.inflight", 64);
   private static final Duration WINDOW = Duration.ofSeconds(5);
   /** The random trigger's throughput and raw's are measured in turns, this many slices of the window each. */
   private static final int SLICES = 10;
