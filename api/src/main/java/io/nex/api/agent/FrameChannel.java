@@ -2,18 +2,29 @@ package io.nex.api.agent;
 
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ClosedSelectorException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Length-prefixed frames over a blocking socket (the trigger socket between a node and an agent,
- * ours): each frame is a big-endian {@code int} length, then that many bytes. One thread reads;
- * any thread may write. Both directions batch without waiting: a read takes as much as the socket
- * holds, and a writer that finds another thread writing leaves its frame to that thread, which
- * sends everything queued in one system call before it returns.
+ * Length-prefixed frames over a socket (the trigger socket between a node and an agent, ours):
+ * each frame is a big-endian {@code int} length, then that many bytes. One thread reads; any
+ * thread may write; both block until done. Both directions batch without waiting: a read takes as
+ * much as the socket holds, and a writer that finds another thread writing leaves its frame to
+ * that thread, which sends everything queued in one system call before it returns.
+ *
+ * <p>The socket itself is non-blocking, and a thread waits for it in a {@link Selector}: Linux
+ * wakes a thread blocked in a Unix socket's {@code read} whenever the peer consumes what this side
+ * wrote (the wake-up is meant for writers waiting for room), so a reader that had just sent its
+ * results woke once more for nothing each time the node read them. An epoll wait wakes only for
+ * what it waits for.
  */
 public final class FrameChannel implements AutoCloseable {
   /** Room for the largest message a NATS server carries (64 MiB) and the frame's own fields. */
@@ -22,6 +33,8 @@ public final class FrameChannel implements AutoCloseable {
   private static final int MAX_GATHER = 256;
 
   private final SocketChannel channel;
+  private final Selector readable;
+  private final Selector writable;
   private ByteBuffer in = ByteBuffer.allocate(BUFFER_BYTES).flip();
   // each entry is one frame, {length, body}: queued as one, so frames never interleave
   private final Queue<ByteBuffer[]> outbox = new ConcurrentLinkedQueue<>();
@@ -29,6 +42,15 @@ public final class FrameChannel implements AutoCloseable {
 
   public FrameChannel(SocketChannel channel) {
     this.channel = channel;
+    try {
+      channel.configureBlocking(false);
+      readable = Selector.open();
+      writable = Selector.open();
+      channel.register(readable, SelectionKey.OP_READ);
+      channel.register(writable, SelectionKey.OP_WRITE);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot wait on the socket: " + e.getMessage(), e);
+    }
   }
 
   /**
@@ -70,11 +92,15 @@ public final class FrameChannel implements AutoCloseable {
     in.compact();
     try {
       while (in.position() < bytes) {
-        if (channel.read(in) < 0) {
+        int read = channel.read(in);
+        if (read < 0) {
           if (endAllowed && in.position() == 0) {
             return false;
           }
           throw new EOFException("connection closed inside a frame");
+        }
+        if (read == 0) {
+          await(readable);
         }
       }
     } finally {
@@ -118,11 +144,26 @@ public final class FrameChannel implements AutoCloseable {
     for (int count = take(batch); count > 0; count = take(batch)) {
       int first = 0;
       while (first < count) {
-        channel.write(batch, first, count - first);
+        if (channel.write(batch, first, count - first) == 0) {
+          await(writable); // the socket's buffer is full: the other side is behind
+        }
         while (first < count && !batch[first].hasRemaining()) {
           first++;
         }
       }
+    }
+  }
+
+  /** Blocks until the socket is ready for what {@code selector} waits for, or this channel closes. */
+  private void await(Selector selector) throws IOException {
+    try {
+      if (!channel.isOpen()) {
+        throw new ClosedChannelException();
+      }
+      selector.select();
+      selector.selectedKeys().clear();
+    } catch (ClosedSelectorException e) {
+      throw new ClosedChannelException();
     }
   }
 
@@ -151,10 +192,13 @@ public final class FrameChannel implements AutoCloseable {
   /** Closes the socket; the other side's reader sees the end. Every caller is giving up on it anyway. */
   @Override
   public void close() {
-    try {
-      channel.close();
-    } catch (IOException ignored) {
-      // nothing more can be done with it
+    // the selectors first: a thread waiting in one returns, and finds the channel closed
+    for (AutoCloseable closeable : new AutoCloseable[] {readable, writable, channel}) {
+      try {
+        closeable.close();
+      } catch (Exception ignored) {
+        // nothing more can be done with it
+      }
     }
   }
 }
