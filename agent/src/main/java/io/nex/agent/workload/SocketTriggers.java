@@ -135,33 +135,46 @@ final class SocketTriggers implements TriggerSource {
    */
   private boolean readWhileHeld() throws IOException {
     for (ByteBuffer frame = frames.next(); frame != null; frame = frames.next()) {
-      if (FunctionChange.isChange(frame)) {
-        change(FunctionChange.decode(frame));
-        continue;
-      }
-      TriggerCall call = TriggerCall.decode(frame);
-      FunctionHost host = targets.find(call.function());
-      CallTrace trace = call.traceparent() == null || host == null ? null : CallTrace.of(call.traceparent(), call.subject());
-      if (host == null) {
-        frames.enqueue(TriggerResult.failed(call.id(), "function " + call.function() + " is not deployed here").encode());
-      } else if (host.runsShort()) {
-        long number = turn.begin(host);
-        if (number == 0) {
-          return true; // closed meanwhile
-        }
-        host.runHere(call.subject(), call.payload(), trace, outcomeOf(call, trace, host, number));
-        if (!turn.end(number)) {
-          flush(); // what this thread queued, now that it reads no more
-          return true;
-        }
-      } else {
-        host.run(call.subject(), call.payload(), trace, outcomeOf(call, trace, host, 0));
-      }
-      if (!frames.hasBuffered()) {
-        flush();
+      if (!handle(frame)) {
+        return true;
       }
     }
     return false;
+  }
+
+  /**
+   * One frame: a change, or a call run here or started. False when this thread has lost the turn.
+   * A method of its own so that the JIT compiles it once calls come: the loop around it is entered
+   * once per reader thread and runs interpreted until an on-stack replacement, which two of the
+   * four hosts of a density run never made (docs/benchmarks.md).
+   */
+  private boolean handle(ByteBuffer frame) throws IOException {
+    if (FunctionChange.isChange(frame)) {
+      change(FunctionChange.decode(frame));
+      return true;
+    }
+    TriggerCall call = TriggerCall.decode(frame);
+    FunctionHost host = targets.find(call.function());
+    CallTrace trace = call.traceparent() == null || host == null ? null : CallTrace.of(call.traceparent(), call.subject());
+    if (host == null) {
+      frames.enqueue(TriggerResult.failed(call.id(), "function " + call.function() + " is not deployed here").encode());
+    } else if (host.runsShort()) {
+      long number = turn.begin(host);
+      if (number == 0) {
+        return false; // closed meanwhile
+      }
+      host.runHere(call.subject(), call.payload(), trace, outcomeOf(call, trace, host, number));
+      if (!turn.end(number)) {
+        flush(); // what this thread queued, now that it reads no more
+        return false;
+      }
+    } else {
+      host.run(call.subject(), call.payload(), trace, outcomeOf(call, trace, host, 0));
+    }
+    if (!frames.hasBuffered()) {
+      flush();
+    }
+    return true;
   }
 
   /**
