@@ -2,7 +2,6 @@ package io.nex.api.agent;
 
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ClosedSelectorException;
@@ -40,17 +39,19 @@ public final class FrameChannel implements AutoCloseable {
   private final Queue<ByteBuffer[]> outbox = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean writing = new AtomicBoolean();
 
-  public FrameChannel(SocketChannel channel) {
+  /** Takes {@code channel} over: it becomes non-blocking, and is closed with this. */
+  public FrameChannel(SocketChannel channel) throws IOException {
     this.channel = channel;
+    channel.configureBlocking(false);
+    readable = Selector.open();
     try {
-      channel.configureBlocking(false);
-      readable = Selector.open();
       writable = Selector.open();
-      channel.register(readable, SelectionKey.OP_READ);
-      channel.register(writable, SelectionKey.OP_WRITE);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot wait on the socket: " + e.getMessage(), e);
+      readable.close();
+      throw e;
     }
+    channel.register(readable, SelectionKey.OP_READ);
+    channel.register(writable, SelectionKey.OP_WRITE);
   }
 
   /**

@@ -1,9 +1,9 @@
 package io.nex.node.function;
 
 import io.nats.client.impl.Headers;
+import io.nex.api.Subjects;
 import io.nex.api.agent.FunctionHeaders;
 import io.nex.api.agent.TriggerResult;
-import io.nex.api.Subjects;
 import io.nex.api.events.CloudEvent;
 import io.nex.api.events.EventTypes;
 import io.nex.node.metrics.NodeMetrics;
@@ -39,8 +39,8 @@ import org.slf4j.LoggerFactory;
  * {@code function_exec_failed}, on the same connection as the reply: it goes out in the loop's
  * write with the burst's replies, where handing it to the node's jnats connection cost a thread
  * hand-off and a write of its own per burst, half the node's CPU per call (docs/benchmarks.md).
- * Subscriptions use the workload name as queue group, so copies of
- * a function share the load. Nothing blocks per message in flight.
+ * Subscriptions use the workload name as queue group, so copies of a function share the load.
+ * Nothing blocks per message in flight.
  *
  * <p>Triggers are read, handed to agents, and answered by one thread, the {@link TriggerLoop},
  * on a control-plane connection of the router's own: a workload with a sandbox of its own has a
