@@ -205,6 +205,7 @@ public final class Node {
           + e.getMessage());
     }
     teardown.push(triggers::close);
+    quiesce.push(triggers::quiesce);
     Connection hostServicesConnection;
     try {
       hostServicesConnection = HostServicesConnector.open(config.hostServices(), controlPlane.url())

@@ -68,6 +68,8 @@ final class TriggerLoop implements AutoCloseable {
   private long nextAttemptNanos;
   private long nextPingNanos;
   private volatile boolean closed;
+  /** The node is stopping: its server going away is then expected, not a warning. */
+  private volatile boolean quiesced;
 
   /** {@code url} is the connection's, for the log (without its credentials). */
   TriggerLoop(TriggerConnection nats, String url, TriggerConnection.Messages messages) throws IOException {
@@ -261,7 +263,11 @@ final class TriggerLoop implements AutoCloseable {
       natsKey = null;
     }
     nats.lost();
-    LOG.warn("Trigger connection to {} lost ({}); reconnecting", url, reason);
+    if (quiesced) {
+      LOG.info("Trigger connection to {} closed while the node stops ({})", url, reason);
+    } else {
+      LOG.warn("Trigger connection to {} lost ({}); reconnecting", url, reason);
+    }
     nextAttemptNanos = System.nanoTime();
   }
 
@@ -310,6 +316,14 @@ final class TriggerLoop implements AutoCloseable {
     } catch (IOException ignored) {
       // closing anyway
     }
+  }
+
+  /**
+   * The node has begun to stop: a terminal's Ctrl-C or systemd stops a local control-plane server
+   * with it, and its connection ending then is no cause for a warning.
+   */
+  void quiesce() {
+    quiesced = true;
   }
 
   /**

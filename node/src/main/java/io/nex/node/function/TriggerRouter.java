@@ -399,6 +399,11 @@ public final class TriggerRouter implements FunctionTriggers, AutoCloseable {
     return data;
   }
 
+  /** The node has begun to stop: the control plane's server may go first (see {@link TriggerLoop#quiesce}). */
+  public void quiesce() {
+    loop.quiesce();
+  }
+
   @Override
   public void close() {
     closing = true;
